@@ -30,7 +30,7 @@
 #define DXM_BLOCK_SIZE		4096
 #define DXM_DATA_ALIGN_SECTORS	4096			/* 2 MiB */
 #define DXM_MIN_REGION_SECTORS	8
-#define DXM_MAX_REGION_SECTORS	(1U << 21)		/* 1 GiB */
+#define DXM_MAX_REGION_SECTORS	(1U << 11)		/* 1 MiB */
 #define DXM_DEFAULT_REGION_SECTORS 128			/* 64 KiB */
 #define DXM_MAX_SPARE_PAGES	(1U << 20)		/* 4 GiB of spares */
 #define DXM_DEFAULT_SPARE_PAGES	256			/* 1 MiB */

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAX: direct_access hands out the primary leg's pages.  Every page range
+ * handed out is marked hot (it may be stored to behind our back) and
+ * marked durably in the write-intent bitmap before its address is
+ * returned, so that the flush path copies it to the other leg and a crash
+ * resyncs it.  zero_page_range and recovery_write act on both legs.
+ */
+#include <linux/blkdev.h>
+#include <linux/dax.h>
+#include <linux/uio.h>
+#include <linux/pfn_t.h>
+#include "daxmirror.h"
+
+static pgoff_t dxm_leg_pgoff(struct dxm_c *dc, int leg, sector_t sector)
+{
+	return (get_start_sect(dc->legs[leg].dev->bdev) + sector) >>
+	       (PAGE_SHIFT - SECTOR_SHIFT);
+}
+
+/* Mark [sector, sector + nr_sectors) hot and durable in the bitmap. */
+static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
+			 sector_t nr_sectors, bool hot)
+{
+	unsigned long first = dxm_region(dc, sector);
+	unsigned long last = dxm_region(dc, sector + nr_sectors - 1);
+	unsigned long flags;
+
+	spin_lock_irqsave(&dc->lock, flags);
+	if (hot)
+		bitmap_set(dc->hot, first, last - first + 1);
+	dxm_bitmap_mark(dc, first, last);
+	spin_unlock_irqrestore(&dc->lock, flags);
+}
+
+long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
+			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn)
+{
+	struct dxm_c *dc = ti->private;
+	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<
+					   (PAGE_SHIFT - SECTOR_SHIFT));
+	sector_t left;
+	long avail;
+	int leg = dxm_primary(dc);
+
+	if (leg < 0 || !dc->dax)
+		return -EIO;
+	left = (dc->data_sectors - sector) >> (PAGE_SHIFT - SECTOR_SHIFT);
+	nr_pages = min_t(long, nr_pages, left);
+	if (nr_pages <= 0)
+		return -ERANGE;
+	avail = dax_direct_access(dc->legs[leg].dev->dax_dev,
+				  dxm_leg_pgoff(dc, leg, sector), nr_pages,
+				  mode, kaddr, pfn);
+	if (avail <= 0)
+		return avail;
+	dxm_mark_hot(dc, sector, (sector_t)avail << (PAGE_SHIFT - SECTOR_SHIFT),
+		     true);
+	return avail;
+}
+
+/* In-flight accounting for DAX paths that write both legs themselves. */
+static unsigned int dxm_dax_begin(struct dxm_c *dc, sector_t sector,
+				  sector_t nr)
+{
+	unsigned int b = dxm_bucket(dxm_region(dc, sector));
+
+	atomic_inc(&dc->inflight[b]);
+	dxm_mark_hot(dc, sector, nr, false);
+	return b;
+}
+
+int dxm_dax_zero_page_range(struct dm_target *ti, pgoff_t pgoff,
+			    size_t nr_pages)
+{
+	struct dxm_c *dc = ti->private;
+	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<
+					   (PAGE_SHIFT - SECTOR_SHIFT));
+	sector_t nr = (sector_t)nr_pages << (PAGE_SHIFT - SECTOR_SHIFT);
+	unsigned int b;
+	int i, r, ok = 0, err = -EIO;
+
+	if (!nr || sector + nr > dc->data_sectors)
+		return -EINVAL;
+	/* zeroing a range larger than a region: do it region by region */
+	if (dxm_region(dc, sector) != dxm_region(dc, sector + nr - 1)) {
+		sector_t step;
+
+		while (nr) {
+			step = min_t(sector_t, nr, dxm_region_start(dc,
+				     dxm_region(dc, sector)) +
+				     dc->region_sectors - sector);
+			r = dxm_dax_zero_page_range(ti, pgoff, step >>
+					(PAGE_SHIFT - SECTOR_SHIFT));
+			if (r)
+				return r;
+			pgoff += step >> (PAGE_SHIFT - SECTOR_SHIFT);
+			sector += step;
+			nr -= step;
+		}
+		return 0;
+	}
+	b = dxm_dax_begin(dc, sector, nr);
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dxm_leg_alive(dc, i))
+			continue;
+		r = dax_zero_page_range(dc->legs[i].dev->dax_dev,
+					dxm_leg_pgoff(dc, i, sector), nr_pages);
+		if (r) {
+			err = r;
+			/* let the flush path copy it once the leg recovers */
+			dxm_mark_hot(dc, sector, nr, true);
+			continue;
+		}
+		ok++;
+	}
+	dxm_write_done_region(dc, b);
+	return ok ? 0 : err;
+}
+
+/*
+ * fs/dax calls this after direct_access(DAX_RECOVERY_WRITE) returned an
+ * address on the primary leg.  The primary is written (clearing poison),
+ * then the same bytes are written to the other leg.
+ */
+size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
+			      size_t bytes, struct iov_iter *i)
+{
+	struct dxm_c *dc = ti->private;
+	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<
+					   (PAGE_SHIFT - SECTOR_SHIFT));
+	int leg = dxm_primary(dc), other;
+	size_t done, off = offset_in_page(addr);
+	unsigned int b;
+
+	if (leg < 0 || sector >= dc->data_sectors)
+		return 0;
+	b = dxm_dax_begin(dc, sector, max_t(sector_t, 1,
+			  (off + bytes) >> SECTOR_SHIFT));
+	done = dax_recovery_write(dc->legs[leg].dev->dax_dev,
+				  dxm_leg_pgoff(dc, leg, sector), addr, bytes, i);
+	other = dxm_other(dc, leg);
+	if (done && dxm_leg_alive(dc, other)) {
+		long pages = DIV_ROUND_UP(off + done, PAGE_SIZE);
+		struct kvec kv = { .iov_base = addr, .iov_len = done };
+		struct iov_iter src;
+		void *k2;
+		long n;
+
+		n = dax_direct_access(dc->legs[other].dev->dax_dev,
+				      dxm_leg_pgoff(dc, other, sector), pages,
+				      DAX_RECOVERY_WRITE, &k2, NULL);
+		iov_iter_kvec(&src, WRITE, &kv, 1, done);
+		if (n < pages ||
+		    dax_recovery_write(dc->legs[other].dev->dax_dev,
+				       dxm_leg_pgoff(dc, other, sector),
+				       k2 + off, done, &src) != done)
+			dxm_mark_hot(dc, sector, 1, true);
+	}
+	dxm_write_done_region(dc, b);
+	return done;
+}
+
+/* Map the on-leg write-intent bitmap for cheap, synchronous marking. */
+int dxm_dax_map_bitmap(struct dxm_c *dc, int leg)
+{
+	struct dxm_leg *l = &dc->legs[leg];
+	long pages = l->geo.bitmap_sectors >> (PAGE_SHIFT - SECTOR_SHIFT);
+	void *kaddr;
+	long n;
+	int id;
+
+	l->bitmap_kaddr = NULL;
+	if (!l->dev || !l->dev->dax_dev ||
+	    get_start_sect(l->dev->bdev) % (PAGE_SIZE >> SECTOR_SHIFT))
+		return 0;
+	id = dax_read_lock();
+	n = dax_direct_access(l->dev->dax_dev,
+			      dxm_leg_pgoff(dc, leg, l->geo.bitmap_offset),
+			      pages, DAX_ACCESS, &kaddr, NULL);
+	dax_read_unlock(id);
+	if (n >= pages)
+		l->bitmap_kaddr = kaddr;
+	return 0;
+}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-daxmirror: a device-mapper target that mirrors two persistent memory
+ * legs and offers DAX over the mirror.
+ *
+ * This file is the glue: constructor/destructor, suspend/resume and the
+ * target type.  See daxmirror.h for the map of the other files.
+ */
+#include <linux/module.h>
+#include <linux/init.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/blkdev.h>
+#include "daxmirror.h"
+
+static void dxm_free(struct dxm_c *dc)
+{
+	int i;
+
+	if (dc->sync_wq)
+		destroy_workqueue(dc->sync_wq);
+	if (dc->wq)
+		destroy_workqueue(dc->wq);
+	dxm_bitmap_exit(dc);
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		kfree(dc->legs[i].sb);
+		if (dc->legs[i].dev)
+			dm_put_device(dc->ti, dc->legs[i].dev);
+	}
+	vfree(dc->copy_buf);
+	vfree(dc->cmp_buf);
+	if (dc->io_client)
+		dm_io_client_destroy(dc->io_client);
+	dxm_free_args(&dc->args);
+	kfree(dc);
+}
+
+static bool dxm_leg_dax_capable(struct dxm_leg *leg)
+{
+	return leg->dev && leg->dev->dax_dev &&
+	       !(get_start_sect(leg->dev->bdev) % (PAGE_SIZE >> SECTOR_SHIFT));
+}
+
+static int dxm_alloc_state(struct dxm_c *dc)
+{
+	size_t buf = (size_t)dc->region_sectors << SECTOR_SHIFT;
+
+	dc->region_shift = ilog2(dc->region_sectors);
+	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
+	dc->hot = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->dirty = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->marked = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->copying = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->cooling = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
+	    !dc->cooling)
+		return -ENOMEM;
+	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
+		vfree(dc->copy_buf);
+		vfree(dc->cmp_buf);
+		dc->copy_buf = vmalloc(buf);
+		dc->cmp_buf = vmalloc(buf);
+		if (!dc->copy_buf || !dc->cmp_buf)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Construct a mirror: <leg0> <leg1> [<#opt_args> <opt_arg>...]
+ * Reads and validates the legs' superblocks; writes nothing (formatting
+ * and superblock updates happen at the first resume).
+ */
+static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	struct dxm_c *dc;
+	int i, r;
+
+	dc = kzalloc(sizeof(*dc), GFP_KERNEL);
+	if (!dc) {
+		ti->error = "Cannot allocate the mirror context";
+		return -ENOMEM;
+	}
+	dc->ti = ti;
+	ti->private = dc;
+	spin_lock_init(&dc->lock);
+	mutex_init(&dc->sync_mutex);
+	mutex_init(&dc->bm_mutex);
+	init_waitqueue_head(&dc->inflight_wait);
+	bio_list_init(&dc->deferred);
+	bio_list_init(&dc->need_mark);
+	bio_list_init(&dc->failed_writes);
+	bio_list_init(&dc->failover);
+	bio_list_init(&dc->flushes);
+	dxm_workers_init(dc);
+	dc->target_leg = -1;
+
+	r = dxm_parse_args(ti, argc, argv, &dc->args);
+	if (r)
+		goto bad;
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		dc->legs[i].index = i;
+		atomic_set(&dc->legs[i].errors, 0);
+		if (!dc->args.leg_path[i]) {
+			dc->legs[i].dead = true;
+			continue;
+		}
+		r = dm_get_device(ti, dc->args.leg_path[i],
+				  dm_table_get_mode(ti->table),
+				  &dc->legs[i].dev);
+		if (r) {
+			ti->error = i ? "Cannot open leg 1" : "Cannot open leg 0";
+			goto bad;
+		}
+		dc->legs[i].nodax = *dc->legs[i].dev;
+		dc->legs[i].nodax.dax_dev = NULL;
+	}
+	if (dc->legs[0].dev && dc->legs[1].dev &&
+	    dc->legs[0].dev->bdev == dc->legs[1].dev->bdev) {
+		ti->error = "The two legs must be different devices";
+		r = -EINVAL;
+		goto bad;
+	}
+
+	dc->io_client = dm_io_client_create();
+	if (IS_ERR(dc->io_client)) {
+		r = PTR_ERR(dc->io_client);
+		dc->io_client = NULL;
+		ti->error = "Cannot create a dm-io client";
+		goto bad;
+	}
+	dc->copy_buf = vmalloc(DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT);
+	dc->cmp_buf = vmalloc(DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT);
+	if (!dc->copy_buf || !dc->cmp_buf) {
+		r = -ENOMEM;
+		ti->error = "Cannot allocate copy buffers";
+		goto bad;
+	}
+	dc->region_sectors = DXM_DEFAULT_REGION_SECTORS;
+
+	r = dxm_read_superblocks(dc);
+	if (r)
+		goto bad;
+	if (ti->len > dc->data_sectors) {
+		ti->error = "Device length exceeds the mirror's usable data size";
+		r = -EINVAL;
+		goto bad;
+	}
+	r = dxm_alloc_state(dc);
+	if (r) {
+		ti->error = "Cannot allocate region bitmaps";
+		goto bad;
+	}
+
+	dc->dax = !dc->args.no_dax;
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (dc->legs[i].dev && !dxm_leg_dax_capable(&dc->legs[i]))
+			dc->dax = false;
+
+	dc->wq = alloc_workqueue("dxm_io", WQ_MEM_RECLAIM, 0);
+	dc->sync_wq = alloc_workqueue("dxm_sync", WQ_MEM_RECLAIM, 0);
+	if (!dc->wq || !dc->sync_wq) {
+		r = -ENOMEM;
+		ti->error = "Cannot allocate workqueues";
+		goto bad;
+	}
+
+	ti->num_flush_bios = 1;
+	ti->flush_supported = true;
+	ti->per_io_data_size = sizeof(struct dxm_bio);
+	dc->suspended = true;
+	return 0;
+bad:
+	dxm_free(dc);
+	ti->private = NULL;
+	return r;
+}
+
+/* Copy everything that may differ and make both legs durable. */
+static void dxm_quiesce(struct dxm_c *dc)
+{
+	if (dxm_primary(dc) < 0)
+		return;
+	dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
+	dxm_flush_legs(dc);
+}
+
+static void dxm_stop_workers(struct dxm_c *dc)
+{
+	dc->suspended = true;
+	cancel_delayed_work_sync(&dc->sync_work);
+	flush_workqueue(dc->sync_wq);
+	flush_workqueue(dc->wq);
+}
+
+static void dxm_dtr(struct dm_target *ti)
+{
+	struct dxm_c *dc = ti->private;
+	unsigned long flags;
+
+	dxm_stop_workers(dc);
+	if (dc->activated) {
+		dxm_quiesce(dc);
+		/* a clean stop leaves only marks of regions still out of sync */
+		spin_lock_irqsave(&dc->lock, flags);
+		bitmap_or(dc->marked, dc->dirty, dc->hot, dc->nr_regions);
+		if (READ_ONCE(dc->action) == DXM_REBUILD)
+			bitmap_fill(dc->marked, dc->nr_regions);
+		spin_unlock_irqrestore(&dc->lock, flags);
+		dxm_bitmap_writeback(dc);
+		dxm_write_superblocks(dc);
+	}
+	dxm_free(dc);
+}
+
+/*
+ * First activation: format blank legs, load the write-intent bitmap and
+ * decide what must be copied.
+ */
+static int dxm_activate(struct dxm_c *dc)
+{
+	int i, r, stale = -1;
+
+	if (dc->need_format || dc->legs[0].blank || dc->legs[1].blank) {
+		r = dxm_format(dc);
+		if (r) {
+			DMERR("%s: formatting the legs failed: %d",
+			      dxm_name(dc), r);
+			return r;
+		}
+	}
+	r = dxm_refresh_superblocks(dc);
+	if (r)
+		return r;
+	if (dc->args.rebuild_leg >= 0)
+		dc->legs[dc->args.rebuild_leg].stale = true;
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dxm_leg_alive(dc, i))
+			continue;
+		if (dc->legs[i].stale)
+			stale = i;
+		if (dc->dax)
+			dxm_dax_map_bitmap(dc, i);
+	}
+	r = dxm_bitmap_init(dc);
+	if (r)
+		return r;
+	/* marks from an earlier run: resync them, and treat them as cooling */
+	bitmap_copy(dc->cooling, dc->dirty, dc->nr_regions);
+	if (stale >= 0)
+		dc->sweep_cursor = dxm_rebuild_checkpoint(dc, stale);
+	r = dxm_write_superblocks(dc);
+	if (r) {
+		DMERR("%s: cannot write the superblocks: %d", dxm_name(dc), r);
+		return r;
+	}
+	dc->activated = true;
+	if (stale >= 0)
+		dxm_start_action(dc, DXM_REBUILD, stale);
+	else if (dxm_primary(dc) >= 0 &&
+		 dxm_leg_alive(dc, dxm_other(dc, dxm_primary(dc))) &&
+		 find_first_bit(dc->dirty, dc->nr_regions) < dc->nr_regions)
+		dxm_start_action(dc, DXM_RESYNC, dxm_other(dc, dxm_primary(dc)));
+	return 0;
+}
+
+static int dxm_preresume(struct dm_target *ti)
+{
+	struct dxm_c *dc = ti->private;
+
+	if (dc->activated)
+		return 0;
+	return dxm_activate(dc);
+}
+
+static void dxm_resume(struct dm_target *ti)
+{
+	struct dxm_c *dc = ti->private;
+
+	dc->suspended = false;
+	dc->last_interval_sync = jiffies;
+	mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+}
+
+static void dxm_postsuspend(struct dm_target *ti)
+{
+	struct dxm_c *dc = ti->private;
+
+	dxm_stop_workers(dc);
+	if (dc->activated)
+		dxm_quiesce(dc);
+}
+
+static int dxm_iterate_devices(struct dm_target *ti,
+			       iterate_devices_callout_fn fn, void *data)
+{
+	struct dxm_c *dc = ti->private;
+	int i, r = 0;
+
+	for (i = 0; i < DXM_NR_LEGS && !r; i++) {
+		if (!dc->legs[i].dev)
+			continue;
+		/*
+		 * no_dax: dm core makes the device DAX when every leg it is
+		 * shown has a dax_dev; show a copy of the leg without one.
+		 */
+		r = fn(ti, dc->args.no_dax ? &dc->legs[i].nodax :
+		       dc->legs[i].dev, 0, ti->len, data);
+	}
+	return r;
+}
+
+static void dxm_io_hints(struct dm_target *ti, struct queue_limits *limits)
+{
+	limits->logical_block_size = max_t(unsigned int,
+					   limits->logical_block_size, 512);
+}
+
+static struct target_type dxm_target = {
+	.name = "daxmirror",
+	.version = {1, 0, 0},
+	.features = 0,
+	.module = THIS_MODULE,
+	.ctr = dxm_ctr,
+	.dtr = dxm_dtr,
+	.map = dxm_map,
+	.end_io = dxm_end_io,
+	.status = dxm_status,
+	.message = dxm_message,
+	.postsuspend = dxm_postsuspend,
+	.preresume = dxm_preresume,
+	.resume = dxm_resume,
+	.iterate_devices = dxm_iterate_devices,
+	.io_hints = dxm_io_hints,
+	.direct_access = dxm_dax_direct_access,
+	.dax_zero_page_range = dxm_dax_zero_page_range,
+	.dax_recovery_write = dxm_dax_recovery_write,
+};
+
+static int __init dxm_init(void)
+{
+	BUILD_BUG_ON(sizeof(struct dxm_superblock) != DXM_SB_SIZE);
+	BUILD_BUG_ON(sizeof(struct dxm_remap_header) != DXM_REMAP_HEADER_SIZE);
+	BUILD_BUG_ON(sizeof(struct dxm_remap_entry) != 8);
+	return dm_register_target(&dxm_target);
+}
+
+static void __exit dxm_exit(void)
+{
+	dm_unregister_target(&dxm_target);
+}
+
+module_init(dxm_init);
+module_exit(dxm_exit);
+
+MODULE_DESCRIPTION(DM_NAME " mirror of persistent memory legs with DAX");
+MODULE_AUTHOR("daxmirror developers");
+MODULE_LICENSE("GPL");

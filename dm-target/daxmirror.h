@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dm-daxmirror: internal definitions shared by the target's files.
+ *
+ * daxmirror.c  target glue: ctr/dtr, suspend/resume, module init
+ * table.c      constructor argument parsing
+ * metadata.c   superblocks and the persistent write-intent bitmap
+ * io.c         the block I/O path (mirrored writes, read failover)
+ * dax.c        direct_access, zero_page_range, recovery_write
+ * flush.c      the flush path: hot-region tracking and replica sync
+ * resync.c     the background worker: resync, rebuild, check/repair
+ * poison.c     bad-block scanning and repair from the good leg
+ * status.c     status line and messages
+ */
+#ifndef DM_DAXMIRROR_H
+#define DM_DAXMIRROR_H
+
+#include <linux/device-mapper.h>
+#include <linux/dm-io.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/wait.h>
+#include <linux/mutex.h>
+#include <linux/dax.h>
+#include "compat.h"
+#include "../include/daxmirror_format.h"
+
+#define DM_MSG_PREFIX "daxmirror"
+
+#define DXM_NR_LEGS	2
+#define DXM_NR_BUCKETS	256	/* in-flight write counters, hashed by region */
+
+struct dxm_args {
+	char *leg_path[DXM_NR_LEGS];	/* NULL for "-" */
+	u32 region_sectors;
+	u32 spare_pages;
+	u32 sync_interval_ms;
+	bool region_given;
+	bool spare_given;
+	bool interval_given;
+	bool no_dax;
+	bool nosync;
+	int rebuild_leg;		/* -1: none */
+};
+
+struct dxm_leg {
+	struct dm_dev *dev;		/* NULL when given as "-" */
+	struct dm_dev nodax;		/* copy of *dev without dax_dev */
+	int index;
+	bool dead;			/* no I/O is sent to it */
+	bool blank;			/* no superblock at ctr time */
+	bool stale;			/* out of date: must be rebuilt */
+	sector_t nr_sectors;		/* size of the leg device */
+	struct dxm_superblock *sb;	/* in-memory copy */
+	struct dxm_geometry geo;
+	void *bitmap_kaddr;		/* DAX address of the on-leg bitmap */
+	atomic_t errors;
+};
+
+enum dxm_action {
+	DXM_IDLE,
+	DXM_RESYNC,
+	DXM_REBUILD,
+	DXM_CHECK,
+	DXM_REPAIR,
+	DXM_FROZEN,
+};
+
+struct dxm_c {
+	struct dm_target *ti;
+	struct dxm_args args;
+	struct dxm_leg legs[DXM_NR_LEGS];
+	struct dm_io_client *io_client;
+
+	sector_t data_sectors;		/* mirrored data area */
+	u32 region_sectors;
+	unsigned int region_shift;
+	unsigned long nr_regions;
+	bool dax;			/* offer DAX (both legs DAX, !no_dax) */
+	bool need_format;
+
+	spinlock_t lock;		/* protects the bitmaps and lists below */
+	unsigned long *hot;		/* DAX may have made these differ */
+	unsigned long *dirty;		/* must be resynced (crash, initial) */
+	unsigned long *marked;		/* set in the on-leg bitmap */
+	unsigned long *copying;		/* being copied/compared right now */
+	unsigned long *cooling;		/* copied; copy again at a later flush */
+	unsigned long cool_since[DXM_NR_BUCKETS];
+	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
+	atomic_t inflight[DXM_NR_BUCKETS];
+	wait_queue_head_t inflight_wait;
+	struct bio_list deferred;	/* writes waiting for a region copy */
+	struct bio_list need_mark;	/* writes waiting for a bitmap write */
+	struct bio_list failed_writes;	/* writes that failed on a leg */
+	bool bitmap_dirty;		/* on-leg bitmap needs a write-back */
+	struct mutex bm_mutex;		/* orders bitmap write-backs */
+
+	struct workqueue_struct *wq;	/* bio work, events */
+	struct workqueue_struct *sync_wq;	/* flushes, sweeps */
+	bool activated;			/* first resume done */
+	struct work_struct bio_work;	/* deferred writes, marks, failover */
+	struct bio_list failover;	/* reads to retry on the other leg */
+	struct bio_list flushes;	/* REQ_PREFLUSH bios to process */
+	struct work_struct flush_work;
+	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
+	struct work_struct event_work;
+	struct mutex sync_mutex;	/* serialises region copies */
+
+	enum dxm_action action;
+	int target_leg;			/* leg being resynced/rebuilt */
+	unsigned long sweep_cursor;	/* next region of the sweep */
+	atomic64_t mismatches;
+	atomic64_t lost_pages;
+	atomic_t first_error;
+	bool suspended;
+	unsigned long last_interval_sync;
+	unsigned long last_checkpoint;
+
+	void *copy_buf;			/* one region, for copies */
+	void *cmp_buf;			/* one region, for compares */
+};
+
+/* per-bio data */
+struct dxm_bio {
+	struct bvec_iter saved_iter;
+	int leg;			/* leg a read was sent to */
+	unsigned int bucket;
+	bool counted;			/* holds an in-flight count */
+};
+
+/* table.c */
+int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
+		   struct dxm_args *args);
+void dxm_free_args(struct dxm_args *args);
+
+/* metadata.c */
+int dxm_leg_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
+	       void *buf, sector_t count);
+int dxm_read_superblocks(struct dxm_c *dc);
+int dxm_format(struct dxm_c *dc);
+int dxm_write_superblocks(struct dxm_c *dc);
+int dxm_refresh_superblocks(struct dxm_c *dc);
+unsigned long dxm_rebuild_checkpoint(struct dxm_c *dc, int leg);
+int dxm_bitmap_init(struct dxm_c *dc);
+void dxm_bitmap_exit(struct dxm_c *dc);
+int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last);
+int dxm_bitmap_writeback(struct dxm_c *dc);
+bool dxm_bitmap_mark_is_sync(struct dxm_c *dc);
+
+/* io.c */
+int dxm_map(struct dm_target *ti, struct bio *bio);
+int dxm_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error);
+void dxm_bio_work(struct work_struct *work);
+void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket);
+int dxm_primary(struct dxm_c *dc);
+int dxm_other(struct dxm_c *dc, int leg);
+void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why);
+
+/* dax.c */
+long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
+			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn);
+int dxm_dax_zero_page_range(struct dm_target *ti, pgoff_t pgoff,
+			    size_t nr_pages);
+size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
+			      size_t bytes, struct iov_iter *i);
+int dxm_dax_map_bitmap(struct dxm_c *dc, int leg);
+
+/* flush.c */
+void dxm_flush_work(struct work_struct *work);
+int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
+		 bool all_hot);
+int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to);
+int dxm_flush_legs(struct dxm_c *dc);
+void dxm_region_lock(struct dxm_c *dc, unsigned long region);
+void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
+
+/* resync.c */
+void dxm_sync_work(struct work_struct *work);
+void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target);
+void dxm_stop_action(struct dxm_c *dc);
+void dxm_raise_event(struct dxm_c *dc);
+unsigned long dxm_out_of_sync_regions(struct dxm_c *dc);
+void dxm_workers_init(struct dxm_c *dc);
+
+/* poison.c */
+int dxm_rescan(struct dxm_c *dc);
+
+/* status.c */
+void dxm_status(struct dm_target *ti, status_type_t type,
+		unsigned int status_flags, char *result, unsigned int maxlen);
+int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
+		char *result, unsigned int maxlen);
+
+static inline unsigned long dxm_region(struct dxm_c *dc, sector_t sector)
+{
+	return sector >> dc->region_shift;
+}
+
+static inline sector_t dxm_region_start(struct dxm_c *dc, unsigned long r)
+{
+	return (sector_t)r << dc->region_shift;
+}
+
+static inline sector_t dxm_region_len(struct dxm_c *dc, unsigned long r)
+{
+	sector_t start = dxm_region_start(dc, r);
+
+	return min_t(sector_t, dc->region_sectors, dc->data_sectors - start);
+}
+
+static inline unsigned int dxm_bucket(unsigned long region)
+{
+	return hash_long(region, 8) & (DXM_NR_BUCKETS - 1);
+}
+
+static inline bool dxm_leg_alive(struct dxm_c *dc, int leg)
+{
+	return dc->legs[leg].dev && !dc->legs[leg].dead;
+}
+
+static inline const char *dxm_name(struct dxm_c *dc)
+{
+	return dm_table_device_name(dc->ti->table);
+}
+
+#endif /* DM_DAXMIRROR_H */

@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * On-leg metadata: superblocks (read, validate, format, write back) and
+ * the persistent write-intent bitmap.
+ *
+ * Every value read from a leg is checked against the real size of that
+ * leg before it is used.  Nothing is written to a leg before the
+ * constructor has accepted the whole table.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <linux/crc32c.h>
+#include <linux/random.h>
+#include <linux/blkdev.h>
+#include <linux/ktime.h>
+#include <linux/string.h>
+#include "daxmirror.h"
+
+int dxm_leg_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
+	       void *buf, sector_t count)
+{
+	struct dm_io_region where = {
+		.bdev = dc->legs[leg].dev->bdev,
+		.sector = sector,
+		.count = count,
+	};
+	struct dm_io_request req = {
+		.bi_opf = op,
+		.client = dc->io_client,
+	};
+	unsigned long error_bits = 0;
+	int r;
+
+	if (is_vmalloc_addr(buf)) {
+		req.mem.type = DM_IO_VMA;
+		req.mem.ptr.vma = buf;
+	} else {
+		req.mem.type = DM_IO_KMEM;
+		req.mem.ptr.addr = buf;
+	}
+	r = dxm_dm_io(&req, 1, &where, &error_bits);
+	if (!r && error_bits)
+		r = -EIO;
+	return r;
+}
+
+static u32 dxm_sb_csum(struct dxm_superblock *sb)
+{
+	__le32 saved = sb->csum;
+	u32 c;
+
+	sb->csum = 0;
+	c = ~crc32c(~0U, sb, sizeof(*sb));
+	sb->csum = saved;
+	return c;
+}
+
+static bool dxm_all_zero(const void *buf, size_t len)
+{
+	return !memchr_inv(buf, 0, len);
+}
+
+/* Checks one superblock against itself and the leg it was read from. */
+static const char *dxm_check_sb(struct dxm_leg *leg)
+{
+	struct dxm_superblock *sb = leg->sb;
+	struct dxm_geometry *g = &leg->geo;
+	u64 leg_sectors = le64_to_cpu(sb->leg_sectors);
+	u64 data = le64_to_cpu(sb->data_sectors);
+	u32 region = le32_to_cpu(sb->region_sectors);
+	u32 spare = le32_to_cpu(sb->spare_pages);
+	int i;
+
+	if (le64_to_cpu(sb->magic) != DXM_MAGIC)
+		return "not blank and holds no daxmirror superblock";
+	if (le32_to_cpu(sb->csum) != dxm_sb_csum(sb))
+		return "superblock checksum mismatch";
+	if (le32_to_cpu(sb->version) != DXM_VERSION)
+		return "unsupported superblock version";
+	if (le32_to_cpu(sb->leg_index) != leg->index)
+		return "superblock belongs to the other leg position";
+	if (le32_to_cpu(sb->flags) & ~DXM_SB_F_ALL)
+		return "superblock has unknown flags";
+	if (region < DXM_MIN_REGION_SECTORS || region > DXM_MAX_REGION_SECTORS ||
+	    !is_power_of_2(region))
+		return "superblock region size is invalid";
+	if (spare > DXM_MAX_SPARE_PAGES)
+		return "superblock spare pool is invalid";
+	if (leg_sectors > leg->nr_sectors ||
+	    DXM_ROUND_DOWN(leg_sectors, DXM_PAGE_SECTORS) !=
+	    DXM_ROUND_DOWN(leg->nr_sectors, DXM_PAGE_SECTORS))
+		return "superblock leg size does not match the device";
+	if (dxm_compute_geometry(leg_sectors, region, spare, g))
+		return "superblock geometry does not fit the device";
+	if (le64_to_cpu(sb->data_offset) != 0 || !data ||
+	    data > g->data_sectors || data % DXM_DATA_ALIGN_SECTORS)
+		return "superblock data area is invalid or misaligned";
+	if (le64_to_cpu(sb->spare_offset) != g->spare_offset ||
+	    le64_to_cpu(sb->remap_offset) != g->remap_offset ||
+	    le64_to_cpu(sb->remap_sectors) != g->remap_sectors ||
+	    le64_to_cpu(sb->bitmap_offset) != g->bitmap_offset ||
+	    le64_to_cpu(sb->bitmap_sectors) != g->bitmap_sectors ||
+	    le64_to_cpu(sb->sb_offset) != g->sb_offset)
+		return "superblock metadata offsets are inconsistent";
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (le32_to_cpu(sb->leg_state[i]) > DXM_LEG_STATE_MAX)
+			return "superblock leg state is invalid";
+	if (le64_to_cpu(sb->rebuild_offset) > data)
+		return "superblock rebuild checkpoint is beyond the data area";
+	if (!dxm_all_zero(sb->pad, sizeof(sb->pad)))
+		return "superblock reserved area is not zero";
+	return NULL;
+}
+
+static int dxm_read_one(struct dxm_c *dc, int i)
+{
+	struct dxm_leg *leg = &dc->legs[i];
+	sector_t where;
+	const char *why;
+	int r;
+
+	leg->nr_sectors = bdev_nr_sectors(leg->dev->bdev);
+	if (leg->nr_sectors < 2 * DXM_DATA_ALIGN_SECTORS) {
+		dc->ti->error = "Leg is too small (at least 4 MiB)";
+		return -EINVAL;
+	}
+	leg->sb = kzalloc(DXM_SB_SIZE, GFP_KERNEL);
+	if (!leg->sb)
+		return -ENOMEM;
+	where = DXM_ROUND_DOWN(leg->nr_sectors, DXM_PAGE_SECTORS) -
+		DXM_PAGE_SECTORS;
+	r = dxm_leg_rw(dc, i, REQ_OP_READ, where, leg->sb, DXM_PAGE_SECTORS);
+	if (r) {
+		dc->ti->error = "Cannot read the superblock of a leg";
+		return r;
+	}
+	if (dxm_all_zero(leg->sb, DXM_SB_SIZE)) {
+		leg->blank = true;
+		return 0;
+	}
+	why = dxm_check_sb(leg);
+	if (why) {
+		DMERR("%s: leg %d (%s): %s", dxm_name(dc), i,
+		      leg->dev->name, why);
+		dc->ti->error = i ? "Leg 1 superblock is invalid" :
+				    "Leg 0 superblock is invalid";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Both legs valid: same set, same geometry; pick the stale one if any. */
+static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
+{
+	struct dxm_superblock *fresh;
+
+	if (memcmp(a->sb->set_uuid, b->sb->set_uuid, 16)) {
+		dc->ti->error = "Legs belong to different mirror sets";
+		return -EINVAL;
+	}
+	if (a->sb->data_sectors != b->sb->data_sectors ||
+	    a->sb->region_sectors != b->sb->region_sectors) {
+		dc->ti->error = "Legs disagree on data size or region size";
+		return -EINVAL;
+	}
+	fresh = le64_to_cpu(a->sb->events) >= le64_to_cpu(b->sb->events) ?
+		a->sb : b->sb;
+	if (le32_to_cpu(fresh->leg_state[a->index]) != DXM_LEG_OK)
+		a->stale = true;
+	if (le32_to_cpu(fresh->leg_state[b->index]) != DXM_LEG_OK)
+		b->stale = true;
+	if (a->stale && b->stale) {
+		dc->ti->error = "Both legs are marked stale: no good copy";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Geometry of a leg about to be formatted (blank leg). */
+static int dxm_plan_blank(struct dxm_c *dc, struct dxm_leg *leg, u32 region,
+			  u32 spare)
+{
+	if (dxm_compute_geometry(leg->nr_sectors, region, spare, &leg->geo)) {
+		dc->ti->error = "Leg is too small for the metadata and spare pool";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int dxm_read_superblocks(struct dxm_c *dc)
+{
+	struct dxm_args *a = &dc->args;
+	struct dxm_leg *valid = NULL;
+	int i, r, nr_present = 0, nr_valid = 0;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dc->legs[i].dev)
+			continue;
+		nr_present++;
+		r = dxm_read_one(dc, i);
+		if (r)
+			return r;
+		if (!dc->legs[i].blank) {
+			nr_valid++;
+			valid = &dc->legs[i];
+		}
+	}
+
+	if (!nr_valid) {
+		if (nr_present < DXM_NR_LEGS) {
+			dc->ti->error = "Cannot format a mirror with a missing leg";
+			return -EINVAL;
+		}
+		for (i = 0; i < DXM_NR_LEGS; i++) {
+			r = dxm_plan_blank(dc, &dc->legs[i], a->region_sectors,
+					   a->spare_pages);
+			if (r)
+				return r;
+		}
+		dc->need_format = true;
+		dc->region_sectors = a->region_sectors;
+		dc->data_sectors = min(dc->legs[0].geo.data_sectors,
+				       dc->legs[1].geo.data_sectors);
+		return 0;
+	}
+
+	if (nr_valid == 2) {
+		r = dxm_pair(dc, &dc->legs[0], &dc->legs[1]);
+		if (r)
+			return r;
+	}
+	dc->region_sectors = le32_to_cpu(valid->sb->region_sectors);
+	dc->data_sectors = le64_to_cpu(valid->sb->data_sectors);
+	if (a->region_given && a->region_sectors != dc->region_sectors) {
+		dc->ti->error = "region_size does not match the superblock";
+		return -EINVAL;
+	}
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+
+		if (!leg->dev)
+			continue;
+		if (leg->blank) {
+			/* a replacement next to a valid leg */
+			r = dxm_plan_blank(dc, leg, dc->region_sectors,
+					   le32_to_cpu(valid->sb->spare_pages));
+			if (r)
+				return r;
+			if (leg->geo.data_sectors < dc->data_sectors) {
+				dc->ti->error = "Replacement leg is too small";
+				return -EINVAL;
+			}
+			leg->stale = true;
+			continue;
+		}
+		if (a->spare_given &&
+		    a->spare_pages != le32_to_cpu(leg->sb->spare_pages)) {
+			dc->ti->error = "spare_pages does not match the superblock";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
+			const u8 *uuid, u64 events, u64 ctime, u32 spare)
+{
+	struct dxm_superblock *sb = leg->sb;
+	struct dxm_geometry *g = &leg->geo;
+
+	memset(sb, 0, sizeof(*sb));
+	sb->magic = cpu_to_le64(DXM_MAGIC);
+	sb->version = cpu_to_le32(DXM_VERSION);
+	memcpy(sb->set_uuid, uuid, 16);
+	sb->leg_index = cpu_to_le32(leg->index);
+	sb->events = cpu_to_le64(events);
+	sb->ctime = cpu_to_le64(ctime);
+	sb->leg_sectors = cpu_to_le64(leg->nr_sectors);
+	sb->data_sectors = cpu_to_le64(dc->data_sectors);
+	sb->region_sectors = cpu_to_le32(dc->region_sectors);
+	sb->spare_pages = cpu_to_le32(spare);
+	sb->spare_offset = cpu_to_le64(g->spare_offset);
+	sb->remap_offset = cpu_to_le64(g->remap_offset);
+	sb->remap_sectors = cpu_to_le64(g->remap_sectors);
+	sb->bitmap_offset = cpu_to_le64(g->bitmap_offset);
+	sb->bitmap_sectors = cpu_to_le64(g->bitmap_sectors);
+	sb->sb_offset = cpu_to_le64(g->sb_offset);
+}
+
+/* Zero (or fill) a metadata range of a leg. */
+static int dxm_fill_range(struct dxm_c *dc, int leg, sector_t start,
+			  sector_t count, int byte)
+{
+	sector_t chunk = dc->region_sectors;
+	int r = 0;
+
+	memset(dc->copy_buf, byte, (size_t)chunk << SECTOR_SHIFT);
+	while (count && !r) {
+		sector_t n = min(count, chunk);
+
+		r = dxm_leg_rw(dc, leg, REQ_OP_WRITE, start, dc->copy_buf, n);
+		start += n;
+		count -= n;
+	}
+	return r;
+}
+
+/*
+ * Format every blank leg: metadata areas cleared, bitmap all set when a
+ * full copy is pending (so a crash during the initial sync resumes it),
+ * superblock written last.
+ */
+int dxm_format(struct dxm_c *dc)
+{
+	struct dxm_leg *valid = NULL;
+	u8 uuid[16];
+	u64 events = 1, now = ktime_get_real_seconds();
+	u32 spare = dc->args.spare_pages;
+	int i, r;
+
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (dc->legs[i].dev && !dc->legs[i].blank)
+			valid = &dc->legs[i];
+	if (valid) {
+		memcpy(uuid, valid->sb->set_uuid, 16);
+		events = le64_to_cpu(valid->sb->events);
+		spare = le32_to_cpu(valid->sb->spare_pages);
+	} else {
+		generate_random_uuid(uuid);
+	}
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+		struct dxm_geometry *g = &leg->geo;
+		bool full = !valid && !dc->args.nosync;
+
+		if (!leg->dev || !leg->blank)
+			continue;
+		r = dxm_fill_range(dc, i, g->remap_offset, 2 * g->remap_sectors, 0);
+		if (!r)
+			r = dxm_fill_range(dc, i, g->bitmap_offset,
+					   g->bitmap_sectors, full ? 0xff : 0);
+		if (r)
+			return r;
+		dxm_fill_sb(dc, leg, uuid, events, now, spare);
+		leg->blank = false;
+	}
+	dc->need_format = false;
+	return 0;
+}
+
+int dxm_write_superblocks(struct dxm_c *dc)
+{
+	u64 events = 0;
+	int i, r, written = 0, first_err = 0;
+
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (dc->legs[i].sb)
+			events = max(events, le64_to_cpu(dc->legs[i].sb->events));
+	events++;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+		struct dxm_superblock *sb = leg->sb;
+		int j;
+
+		if (!dxm_leg_alive(dc, i) || !sb || leg->blank)
+			continue;
+		sb->events = cpu_to_le64(events);
+		if (READ_ONCE(dc->action) == DXM_REBUILD && dc->target_leg >= 0) {
+			sb->flags |= cpu_to_le32(DXM_SB_F_REBUILDING);
+			sb->rebuild_offset = cpu_to_le64(min_t(u64, dc->data_sectors,
+				(u64)dc->sweep_cursor << dc->region_shift));
+		} else {
+			sb->flags &= ~cpu_to_le32(DXM_SB_F_REBUILDING);
+			sb->rebuild_offset = 0;
+		}
+		for (j = 0; j < DXM_NR_LEGS; j++) {
+			u32 st = DXM_LEG_OK;
+
+			if (!dxm_leg_alive(dc, j))
+				st = DXM_LEG_FAILED;
+			else if (dc->legs[j].stale)
+				st = DXM_LEG_STALE;
+			sb->leg_state[j] = cpu_to_le32(st);
+		}
+		sb->csum = cpu_to_le32(dxm_sb_csum(sb));
+		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA,
+			       le64_to_cpu(sb->sb_offset), sb, DXM_PAGE_SECTORS);
+		if (r) {
+			if (!first_err)
+				first_err = r;
+			continue;
+		}
+		written++;
+	}
+	return written ? 0 : (first_err ? first_err : -EIO);
+}
+
+/*
+ * Re-read the superblocks of formatted legs at activation: a table
+ * reloaded over a live mirror was constructed while the old instance was
+ * still updating them.
+ */
+int dxm_refresh_superblocks(struct dxm_c *dc)
+{
+	struct dxm_superblock *old;
+	const char *why;
+	int i, r;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+
+		if (!leg->dev || !leg->sb)
+			continue;
+		old = kmemdup(leg->sb, DXM_SB_SIZE, GFP_KERNEL);
+		if (!old)
+			return -ENOMEM;
+		r = dxm_leg_rw(dc, i, REQ_OP_READ, leg->geo.sb_offset, leg->sb,
+			       DXM_PAGE_SECTORS);
+		why = r ? "cannot be read" : dxm_check_sb(leg);
+		if (!why && memcmp(leg->sb->set_uuid, old->set_uuid, 16))
+			why = "changed to another set";
+		if (why) {
+			memcpy(leg->sb, old, DXM_SB_SIZE);
+			kfree(old);
+			DMERR("%s: leg %d: superblock %s since the table was loaded",
+			      dxm_name(dc), i, why);
+			return -EINVAL;
+		}
+		kfree(old);
+	}
+	return 0;
+}
+
+/* Where an interrupted rebuild of @leg may resume (a region index). */
+unsigned long dxm_rebuild_checkpoint(struct dxm_c *dc, int leg)
+{
+	int other = DXM_NR_LEGS - 1 - leg;
+	struct dxm_superblock *sb = dc->legs[other].sb;
+
+	/* a blank replacement has no checkpoint; neither has a forced one */
+	if (!sb || dc->args.rebuild_leg == leg ||
+	    !(le32_to_cpu(sb->flags) & DXM_SB_F_REBUILDING) ||
+	    !dc->legs[leg].sb || dc->legs[leg].geo.sb_offset == 0)
+		return 0;
+	return le64_to_cpu(sb->rebuild_offset) >> dc->region_shift;
+}
+
+/* ---- persistent write-intent bitmap ---- */
+
+static size_t dxm_bitmap_bytes(struct dxm_c *dc)
+{
+	return BITS_TO_LONGS(dc->nr_regions) * sizeof(long);
+}
+
+/* Load the on-leg bitmaps of the in-sync legs into dc->dirty. */
+int dxm_bitmap_init(struct dxm_c *dc)
+{
+	size_t bytes = dxm_bitmap_bytes(dc);
+	void *buf;
+	int i, r;
+
+	buf = kvzalloc(round_up(bytes, DXM_BLOCK_SIZE), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+		sector_t count = DIV_ROUND_UP(bytes, DXM_BLOCK_SIZE) *
+				 DXM_PAGE_SECTORS;
+
+		if (!dxm_leg_alive(dc, i) || leg->stale)
+			continue;
+		r = dxm_leg_rw(dc, i, REQ_OP_READ, leg->geo.bitmap_offset,
+			       buf, count);
+		if (r) {
+			DMERR("%s: leg %d: cannot read the write-intent bitmap: %d",
+			      dxm_name(dc), i, r);
+			kvfree(buf);
+			return r;
+		}
+		bitmap_or(dc->dirty, dc->dirty, buf, dc->nr_regions);
+	}
+	bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
+	kvfree(buf);
+	return 0;
+}
+
+static void dxm_persist_word(struct dxm_c *dc, unsigned long word_idx)
+{
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		unsigned long *kaddr = dc->legs[i].bitmap_kaddr;
+
+		if (!kaddr || !dxm_leg_alive(dc, i))
+			continue;
+		memcpy_flushcache(&kaddr[word_idx], &dc->marked[word_idx],
+				  sizeof(long));
+	}
+}
+
+bool dxm_bitmap_mark_is_sync(struct dxm_c *dc)
+{
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (dxm_leg_alive(dc, i) && !dc->legs[i].bitmap_kaddr)
+			return false;
+	return true;
+}
+
+/*
+ * Marks regions [first, last] in the write-intent bitmap.  Called with
+ * dc->lock held.  With DAX-mapped bitmaps on every live leg the mark is
+ * durable on return (returns 0); otherwise the bitmap must be written back
+ * by dxm_bitmap_writeback() from process context (returns 1).
+ */
+int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
+{
+	unsigned long r, w, prev_w = ULONG_MAX;
+	bool sync = dxm_bitmap_mark_is_sync(dc);
+	bool changed = false;
+
+	for (r = first; r <= last; r++) {
+		if (test_bit(r, dc->marked))
+			continue;
+		__set_bit(r, dc->marked);
+		changed = true;
+		w = BIT_WORD(r);
+		if (sync && w != prev_w) {
+			if (prev_w != ULONG_MAX)
+				dxm_persist_word(dc, prev_w);
+			prev_w = w;
+		}
+	}
+	if (!changed)
+		return 0;
+	if (sync) {
+		dxm_persist_word(dc, prev_w);
+		wmb();	/* make the marks durable before any store to the data */
+		return 0;
+	}
+	dc->bitmap_dirty = true;
+	return 1;
+}
+
+/*
+ * Writes the whole in-memory bitmap to every live leg (process context).
+ * DAX-mapped copies are written under dc->lock so that they can never
+ * overwrite a newer word persisted by dxm_bitmap_mark(); the others are
+ * written from a snapshot, serialised by bm_mutex so that an older
+ * snapshot never lands after a newer one.
+ */
+int dxm_bitmap_writeback(struct dxm_c *dc)
+{
+	size_t bytes = round_up(dxm_bitmap_bytes(dc), DXM_BLOCK_SIZE);
+	void *snap;
+	int i, r;
+
+	snap = kvzalloc(bytes, GFP_NOIO);
+	if (!snap)
+		return -ENOMEM;
+	mutex_lock(&dc->bm_mutex);
+	spin_lock_irq(&dc->lock);
+	bitmap_copy(snap, dc->marked, dc->nr_regions);
+	dc->bitmap_dirty = false;
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (dxm_leg_alive(dc, i) && dc->legs[i].bitmap_kaddr)
+			memcpy_flushcache(dc->legs[i].bitmap_kaddr, snap,
+					  dxm_bitmap_bytes(dc));
+	wmb();
+	spin_unlock_irq(&dc->lock);
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+
+		if (!dxm_leg_alive(dc, i) || leg->bitmap_kaddr)
+			continue;
+		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_FUA,
+			       leg->geo.bitmap_offset, snap,
+			       bytes >> SECTOR_SHIFT);
+		if (r)
+			dxm_fail_leg(dc, i, r, "write-intent bitmap write failed");
+	}
+	mutex_unlock(&dc->bm_mutex);
+	kvfree(snap);
+	return 0;
+}
+
+void dxm_bitmap_exit(struct dxm_c *dc)
+{
+	bitmap_free(dc->hot);
+	bitmap_free(dc->dirty);
+	bitmap_free(dc->marked);
+	bitmap_free(dc->copying);
+}

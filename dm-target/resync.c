@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The background worker: one sweep at a time over the regions
+ *   resync   copy the regions marked in the write-intent bitmap
+ *            (after a crash, or the initial sync of a new mirror)
+ *   rebuild  copy every region onto a stale leg, checkpointed on media
+ *   check    compare both legs, count differing sectors
+ *   repair   compare and fix from the primary
+ * plus housekeeping when idle: the interval sync of hot regions and the
+ * lazy clearing of write-intent marks of regions known to be in sync.
+ */
+#include <linux/jiffies.h>
+#include <linux/string.h>
+#include "daxmirror.h"
+
+#define DXM_SWEEP_BATCH		32	/* regions per worker run */
+#define DXM_HOUSEKEEP_MS	1000
+#define DXM_CHECKPOINT_MS	1000
+
+static void dxm_event_fn(struct work_struct *work)
+{
+	struct dxm_c *dc = container_of(work, struct dxm_c, event_work);
+
+	dm_table_event(dc->ti->table);
+}
+
+void dxm_raise_event(struct dxm_c *dc)
+{
+	queue_work(dc->wq, &dc->event_work);
+}
+
+unsigned long dxm_out_of_sync_regions(struct dxm_c *dc)
+{
+	unsigned long n = 0, r;
+
+	for_each_set_bit(r, dc->dirty, dc->nr_regions)
+		n++;
+	for_each_set_bit(r, dc->hot, dc->nr_regions)
+		if (!test_bit(r, dc->dirty))
+			n++;
+	return n;
+}
+
+void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target)
+{
+	spin_lock_irq(&dc->lock);
+	dc->action = action;
+	dc->target_leg = target;
+	if (action != DXM_REBUILD)
+		dc->sweep_cursor = 0;
+	if (action == DXM_CHECK || action == DXM_REPAIR)
+		atomic64_set(&dc->mismatches, 0);
+	spin_unlock_irq(&dc->lock);
+	DMINFO("%s: %s started", dxm_name(dc),
+	       action == DXM_RESYNC ? "resync" : action == DXM_REBUILD ?
+	       "rebuild" : action == DXM_CHECK ? "check" : "repair");
+	dxm_raise_event(dc);
+	if (!dc->suspended)
+		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+}
+
+void dxm_stop_action(struct dxm_c *dc)
+{
+	spin_lock_irq(&dc->lock);
+	dc->action = DXM_IDLE;
+	dc->target_leg = -1;
+	dc->sweep_cursor = 0;
+	spin_unlock_irq(&dc->lock);
+	dxm_raise_event(dc);
+}
+
+/* Compare one region of both legs; optionally fix the other leg. */
+static int dxm_check_region(struct dxm_c *dc, unsigned long reg, int from,
+			    int to, bool fix)
+{
+	sector_t len = dxm_region_len(dc, reg);
+	sector_t start = dxm_region_start(dc, reg), s, diff = 0;
+	int r;
+
+	r = dxm_leg_rw(dc, from, REQ_OP_READ, start, dc->copy_buf, len);
+	if (!r)
+		r = dxm_leg_rw(dc, to, REQ_OP_READ, start, dc->cmp_buf, len);
+	if (r)
+		return r;
+	for (s = 0; s < len; s++)
+		if (memcmp(dc->copy_buf + (s << SECTOR_SHIFT),
+			   dc->cmp_buf + (s << SECTOR_SHIFT), 1 << SECTOR_SHIFT))
+			diff++;
+	if (!diff)
+		return 0;
+	atomic64_add(diff, &dc->mismatches);
+	if (fix)
+		r = dxm_leg_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
+	return r;
+}
+
+/* Process one batch of the running sweep; returns true when it ended. */
+static bool dxm_sweep(struct dxm_c *dc)
+{
+	enum dxm_action act = READ_ONCE(dc->action);
+	int from = dxm_primary(dc), to;
+	unsigned long reg, end, n = 0;
+	int r = 0;
+
+	if (from < 0)
+		return true;
+	to = act == DXM_REBUILD ? dc->target_leg : dxm_other(dc, from);
+	if (to < 0 || to == from || !dxm_leg_alive(dc, to))
+		return true;
+
+	mutex_lock(&dc->sync_mutex);
+	reg = dc->sweep_cursor;
+	end = dc->nr_regions;
+	while (reg < end && n < DXM_SWEEP_BATCH && !r) {
+		if (act == DXM_RESYNC) {
+			reg = find_next_bit(dc->dirty, end, reg);
+			if (reg >= end)
+				break;
+		}
+		if ((act == DXM_CHECK || act == DXM_REPAIR) &&
+		    (test_bit(reg, dc->hot) || test_bit(reg, dc->cooling))) {
+			reg++;	/* DAX stores pending: not comparable yet */
+			continue;
+		}
+		dxm_region_lock(dc, reg);
+		if (act == DXM_RESYNC || act == DXM_REBUILD)
+			r = dxm_copy_region(dc, reg, from, to);
+		else
+			r = dxm_check_region(dc, reg, from, to,
+					     act == DXM_REPAIR);
+		if (!r && act != DXM_CHECK) {
+			spin_lock_irq(&dc->lock);
+			__clear_bit(reg, dc->dirty);
+			spin_unlock_irq(&dc->lock);
+		}
+		dxm_region_unlock(dc, reg);
+		reg++;
+		n++;
+	}
+	dc->sweep_cursor = reg;
+	mutex_unlock(&dc->sync_mutex);
+
+	if (r) {
+		DMERR("%s: sweep stopped at region %lu: %d", dxm_name(dc),
+		      reg, r);
+		return true;
+	}
+	if (act == DXM_RESYNC)
+		return find_next_bit(dc->dirty, end, 0) >= end;
+	if (act == DXM_REBUILD &&
+	    time_after(jiffies, dc->last_checkpoint +
+		       msecs_to_jiffies(DXM_CHECKPOINT_MS))) {
+		dc->last_checkpoint = jiffies;
+		dxm_write_superblocks(dc);
+	}
+	return reg >= end;
+}
+
+static void dxm_sweep_done(struct dxm_c *dc, enum dxm_action act)
+{
+	if (act == DXM_REBUILD && dc->sweep_cursor >= dc->nr_regions) {
+		/* DAX stores behind the cursor were copied by the flushes */
+		dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
+		dxm_flush_legs(dc);
+		dc->legs[dc->target_leg].stale = false;
+		dc->sweep_cursor = 0;
+		dxm_write_superblocks(dc);
+	}
+	DMINFO("%s: %s finished", dxm_name(dc),
+	       act == DXM_RESYNC ? "resync" : act == DXM_REBUILD ?
+	       "rebuild" : act == DXM_CHECK ? "check" : "repair");
+	dxm_stop_action(dc);
+	if (act == DXM_REBUILD && dxm_primary(dc) >= 0 &&
+	    find_first_bit(dc->dirty, dc->nr_regions) < dc->nr_regions)
+		dxm_start_action(dc, DXM_RESYNC,
+				 dxm_other(dc, dxm_primary(dc)));
+}
+
+/* Clear write-intent marks of regions that cannot differ. */
+static void dxm_clear_marks(struct dxm_c *dc)
+{
+	unsigned long r, flags;
+	bool changed = false, sync;
+
+	spin_lock_irqsave(&dc->lock, flags);
+	sync = dxm_bitmap_mark_is_sync(dc);
+	for_each_set_bit(r, dc->marked, dc->nr_regions) {
+		if (test_bit(r, dc->hot) || test_bit(r, dc->cooling) ||
+		    test_bit(r, dc->dirty) || test_bit(r, dc->copying) ||
+		    atomic_read(&dc->inflight[dxm_bucket(r)]))
+			continue;
+		__clear_bit(r, dc->marked);
+		changed = true;
+	}
+	if (changed && !sync)
+		dc->bitmap_dirty = true;
+	spin_unlock_irqrestore(&dc->lock, flags);
+	if (changed)
+		dxm_bitmap_writeback(dc);
+}
+
+void dxm_sync_work(struct work_struct *work)
+{
+	struct dxm_c *dc = container_of(to_delayed_work(work), struct dxm_c,
+					sync_work);
+	enum dxm_action act = READ_ONCE(dc->action);
+	unsigned long delay = msecs_to_jiffies(DXM_HOUSEKEEP_MS);
+	u32 interval = dc->args.sync_interval_ms;
+
+	if (dc->suspended)
+		return;
+	if (act != DXM_IDLE && act != DXM_FROZEN) {
+		if (dxm_sweep(dc))
+			dxm_sweep_done(dc, act);
+		else
+			delay = 0;
+	}
+	if (interval && time_after_eq(jiffies, dc->last_interval_sync +
+				      msecs_to_jiffies(interval))) {
+		dc->last_interval_sync = jiffies;
+		if (find_first_bit(dc->hot, dc->nr_regions) < dc->nr_regions ||
+		    find_first_bit(dc->cooling, dc->nr_regions) < dc->nr_regions) {
+			dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
+			dxm_flush_legs(dc);
+		}
+	}
+	if (READ_ONCE(dc->action) == DXM_IDLE)
+		dxm_clear_marks(dc);
+	if (interval)
+		delay = min(delay, msecs_to_jiffies(interval));
+	if (!dc->suspended)
+		mod_delayed_work(dc->sync_wq, &dc->sync_work, delay);
+}
+
+void dxm_workers_init(struct dxm_c *dc)
+{
+	INIT_WORK(&dc->event_work, dxm_event_fn);
+	INIT_WORK(&dc->bio_work, dxm_bio_work);
+	INIT_WORK(&dc->flush_work, dxm_flush_work);
+	INIT_DELAYED_WORK(&dc->sync_work, dxm_sync_work);
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Status line (INFO and TABLE) and target messages.
+ */
+#include <linux/kernel.h>
+#include <linux/string.h>
+#include "daxmirror.h"
+
+static const char *const dxm_action_names[] = {
+	[DXM_IDLE] = "idle", [DXM_RESYNC] = "resync",
+	[DXM_REBUILD] = "rebuild", [DXM_CHECK] = "check",
+	[DXM_REPAIR] = "repair", [DXM_FROZEN] = "frozen",
+};
+
+static char dxm_health(struct dxm_c *dc, int leg, int primary)
+{
+	if (!dxm_leg_alive(dc, leg))
+		return 'D';
+	if (dc->legs[leg].stale)
+		return 'a';
+	if (leg != primary &&
+	    (READ_ONCE(dc->action) == DXM_RESYNC ||
+	     find_first_bit(dc->dirty, dc->nr_regions) < dc->nr_regions))
+		return 'a';
+	return 'A';
+}
+
+static sector_t dxm_in_sync(struct dxm_c *dc)
+{
+	sector_t out;
+
+	if (READ_ONCE(dc->action) == DXM_REBUILD)
+		return min_t(sector_t, dc->data_sectors,
+			     (sector_t)READ_ONCE(dc->sweep_cursor) <<
+			     dc->region_shift);
+	if (dxm_primary(dc) < 0 ||
+	    !dxm_leg_alive(dc, dxm_other(dc, dxm_primary(dc))))
+		return 0;
+	out = (sector_t)dxm_out_of_sync_regions(dc) << dc->region_shift;
+	return out >= dc->data_sectors ? 0 : dc->data_sectors - out;
+}
+
+static void dxm_emit_dev(struct dxm_c *dc, int leg, char *result,
+			 unsigned int maxlen, unsigned int *szp)
+{
+	unsigned int sz = *szp;
+
+	if (dc->legs[leg].dev)
+		DMEMIT(" %s", dc->legs[leg].dev->name);
+	else
+		DMEMIT(" -");
+	*szp = sz;
+}
+
+void dxm_status(struct dm_target *ti, status_type_t type,
+		unsigned int status_flags, char *result, unsigned int maxlen)
+{
+	struct dxm_c *dc = ti->private;
+	struct dxm_args *a = &dc->args;
+	unsigned int sz = 0, nr_opt;
+	int primary = dxm_primary(dc);
+	unsigned long hot;
+	u32 spare[DXM_NR_LEGS];
+	int i;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		DMEMIT("%d", DXM_NR_LEGS);
+		for (i = 0; i < DXM_NR_LEGS; i++)
+			dxm_emit_dev(dc, i, result, maxlen, &sz);
+		DMEMIT(" %c%c", dxm_health(dc, 0, primary),
+		       dxm_health(dc, 1, primary));
+		DMEMIT(" %llu/%llu %s %llu",
+		       (unsigned long long)dxm_in_sync(dc),
+		       (unsigned long long)dc->data_sectors,
+		       dxm_action_names[READ_ONCE(dc->action)],
+		       (unsigned long long)atomic64_read(&dc->mismatches));
+		for (i = 0; i < DXM_NR_LEGS; i++)
+			spare[i] = dc->legs[i].dev && dc->legs[i].sb ?
+				   le32_to_cpu(dc->legs[i].sb->spare_pages) : 0;
+		hot = bitmap_weight(dc->hot, dc->nr_regions);
+		DMEMIT(" %u/%u %u/%u %llu %lu %llu %s %d",
+		       0U, 0U, spare[0], spare[1],
+		       (unsigned long long)atomic64_read(&dc->lost_pages),
+		       hot, 0ULL, dc->dax ? "dax" : "nodax",
+		       atomic_read(&dc->first_error));
+		break;
+	case STATUSTYPE_TABLE:
+		for (i = 0; i < DXM_NR_LEGS; i++) {
+			if (i)
+				DMEMIT(" ");
+			DMEMIT("%s", a->leg_path[i] && dc->legs[i].dev ?
+			       dc->legs[i].dev->name : "-");
+		}
+		nr_opt = 2 * (a->region_given + a->spare_given +
+			      a->interval_given) + a->no_dax + a->nosync;
+		if (!nr_opt)
+			break;
+		DMEMIT(" %u", nr_opt);
+		if (a->region_given)
+			DMEMIT(" region_size %u", a->region_sectors);
+		if (a->spare_given)
+			DMEMIT(" spare_pages %u", a->spare_pages);
+		if (a->interval_given)
+			DMEMIT(" sync_interval_ms %u", a->sync_interval_ms);
+		if (a->no_dax)
+			DMEMIT(" no_dax");
+		if (a->nosync)
+			DMEMIT(" nosync");
+		break;
+	case STATUSTYPE_IMA:
+		DMEMIT_TARGET_NAME_VERSION(ti->type);
+		DMEMIT(",health=%c%c;", dxm_health(dc, 0, primary),
+		       dxm_health(dc, 1, primary));
+		break;
+	}
+}
+
+static int dxm_parse_sector(const char *s, sector_t *out)
+{
+	unsigned long long v;
+	char dummy;
+
+	if (sscanf(s, "%llu%c", &v, &dummy) != 1)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int dxm_parse_leg_arg(struct dxm_c *dc, const char *s, int *leg)
+{
+	unsigned int v;
+	char dummy;
+
+	if (sscanf(s, "%u%c", &v, &dummy) != 1 || v >= DXM_NR_LEGS) {
+		DMERR("%s: invalid leg number '%s' (0 or 1)", dxm_name(dc), s);
+		return -EINVAL;
+	}
+	*leg = v;
+	return 0;
+}
+
+static int dxm_msg_flush(struct dxm_c *dc, unsigned int argc, char **argv)
+{
+	sector_t start = 0, nr = dc->data_sectors;
+	int r;
+
+	if (argc != 1 && argc != 3) {
+		DMERR("%s: usage: flush [<sector> <nr_sectors>]", dxm_name(dc));
+		return -EINVAL;
+	}
+	if (argc == 3) {
+		if (dxm_parse_sector(argv[1], &start) ||
+		    dxm_parse_sector(argv[2], &nr) || !nr ||
+		    start >= dc->ti->len || nr > dc->ti->len - start) {
+			DMERR("%s: flush: range %s+%s is invalid or beyond the device",
+			      dxm_name(dc), argv[1], argv[2]);
+			return -EINVAL;
+		}
+	}
+	r = dxm_sync_hot(dc, dxm_region(dc, start),
+			 dxm_region(dc, start + nr - 1), argc == 3);
+	if (!r)
+		r = dxm_flush_legs(dc);
+	return r;
+}
+
+static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
+{
+	int other = dxm_other(dc, leg);
+
+	if (!dxm_leg_alive(dc, leg) || !dxm_leg_alive(dc, other) ||
+	    dc->legs[other].stale) {
+		DMERR("%s: rebuild %d: needs both legs alive and leg %d in sync",
+		      dxm_name(dc), leg, other);
+		return -EINVAL;
+	}
+	if (READ_ONCE(dc->action) != DXM_IDLE) {
+		DMERR("%s: rebuild: another action is running", dxm_name(dc));
+		return -EBUSY;
+	}
+	dc->legs[leg].stale = true;
+	dc->sweep_cursor = 0;
+	dxm_write_superblocks(dc);
+	dxm_start_action(dc, DXM_REBUILD, leg);
+	return 0;
+}
+
+static int dxm_msg_fail(struct dxm_c *dc, int leg)
+{
+	int other = dxm_other(dc, leg);
+
+	if (!dxm_leg_alive(dc, leg))
+		return 0;
+	if (!dxm_leg_alive(dc, other) || dc->legs[other].stale) {
+		DMERR("%s: fail %d: refused, leg %d holds the only good copy",
+		      dxm_name(dc), leg, leg);
+		return -EINVAL;
+	}
+	mutex_lock(&dc->sync_mutex);
+	dxm_fail_leg(dc, leg, 0, "failed by message");
+	mutex_unlock(&dc->sync_mutex);
+	return 0;
+}
+
+static int dxm_msg_scrub(struct dxm_c *dc, enum dxm_action act)
+{
+	int p = dxm_primary(dc);
+
+	if (p < 0 || !dxm_leg_alive(dc, dxm_other(dc, p)) ||
+	    dc->legs[dxm_other(dc, p)].stale) {
+		DMERR("%s: check/repair needs two in-sync legs", dxm_name(dc));
+		return -EINVAL;
+	}
+	if (READ_ONCE(dc->action) != DXM_IDLE) {
+		DMERR("%s: check/repair: another action is running",
+		      dxm_name(dc));
+		return -EBUSY;
+	}
+	dxm_start_action(dc, act, dxm_other(dc, p));
+	return 0;
+}
+
+int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
+		char *result, unsigned int maxlen)
+{
+	struct dxm_c *dc = ti->private;
+	enum dxm_action act;
+	int leg;
+
+	if (!argc)
+		return -EINVAL;
+	if (!strcasecmp(argv[0], "flush"))
+		return dxm_msg_flush(dc, argc, argv);
+	if (!strcasecmp(argv[0], "rescan") && argc == 1)
+		return dxm_rescan(dc);
+	if ((!strcasecmp(argv[0], "check") || !strcasecmp(argv[0], "repair")) &&
+	    argc == 1)
+		return dxm_msg_scrub(dc, !strcasecmp(argv[0], "check") ?
+				     DXM_CHECK : DXM_REPAIR);
+	if (!strcasecmp(argv[0], "idle") && argc == 1) {
+		act = READ_ONCE(dc->action);
+		if (act == DXM_CHECK || act == DXM_REPAIR)
+			dxm_stop_action(dc);
+		return 0;
+	}
+	if ((!strcasecmp(argv[0], "rebuild") || !strcasecmp(argv[0], "fail")) &&
+	    argc == 2) {
+		if (dxm_parse_leg_arg(dc, argv[1], &leg))
+			return -EINVAL;
+		return argv[0][0] == 'r' || argv[0][0] == 'R' ?
+		       dxm_msg_rebuild(dc, leg) : dxm_msg_fail(dc, leg);
+	}
+	DMERR("%s: unknown or malformed message '%s' (%u argument%s)",
+	      dxm_name(dc), argv[0], argc, argc == 1 ? "" : "s");
+	return -EINVAL;
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Constructor argument parsing:
+ *   <leg0> <leg1> [<#opt_args> <opt_arg>...]
+ * Every refusal sets ti->error to a one-line reason; nothing is touched
+ * on the legs here.
+ */
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "daxmirror.h"
+
+static int dxm_parse_u32(const char *s, u32 min, u32 max, u32 *out)
+{
+	unsigned long long v;
+	char dummy;
+
+	if (!s || sscanf(s, "%llu%c", &v, &dummy) != 1)
+		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static int dxm_parse_leg(struct dm_target *ti, const char *s,
+			 struct dxm_args *args, int leg)
+{
+	if (!s || !*s) {
+		ti->error = "Missing leg device";
+		return -EINVAL;
+	}
+	if (!strcmp(s, "-")) {
+		args->leg_path[leg] = NULL;
+		return 0;
+	}
+	args->leg_path[leg] = kstrdup(s, GFP_KERNEL);
+	return args->leg_path[leg] ? 0 : -ENOMEM;
+}
+
+static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
+			 struct dxm_args *args, unsigned int *left)
+{
+	const char *key = dm_shift_arg(as);
+	const char *val;
+	u32 v;
+	int r;
+
+	(*left)--;
+	if (!strcasecmp(key, "no_dax")) {
+		if (args->no_dax)
+			goto dup;
+		args->no_dax = true;
+		return 0;
+	}
+	if (!strcasecmp(key, "nosync")) {
+		if (args->nosync)
+			goto dup;
+		args->nosync = true;
+		return 0;
+	}
+	if (strcasecmp(key, "region_size") && strcasecmp(key, "spare_pages") &&
+	    strcasecmp(key, "sync_interval_ms") && strcasecmp(key, "rebuild")) {
+		ti->error = "Unknown optional argument";
+		return -EINVAL;
+	}
+	if (!*left) {
+		ti->error = "Optional argument is missing its value";
+		return -EINVAL;
+	}
+	val = dm_shift_arg(as);
+	(*left)--;
+
+	if (!strcasecmp(key, "region_size")) {
+		if (args->region_given)
+			goto dup;
+		r = dxm_parse_u32(val, DXM_MIN_REGION_SECTORS,
+				  DXM_MAX_REGION_SECTORS, &v);
+		if (r || !is_power_of_2(v)) {
+			ti->error = "Invalid region_size: power of two from 8 to 2048 sectors";
+			return -EINVAL;
+		}
+		args->region_sectors = v;
+		args->region_given = true;
+	} else if (!strcasecmp(key, "spare_pages")) {
+		if (args->spare_given)
+			goto dup;
+		if (dxm_parse_u32(val, 0, DXM_MAX_SPARE_PAGES, &v)) {
+			ti->error = "Invalid spare_pages: 0 to 1048576";
+			return -EINVAL;
+		}
+		args->spare_pages = v;
+		args->spare_given = true;
+	} else if (!strcasecmp(key, "sync_interval_ms")) {
+		if (args->interval_given)
+			goto dup;
+		if (dxm_parse_u32(val, 0, DXM_MAX_SYNC_INTERVAL_MS, &v)) {
+			ti->error = "Invalid sync_interval_ms: 0 to 3600000";
+			return -EINVAL;
+		}
+		args->sync_interval_ms = v;
+		args->interval_given = true;
+	} else {
+		if (args->rebuild_leg >= 0)
+			goto dup;
+		if (dxm_parse_u32(val, 0, DXM_NR_LEGS - 1, &v)) {
+			ti->error = "Invalid rebuild leg: 0 or 1";
+			return -EINVAL;
+		}
+		args->rebuild_leg = v;
+	}
+	return 0;
+dup:
+	ti->error = "Optional argument given twice";
+	return -EINVAL;
+}
+
+int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
+		   struct dxm_args *args)
+{
+	static const struct dm_arg opt_count = {
+		0, 10, "Invalid number of optional arguments (0 to 10)"
+	};
+	struct dm_arg_set as = { .argc = argc, .argv = argv };
+	unsigned int nr_opt;
+	int r;
+
+	memset(args, 0, sizeof(*args));
+	args->region_sectors = DXM_DEFAULT_REGION_SECTORS;
+	args->spare_pages = DXM_DEFAULT_SPARE_PAGES;
+	args->sync_interval_ms = DXM_DEFAULT_SYNC_INTERVAL_MS;
+	args->rebuild_leg = -1;
+
+	if (argc < 2) {
+		ti->error = "Need two legs: <leg0> <leg1> [<#opt_args> <opt_arg>...]";
+		return -EINVAL;
+	}
+	r = dxm_parse_leg(ti, dm_shift_arg(&as), args, 0);
+	if (!r)
+		r = dxm_parse_leg(ti, dm_shift_arg(&as), args, 1);
+	if (r)
+		goto fail;
+	if (!args->leg_path[0] && !args->leg_path[1]) {
+		ti->error = "At least one leg must be given";
+		r = -EINVAL;
+		goto fail;
+	}
+	if (args->leg_path[0] && args->leg_path[1] &&
+	    !strcmp(args->leg_path[0], args->leg_path[1])) {
+		ti->error = "The two legs must be different devices";
+		r = -EINVAL;
+		goto fail;
+	}
+	if (!as.argc)
+		return 0;
+
+	r = dm_read_arg_group(&opt_count, &as, &nr_opt, &ti->error);
+	if (r)
+		goto fail;
+	while (nr_opt) {
+		r = dxm_parse_opt(ti, &as, args, &nr_opt);
+		if (r)
+			goto fail;
+	}
+	if (as.argc) {
+		ti->error = "Trailing arguments after the optional arguments";
+		r = -EINVAL;
+		goto fail;
+	}
+	if (args->rebuild_leg >= 0 && !args->leg_path[args->rebuild_leg]) {
+		ti->error = "Cannot rebuild a leg given as '-'";
+		r = -EINVAL;
+		goto fail;
+	}
+	if (args->rebuild_leg >= 0 &&
+	    !args->leg_path[DXM_NR_LEGS - 1 - args->rebuild_leg]) {
+		ti->error = "Cannot rebuild: the other leg is missing";
+		r = -EINVAL;
+		goto fail;
+	}
+	return 0;
+fail:
+	dxm_free_args(args);
+	return r;
+}
+
+void dxm_free_args(struct dxm_args *args)
+{
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		kfree(args->leg_path[i]);
+		args->leg_path[i] = NULL;
+	}
+}
