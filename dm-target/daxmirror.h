@@ -49,6 +49,7 @@ struct dxm_leg {
 	int index;
 	bool dead;			/* no I/O is sent to it */
 	bool blank;			/* no superblock at ctr time */
+	bool formatted;			/* formatted by this instance */
 	bool stale;			/* out of date: must be rebuilt */
 	sector_t nr_sectors;		/* size of the leg device */
 	struct dxm_superblock *sb;	/* in-memory copy */

@@ -105,7 +105,7 @@ static bool dxm_zap_region(struct dxm_c *dc, unsigned long region, int leg)
 			      &kaddr, &pfn);
 	dax_read_unlock(id);
 	if (n < pages || !pfn_t_has_page(pfn))
-		return n == -EIO ? true : false;
+		return false;	/* cannot see its pages: keep it hot */
 
 	for (i = 0; i < pages; i++) {
 		struct page *page = pfn_to_page(pfn_t_to_pfn(pfn) + i);

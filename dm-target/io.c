@@ -83,13 +83,13 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 	};
 	unsigned int i, n = 0;
 
+	/* dm_io reports errors by region index: keep index == leg */
 	for (i = 0; i < DXM_NR_LEGS; i++) {
-		where[i].bdev = NULL;
+		where[i].bdev = dc->legs[i].dev ? dc->legs[i].dev->bdev : NULL;
+		where[i].sector = pb->saved_iter.bi_sector;
 		where[i].count = 0;
 		if (!dxm_leg_alive(dc, i))
 			continue;
-		where[i].bdev = dc->legs[i].dev->bdev;
-		where[i].sector = pb->saved_iter.bi_sector;
 		where[i].count = bio_sectors(bio);
 		n++;
 	}
@@ -98,15 +98,13 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 		bio_io_error(bio);
 		return;
 	}
-	/* a leg-less slot has count 0 and is ignored by dm_io */
-	if (!where[0].bdev) {
-		where[0] = where[1];
-		n = 1;
-	} else {
-		n = where[1].bdev ? 2 : 1;
-	}
+	/* a dead leg's region has count 0: dm_io skips it */
+	if (!where[0].bdev)
+		where[0].bdev = where[1].bdev;
+	if (!where[1].bdev)
+		where[1].bdev = where[0].bdev;
 	bio->bi_private = dc;
-	dxm_dm_io(&req, n, where, NULL);
+	dxm_dm_io(&req, DXM_NR_LEGS, where, NULL);
 }
 
 /*

@@ -345,6 +345,7 @@ int dxm_format(struct dxm_c *dc)
 			return r;
 		dxm_fill_sb(dc, leg, uuid, events, now, spare);
 		leg->blank = false;
+		leg->formatted = true;
 	}
 	dc->need_format = false;
 	return 0;
@@ -412,7 +413,7 @@ int dxm_refresh_superblocks(struct dxm_c *dc)
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct dxm_leg *leg = &dc->legs[i];
 
-		if (!leg->dev || !leg->sb)
+		if (!leg->dev || !leg->sb || leg->formatted)
 			continue;
 		old = kmemdup(leg->sb, DXM_SB_SIZE, GFP_KERNEL);
 		if (!old)
@@ -441,9 +442,8 @@ unsigned long dxm_rebuild_checkpoint(struct dxm_c *dc, int leg)
 	struct dxm_superblock *sb = dc->legs[other].sb;
 
 	/* a blank replacement has no checkpoint; neither has a forced one */
-	if (!sb || dc->args.rebuild_leg == leg ||
-	    !(le32_to_cpu(sb->flags) & DXM_SB_F_REBUILDING) ||
-	    !dc->legs[leg].sb || dc->legs[leg].geo.sb_offset == 0)
+	if (!sb || dc->args.rebuild_leg == leg || dc->legs[leg].formatted ||
+	    !(le32_to_cpu(sb->flags) & DXM_SB_F_REBUILDING))
 		return 0;
 	return le64_to_cpu(sb->rebuild_offset) >> dc->region_shift;
 }
