@@ -33,15 +33,20 @@ static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 	spin_unlock_irqrestore(&dc->lock, flags);
 }
 
+/*
+ * Hand out the primary leg's pages, at most up to the next page whose
+ * translation differs (a remapped page is handed out alone, from the
+ * spare pool).  A poisoned page is repaired from the other leg first.
+ */
 long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
 			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn)
 {
 	struct dxm_c *dc = ti->private;
 	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<
 					   (PAGE_SHIFT - SECTOR_SHIFT));
-	sector_t left;
+	sector_t run, left;
 	long avail;
-	int leg = dxm_primary(dc);
+	int leg = dxm_primary(dc), tries;
 
 	if (leg < 0 || !dc->dax)
 		return -EIO;
@@ -49,9 +54,24 @@ long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
 	nr_pages = min_t(long, nr_pages, left);
 	if (nr_pages <= 0)
 		return -ERANGE;
-	avail = dax_direct_access(dc->legs[leg].dev->dax_dev,
-				  dxm_leg_pgoff(dc, leg, sector), nr_pages,
-				  mode, kaddr, pfn);
+	for (tries = 0; tries < 2; tries++) {
+		run = dxm_remap_run(dc, sector, (sector_t)nr_pages <<
+				    (PAGE_SHIFT - SECTOR_SHIFT));
+		if (dxm_range_lost(dc, sector, run, &run) &&
+		    mode == DAX_ACCESS)
+			return -EIO;	/* bad on both legs */
+		avail = dax_direct_access(dc->legs[leg].dev->dax_dev,
+					  dxm_leg_pgoff(dc, leg,
+						dxm_leg_sector(dc, leg, sector)),
+					  run >> (PAGE_SHIFT - SECTOR_SHIFT),
+					  mode, kaddr, pfn);
+		if (avail != -EIO || mode != DAX_ACCESS ||
+		    !dxm_leg_alive(dc, dxm_other(dc, leg)))
+			break;
+		/* poison on the primary: repair (clear or remap), then map */
+		if (dxm_repair_range(dc, leg, dxm_other(dc, leg), sector, run))
+			break;
+	}
 	if (avail <= 0)
 		return avail;
 	dxm_mark_hot(dc, sector, (sector_t)avail << (PAGE_SHIFT - SECTOR_SHIFT),
@@ -102,10 +122,17 @@ int dxm_dax_zero_page_range(struct dm_target *ti, pgoff_t pgoff,
 	}
 	b = dxm_dax_begin(dc, sector, nr);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
+		sector_t s = sector, run;
+
 		if (!dxm_leg_alive(dc, i))
 			continue;
-		r = dax_zero_page_range(dc->legs[i].dev->dax_dev,
-					dxm_leg_pgoff(dc, i, sector), nr_pages);
+		for (r = 0; s < sector + nr && !r; s += run) {
+			run = dxm_remap_run(dc, s, sector + nr - s);
+			r = dax_zero_page_range(dc->legs[i].dev->dax_dev,
+						dxm_leg_pgoff(dc, i,
+							dxm_leg_sector(dc, i, s)),
+						run >> (PAGE_SHIFT - SECTOR_SHIFT));
+		}
 		if (r) {
 			err = r;
 			/* let the flush path copy it once the leg recovers */
@@ -138,8 +165,12 @@ size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
 	b = dxm_dax_begin(dc, sector, max_t(sector_t, 1,
 			  (off + bytes) >> SECTOR_SHIFT));
 	done = dax_recovery_write(dc->legs[leg].dev->dax_dev,
-				  dxm_leg_pgoff(dc, leg, sector), addr, bytes, i);
+				  dxm_leg_pgoff(dc, leg,
+						dxm_leg_sector(dc, leg, sector)),
+				  addr, bytes, i);
 	other = dxm_other(dc, leg);
+	if (done)
+		dxm_lost_set(dc, sector >> 3, false);
 	if (done && dxm_leg_alive(dc, other)) {
 		long pages = DIV_ROUND_UP(off + done, PAGE_SIZE);
 		struct kvec kv = { .iov_base = addr, .iov_len = done };
@@ -147,13 +178,14 @@ size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
 		void *k2;
 		long n;
 
-		n = dax_direct_access(dc->legs[other].dev->dax_dev,
-				      dxm_leg_pgoff(dc, other, sector), pages,
+		pgoff_t opg = dxm_leg_pgoff(dc, other,
+					    dxm_leg_sector(dc, other, sector));
+
+		n = dax_direct_access(dc->legs[other].dev->dax_dev, opg, pages,
 				      DAX_RECOVERY_WRITE, &k2, NULL);
 		iov_iter_kvec(&src, WRITE, &kv, 1, done);
 		if (n < pages ||
-		    dax_recovery_write(dc->legs[other].dev->dax_dev,
-				       dxm_leg_pgoff(dc, other, sector),
+		    dax_recovery_write(dc->legs[other].dev->dax_dev, opg,
 				       k2 + off, done, &src) != done)
 			dxm_mark_hot(dc, sector, 1, true);
 	}

@@ -22,7 +22,9 @@ static void dxm_free(struct dxm_c *dc)
 	if (dc->wq)
 		destroy_workqueue(dc->wq);
 	dxm_bitmap_exit(dc);
+	xa_destroy(&dc->lost);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
+		dxm_remap_free(&dc->legs[i]);
 		kfree(dc->legs[i].sb);
 		if (dc->legs[i].dev)
 			dm_put_device(dc->ti, dc->legs[i].dev);
@@ -93,6 +95,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	bio_list_init(&dc->failover);
 	bio_list_init(&dc->flushes);
 	dxm_workers_init(dc);
+	xa_init(&dc->lost);
 	dc->target_leg = -1;
 
 	r = dxm_parse_args(ti, argc, argv, &dc->args);
@@ -101,6 +104,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dc->legs[i].index = i;
 		atomic_set(&dc->legs[i].errors, 0);
+		mutex_init(&dc->legs[i].remap_mutex);
 		if (!dc->args.leg_path[i]) {
 			dc->legs[i].dead = true;
 			continue;
@@ -150,6 +154,13 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	if (r) {
 		ti->error = "Cannot allocate region bitmaps";
 		goto bad;
+	}
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dc->legs[i].dev || dc->legs[i].blank)
+			continue;
+		r = dxm_remap_load(dc, i);
+		if (r)
+			goto bad;
 	}
 
 	dc->dax = !dc->args.no_dax;
@@ -232,6 +243,13 @@ static int dxm_activate(struct dxm_c *dc)
 	r = dxm_refresh_superblocks(dc);
 	if (r)
 		return r;
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dc->legs[i].formatted)
+			continue;
+		r = dxm_remap_load(dc, i);	/* an empty table */
+		if (r)
+			return r;
+	}
 	if (dc->args.rebuild_leg >= 0)
 		dc->legs[dc->args.rebuild_leg].stale = true;
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -255,6 +273,7 @@ static int dxm_activate(struct dxm_c *dc)
 		return r;
 	}
 	dc->activated = true;
+	dc->rescan_pending = true;	/* poison found while we were down */
 	if (stale >= 0)
 		dxm_start_action(dc, DXM_REBUILD, stale);
 	else if (dxm_primary(dc) >= 0 &&

@@ -10,6 +10,7 @@
  * flush.c      the flush path: hot-region tracking and replica sync
  * resync.c     the background worker: resync, rebuild, check/repair
  * poison.c     bad-block scanning and repair from the good leg
+ * remap.c      remapping of unrepairable pages to the spare pool
  * status.c     status line and messages
  */
 #ifndef DM_DAXMIRROR_H
@@ -22,6 +23,7 @@
 #include <linux/wait.h>
 #include <linux/mutex.h>
 #include <linux/dax.h>
+#include <linux/xarray.h>
 #include "compat.h"
 #include "../include/daxmirror_format.h"
 
@@ -55,6 +57,15 @@ struct dxm_leg {
 	struct dxm_superblock *sb;	/* in-memory copy */
 	struct dxm_geometry geo;
 	void *bitmap_kaddr;		/* DAX address of the on-leg bitmap */
+	struct xarray remaps;		/* data page -> spare slot */
+	u64 *slots;			/* spare slot -> data page */
+	void *remap_img;		/* table image for writes */
+	struct mutex remap_mutex;	/* slots and table updates */
+	u32 nr_spare;
+	u32 nr_remapped;
+	int remap_cur;			/* current table copy (0 = A) */
+	u64 remap_seq;
+	int bb_seen;			/* badblocks count at the last scan */
 	atomic_t errors;
 };
 
@@ -111,7 +122,9 @@ struct dxm_c {
 	int target_leg;			/* leg being resynced/rebuilt */
 	unsigned long sweep_cursor;	/* next region of the sweep */
 	atomic64_t mismatches;
+	struct xarray lost;		/* data pages bad on both legs */
 	atomic64_t lost_pages;
+	bool rescan_pending;		/* a leg reported new poison */
 	atomic_t first_error;
 	bool suspended;
 	unsigned long last_interval_sync;
@@ -185,6 +198,27 @@ void dxm_workers_init(struct dxm_c *dc);
 
 /* poison.c */
 int dxm_rescan(struct dxm_c *dc);
+int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
+		     sector_t nr);
+bool dxm_leg_has_badblocks(struct dxm_c *dc, int leg, sector_t sector,
+			   sector_t nr);
+void dxm_request_rescan(struct dxm_c *dc);
+bool dxm_badblocks_changed(struct dxm_c *dc);
+int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
+			 void *data);
+void dxm_lost_set(struct dxm_c *dc, u64 page, bool lost);
+bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
+		    sector_t *run);
+
+/* remap.c */
+int dxm_remap_load(struct dxm_c *dc, int leg);
+void dxm_remap_free(struct dxm_leg *leg);
+sector_t dxm_leg_sector(struct dxm_c *dc, int leg, sector_t sector);
+sector_t dxm_remap_run(struct dxm_c *dc, sector_t sector, sector_t max);
+int dxm_data_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
+		void *buf, sector_t count);
+int dxm_remap_page(struct dxm_c *dc, int leg, u64 page, void *data);
+u32 dxm_spare_free(struct dxm_leg *leg);
 
 /* status.c */
 void dxm_status(struct dm_target *ti, status_type_t type,

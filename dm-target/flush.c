@@ -53,6 +53,35 @@ void dxm_region_unlock(struct dxm_c *dc, unsigned long region)
 		queue_work(dc->wq, &dc->bio_work);
 }
 
+/* Page-by-page copy, repairing poison on either side. */
+static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
+			  int from, int to)
+{
+	void *page = dc->copy_buf;
+	sector_t s;
+	int r, err = 0;
+
+	for (s = start; s < start + len; s += DXM_PAGE_SECTORS) {
+		r = dxm_data_rw(dc, from, REQ_OP_READ, s, page,
+				DXM_PAGE_SECTORS);
+		if (r) {
+			/* poisoned source: the other copy is all there is */
+			if (dxm_data_rw(dc, to, REQ_OP_READ, s, page,
+					DXM_PAGE_SECTORS)) {
+				dxm_lost_set(dc, s >> 3, true);
+				err = -EIO;
+				continue;
+			}
+			dxm_write_page_remap(dc, from, s, page);
+			continue;
+		}
+		r = dxm_write_page_remap(dc, to, s, page);
+		if (r && !err)
+			err = r;
+	}
+	return err;
+}
+
 /* Copy one region between legs; the caller holds the region lock. */
 int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to)
 {
@@ -60,16 +89,15 @@ int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to)
 	sector_t len = dxm_region_len(dc, region);
 	int r;
 
-	r = dxm_leg_rw(dc, from, REQ_OP_READ, start, dc->copy_buf, len);
-	if (r) {
-		DMERR_LIMIT("%s: leg %d: read error copying region %lu: %d",
-			    dxm_name(dc), from, region, r);
-		return r;
-	}
-	r = dxm_leg_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
+	r = dxm_data_rw(dc, from, REQ_OP_READ, start, dc->copy_buf, len);
+	if (!r)
+		r = dxm_data_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
+	if (!r)
+		return 0;
+	r = dxm_copy_pages(dc, start, len, from, to);
 	if (r)
-		DMERR_LIMIT("%s: leg %d: write error copying region %lu: %d",
-			    dxm_name(dc), to, region, r);
+		DMERR_LIMIT("%s: copying region %lu from leg %d to leg %d: %d",
+			    dxm_name(dc), region, from, to, r);
 	return r;
 }
 
@@ -85,10 +113,10 @@ static void dxm_put_inode(struct inode *inode)
  * Remove user mappings of the primary leg's pages in a region.  Returns
  * false when some page's mappings could not be removed.
  */
-static bool dxm_zap_region(struct dxm_c *dc, unsigned long region, int leg)
+/* Remove the user mappings of @pages pages of a leg from @leg_sector. */
+static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
+			long pages)
 {
-	sector_t start = dxm_region_start(dc, region);
-	long pages = dxm_region_len(dc, region) >> (PAGE_SHIFT - SECTOR_SHIFT);
 	struct address_space *mapping;
 	struct inode *inode;
 	pgoff_t index;
@@ -100,9 +128,9 @@ static bool dxm_zap_region(struct dxm_c *dc, unsigned long region, int leg)
 
 	id = dax_read_lock();
 	n = dax_direct_access(dc->legs[leg].dev->dax_dev,
-			      (get_start_sect(dc->legs[leg].dev->bdev) + start) >>
-			      (PAGE_SHIFT - SECTOR_SHIFT), pages, DAX_ACCESS,
-			      &kaddr, &pfn);
+			      (get_start_sect(dc->legs[leg].dev->bdev) +
+			       leg_sector) >> (PAGE_SHIFT - SECTOR_SHIFT),
+			      pages, DAX_ACCESS, &kaddr, &pfn);
 	dax_read_unlock(id);
 	if (n < pages || !pfn_t_has_page(pfn))
 		return false;	/* cannot see its pages: keep it hot */
@@ -130,6 +158,27 @@ static bool dxm_zap_region(struct dxm_c *dc, unsigned long region, int leg)
 		if (READ_ONCE(page->mapping) == inode->i_mapping)
 			unmap_mapping_pages(inode->i_mapping, index, 1, false);
 		dxm_put_inode(inode);
+	}
+	return ok;
+}
+
+/*
+ * Remove user mappings of the primary leg's pages in a region.  Returns
+ * false when some page's mappings could not be removed.
+ */
+static bool dxm_zap_region(struct dxm_c *dc, unsigned long region, int leg)
+{
+	sector_t s = dxm_region_start(dc, region);
+	sector_t end = s + dxm_region_len(dc, region);
+	bool ok = true;
+
+	while (s < end) {
+		sector_t run = dxm_remap_run(dc, s, end - s);
+
+		if (!dxm_zap_run(dc, leg, dxm_leg_sector(dc, leg, s),
+				 run >> (PAGE_SHIFT - SECTOR_SHIFT)))
+			ok = false;
+		s += run;
 	}
 	return ok;
 }

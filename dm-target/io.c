@@ -15,6 +15,8 @@
  */
 #include <linux/bio.h>
 #include <linux/kernel.h>
+#include <linux/highmem.h>
+#include <linux/slab.h>
 #include "daxmirror.h"
 
 int dxm_primary(struct dxm_c *dc)
@@ -86,7 +88,7 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 	/* dm_io reports errors by region index: keep index == leg */
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		where[i].bdev = dc->legs[i].dev ? dc->legs[i].dev->bdev : NULL;
-		where[i].sector = pb->saved_iter.bi_sector;
+		where[i].sector = dxm_leg_sector(dc, i, pb->saved_iter.bi_sector);
 		where[i].count = 0;
 		if (!dxm_leg_alive(dc, i))
 			continue;
@@ -143,6 +145,8 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 	struct dxm_c *dc = ti->private;
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	sector_t sector = dm_target_offset(ti, bio->bi_iter.bi_sector);
+	sector_t run;
+	bool lost;
 	int leg;
 
 	pb->counted = false;
@@ -158,7 +162,11 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 	}
 
 	bio->bi_iter.bi_sector = sector;
-	pb->saved_iter = bio->bi_iter;
+	/* one translation per bio: split where a leg's page is remapped */
+	run = dxm_remap_run(dc, sector, bio_sectors(bio));
+	lost = dxm_range_lost(dc, sector, run, &run);
+	if (run < bio_sectors(bio))
+		dm_accept_partial_bio(bio, run);
 
 	if (bio_data_dir(bio) == WRITE) {
 		unsigned long r = dxm_region(dc, sector);
@@ -173,11 +181,13 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 		return DM_MAPIO_SUBMITTED;
 	}
 
+	pb->saved_iter = bio->bi_iter;
 	leg = dxm_primary(dc);
-	if (leg < 0)
-		return DM_MAPIO_KILL;
+	if (leg < 0 || lost)
+		return DM_MAPIO_KILL;	/* data lost: EIO for this page only */
 	pb->leg = leg;
 	bio_set_dev(bio, dc->legs[leg].dev->bdev);
+	bio->bi_iter.bi_sector = dxm_leg_sector(dc, leg, sector);
 	return DM_MAPIO_REMAPPED;
 }
 
@@ -217,15 +227,20 @@ int dxm_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 	return DM_ENDIO_INCOMPLETE;
 }
 
-/* Retry a failed read on the other leg, then repair the bad leg. */
+/*
+ * Retry a failed read on the other leg.  Poison on the bad leg is
+ * repaired by the rescan this requests; any other read error fails it.
+ */
 static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	int bad = pb->leg, good = dxm_other(dc, bad);
+	sector_t sector = pb->saved_iter.bi_sector;
+	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
 	struct dm_io_region where = {
 		.bdev = dc->legs[good].dev->bdev,
-		.sector = pb->saved_iter.bi_sector,
-		.count = pb->saved_iter.bi_size >> SECTOR_SHIFT,
+		.sector = dxm_leg_sector(dc, good, sector),
+		.count = nr,
 	};
 	struct dm_io_request req = {
 		.bi_opf = REQ_OP_READ,
@@ -237,53 +252,103 @@ static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 	int r;
 
 	pb->leg = -1;	/* the next end_io call completes the bio */
+	if (dxm_leg_has_badblocks(dc, bad, sector, nr))
+		dxm_request_rescan(dc);
+	else
+		dxm_fail_leg(dc, bad, -EIO, "read error");
+
 	r = dxm_dm_io(&req, 1, &where, &error_bits);
 	if (r || error_bits) {
-		DMERR_LIMIT("%s: read of sector %llu failed on both legs",
-			    dxm_name(dc),
-			    (unsigned long long)where.sector);
+		DMERR_LIMIT("%s: read of sector %llu (+%llu) failed on both legs",
+			    dxm_name(dc), (unsigned long long)sector,
+			    (unsigned long long)nr);
+		if (dxm_leg_has_badblocks(dc, good, sector, nr))
+			dxm_request_rescan(dc);	/* finds and counts lost pages */
 		bio->bi_status = BLK_STS_IOERR;
 		bio_endio(bio);
 		return;
 	}
 	DMWARN_LIMIT("%s: leg %d: read error at sector %llu (+%llu) served from leg %d",
-		     dxm_name(dc), bad, (unsigned long long)where.sector,
-		     (unsigned long long)where.count, good);
+		     dxm_name(dc), bad, (unsigned long long)sector,
+		     (unsigned long long)nr, good);
 	bio->bi_status = BLK_STS_OK;
 	bio->bi_iter = pb->saved_iter;
-
-	/* write-to-clear repair of the bad leg from the data just read */
-	if (dxm_leg_alive(dc, bad)) {
-		where.bdev = dc->legs[bad].dev->bdev;
-		req.bi_opf = REQ_OP_WRITE | REQ_FUA;
-		error_bits = 0;
-		r = dxm_dm_io(&req, 1, &where, &error_bits);
-		if (r || error_bits)
-			DMWARN_LIMIT("%s: leg %d: repair write at sector %llu failed",
-				     dxm_name(dc), bad,
-				     (unsigned long long)where.sector);
-		bio->bi_iter = pb->saved_iter;
-	}
 	bio_endio(bio);
 }
 
+/*
+ * Every live leg failed a write on poison: write the bio's full pages
+ * with clearing or remapping; partial pages cannot be rebuilt.
+ */
+static bool dxm_write_through_poison(struct dxm_c *dc, struct bio *bio)
+{
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	sector_t sector = pb->saved_iter.bi_sector;
+	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
+	struct bvec_iter it = pb->saved_iter;
+	void *page;
+	int i, ok;
+
+	if ((sector & 7) || (nr & 7))
+		return false;
+	page = kmalloc(PAGE_SIZE, GFP_NOIO);
+	if (!page)
+		return false;
+	for (; nr; sector += 8, nr -= 8) {
+		size_t done = 0;
+
+		while (done < PAGE_SIZE) {
+			struct bio_vec bv = bio_iter_iovec(bio, it);
+			size_t n = min_t(size_t, bv.bv_len, PAGE_SIZE - done);
+
+			memcpy_from_page(page + done, bv.bv_page, bv.bv_offset, n);
+			bio_advance_iter(bio, &it, n);
+			done += n;
+		}
+		for (i = 0, ok = 0; i < DXM_NR_LEGS; i++)
+			if (dxm_leg_alive(dc, i) &&
+			    !dxm_write_page_remap(dc, i, sector, page))
+				ok++;
+		if (!ok) {
+			kfree(page);
+			return false;
+		}
+		dxm_lost_set(dc, sector >> 3, false);
+	}
+	kfree(page);
+	return true;
+}
+
+/*
+ * A write failed on at least one leg.  Poison on a leg is repaired (by
+ * the rescan, from the leg that took the write); any other error fails
+ * the leg, durably, before the write is acknowledged.
+ */
 static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	unsigned long bits = (unsigned long)pb->leg;
-	int i, alive_ok = 0;
+	sector_t sector = pb->saved_iter.bi_sector;
+	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
+	int i, ok = 0, poisoned = 0;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		if (!dxm_leg_alive(dc, i))
 			continue;
-		if (test_bit(i, &bits))
-			dxm_fail_leg(dc, i, -EIO, "write error");
+		if (!test_bit(i, &bits))
+			ok++;
+		else if (dxm_leg_has_badblocks(dc, i, sector, nr))
+			poisoned++;
 		else
-			alive_ok++;
+			dxm_fail_leg(dc, i, -EIO, "write error");
 	}
 	pb->leg = -1;
+	if (poisoned && ok)
+		dxm_request_rescan(dc);
+	else if (poisoned && dxm_write_through_poison(dc, bio))
+		ok++;
 	dxm_write_done_region(dc, pb->bucket);
-	if (!alive_ok)
+	if (!ok)
 		bio->bi_status = BLK_STS_IOERR;
 	bio_endio(bio);
 }

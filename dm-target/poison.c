@@ -1,83 +1,224 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Poison: each leg's bad-block list (the pmem gendisk's badblocks) is
- * scanned and every bad range inside the data area is repaired from the
- * other leg by a write, which clears poison where the media allows it.
+ * Poison: knowing each leg's bad pages and repairing them.
+ *
+ * A leg's bad-block list is its pmem gendisk's badblocks (512-byte
+ * sectors relative to the whole disk).  There is no change notifier: the
+ * list is rescanned at activation, on "rescan", when an I/O error shows
+ * new poison, and when the list's change counter moves (checked by the
+ * background worker).
+ *
+ * Repair of a bad page: read the good page from the other leg, write it
+ * over the bad one (the pmem driver clears poison on write where the
+ * media allows it); if that write fails the page is remapped to a spare
+ * page (remap.c).  A page bad on both legs is lost: reads of it fail with
+ * EIO until a full-page write makes it good again.
  */
 #include <linux/badblocks.h>
 #include <linux/blkdev.h>
+#include <linux/slab.h>
 #include "daxmirror.h"
 
+bool dxm_leg_has_badblocks(struct dxm_c *dc, int leg, sector_t sector,
+			   sector_t nr)
+{
+	struct block_device *bdev = dc->legs[leg].dev->bdev;
+	struct badblocks *bb = bdev->bd_disk->bb;
+	sector_t first;
+	int bad;
+
+	if (!bb || !nr)
+		return false;
+	sector = dxm_leg_sector(dc, leg, sector);
+	return badblocks_check(bb, get_start_sect(bdev) + sector,
+			       min_t(sector_t, nr, 1U << 30), &first, &bad) != 0;
+}
+
+void dxm_request_rescan(struct dxm_c *dc)
+{
+	WRITE_ONCE(dc->rescan_pending, true);
+	if (!dc->suspended)
+		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+}
+
+void dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
+{
+	if (lost) {
+		if (xa_insert(&dc->lost, page, xa_mk_value(1), GFP_NOIO))
+			return;	/* already lost (or no memory: stays unknown) */
+		atomic64_inc(&dc->lost_pages);
+		DMERR("%s: data lost: page at sector %llu is bad on both legs",
+		      dxm_name(dc), (unsigned long long)page << 3);
+		dxm_raise_event(dc);
+	} else if (xa_erase(&dc->lost, page)) {
+		atomic64_dec(&dc->lost_pages);
+		DMINFO("%s: lost page at sector %llu is good again",
+		       dxm_name(dc), (unsigned long long)page << 3);
+		dxm_raise_event(dc);
+	}
+}
+
+/*
+ * Whether [sector, sector + nr) starts on a lost page; *run gets the
+ * number of sectors up to the next change of that answer.
+ */
+bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
+		    sector_t *run)
+{
+	unsigned long idx = sector >> 3;
+
+	*run = nr;
+	if (!atomic64_read(&dc->lost_pages))
+		return false;
+	if (xa_load(&dc->lost, idx)) {
+		*run = min_t(sector_t, nr, 8 - (sector & 7));
+		return true;
+	}
+	if (xa_find(&dc->lost, &idx, (sector + nr - 1) >> 3, XA_PRESENT))
+		*run = ((sector_t)idx << 3) - sector;
+	return false;
+}
+
+/*
+ * Write one full page of @leg, clearing poison or remapping the page.
+ * On -ENOSPC the leg is failed.
+ */
+int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
+			 void *data)
+{
+	int r;
+
+	r = dxm_data_rw(dc, leg, REQ_OP_WRITE | REQ_FUA, page_sector, data,
+			DXM_PAGE_SECTORS);
+	if (!r)
+		return 0;
+	r = dxm_remap_page(dc, leg, page_sector >> 3, data);
+	if (r == -ENOSPC) {
+		dxm_fail_leg(dc, leg, -ENOSPC, "spare pool exhausted");
+		return r;
+	}
+	if (!r && dxm_spare_free(&dc->legs[leg]) * 10 <
+	    dc->legs[leg].nr_spare) {
+		DMWARN("%s: leg %d: fewer than 10%% spare pages left",
+		       dxm_name(dc), leg);
+		dxm_raise_event(dc);
+	}
+	return r;
+}
+
 /* Repair [sector, sector + nr) of leg @bad from leg @good, page by page. */
-static int dxm_repair_range(struct dxm_c *dc, int bad, int good,
-			    sector_t sector, sector_t nr)
+int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
+		     sector_t nr)
 {
 	sector_t s = round_down(sector, DXM_PAGE_SECTORS);
 	sector_t end = min_t(sector_t, round_up(sector + nr, DXM_PAGE_SECTORS),
 			     dc->data_sectors);
+	void *page = kmalloc(PAGE_SIZE, GFP_NOIO);
 	int r, failed = 0;
 
+	if (!page)
+		return -ENOMEM;
 	for (; s < end; s += DXM_PAGE_SECTORS) {
-		if (!dxm_leg_alive(dc, good) || dc->legs[good].stale)
-			return -EIO;
-		r = dxm_leg_rw(dc, good, REQ_OP_READ, s, dc->cmp_buf,
-			       DXM_PAGE_SECTORS);
-		if (r) {
-			DMERR_LIMIT("%s: page at sector %llu is bad on both legs",
-				    dxm_name(dc), (unsigned long long)s);
+		unsigned long reg = dxm_region(dc, s);
+
+		if (!dxm_leg_alive(dc, bad))
+			break;
+		if (!dxm_leg_alive(dc, good) || dc->legs[good].stale ||
+		    test_bit(reg, dc->dirty)) {
 			failed++;
 			continue;
 		}
-		r = dxm_leg_rw(dc, bad, REQ_OP_WRITE | REQ_FUA, s, dc->cmp_buf,
-			       DXM_PAGE_SECTORS);
+		dxm_region_lock(dc, reg);
+		r = dxm_data_rw(dc, good, REQ_OP_READ, s, page,
+				DXM_PAGE_SECTORS);
 		if (r) {
-			DMERR_LIMIT("%s: leg %d: poison at sector %llu cannot be cleared",
-				    dxm_name(dc), bad, (unsigned long long)s);
+			dxm_region_unlock(dc, reg);
+			dxm_lost_set(dc, s >> 3, true);
 			failed++;
 			continue;
 		}
+		r = dxm_write_page_remap(dc, bad, s, page);
+		dxm_region_unlock(dc, reg);
+		if (r) {
+			failed++;
+			continue;
+		}
+		dxm_lost_set(dc, s >> 3, false);
 		DMINFO("%s: leg %d: repaired page at sector %llu from leg %d",
 		       dxm_name(dc), bad, (unsigned long long)s, good);
 	}
+	kfree(page);
 	return failed ? -EIO : 0;
+}
+
+/* Pages of the data area that a leg's bad-block list names, unremapped. */
+static int dxm_rescan_leg(struct dxm_c *dc, int leg)
+{
+	struct block_device *bdev = dc->legs[leg].dev->bdev;
+	struct badblocks *bb = bdev->bd_disk->bb;
+	sector_t off = get_start_sect(bdev), s = 0, first;
+	int nr, r, err = 0;
+
+	if (!bb)
+		return 0;
+	while (s < dc->data_sectors && dxm_leg_alive(dc, leg)) {
+		sector_t span = min_t(sector_t, dc->data_sectors - s, 1U << 30);
+		sector_t page;
+
+		if (!badblocks_check(bb, off + s, span, &first, &nr))
+			break;
+		if (first < off + s) {
+			nr -= off + s - first;
+			first = off + s;
+		}
+		first -= off;
+		for (page = round_down(first, 8); page < first + nr &&
+		     page < dc->data_sectors; page += 8) {
+			if (dxm_leg_sector(dc, leg, page) != page)
+				continue;	/* already remapped */
+			r = dxm_repair_range(dc, leg, dxm_other(dc, leg), page,
+					     DXM_PAGE_SECTORS);
+			if (r && !err)
+				err = r;
+		}
+		s = round_up(first + max(nr, 1), 8);
+	}
+	return err;
 }
 
 int dxm_rescan(struct dxm_c *dc)
 {
 	int leg, err = 0, r;
 
+	WRITE_ONCE(dc->rescan_pending, false);
 	mutex_lock(&dc->sync_mutex);
 	for (leg = 0; leg < DXM_NR_LEGS; leg++) {
-		struct block_device *bdev;
-		struct badblocks *bb;
-		sector_t off, s = 0, first;
-		int nr;
-
 		if (!dxm_leg_alive(dc, leg))
 			continue;
-		bdev = dc->legs[leg].dev->bdev;
-		bb = bdev->bd_disk->bb;
-		if (!bb)
-			continue;
-		off = get_start_sect(bdev);
-		while (s < dc->data_sectors) {
-			sector_t span = min_t(sector_t, dc->data_sectors - s,
-					      1U << 30);
-
-			if (!badblocks_check(bb, off + s, span, &first, &nr))
-				break;
-			if (first < off + s) {
-				nr -= off + s - first;
-				first = off + s;
-			}
-			first -= off;
-			r = dxm_repair_range(dc, leg, dxm_other(dc, leg),
-					     first, nr);
-			if (r && !err)
-				err = r;
-			s = first + max(nr, 1);
-		}
+		if (dc->legs[leg].dev->bdev->bd_disk->bb)
+			dc->legs[leg].bb_seen =
+				READ_ONCE(dc->legs[leg].dev->bdev->bd_disk->bb->count);
+		r = dxm_rescan_leg(dc, leg);
+		if (r && !err)
+			err = r;
 	}
 	mutex_unlock(&dc->sync_mutex);
 	return err;
+}
+
+/* Cheap poll for new entries in a leg's bad-block list. */
+bool dxm_badblocks_changed(struct dxm_c *dc)
+{
+	int leg;
+
+	for (leg = 0; leg < DXM_NR_LEGS; leg++) {
+		struct badblocks *bb;
+
+		if (!dxm_leg_alive(dc, leg))
+			continue;
+		bb = dc->legs[leg].dev->bdev->bd_disk->bb;
+		if (bb && READ_ONCE(bb->count) != dc->legs[leg].bb_seen)
+			return true;
+	}
+	return false;
 }

@@ -77,11 +77,11 @@ static int dxm_check_region(struct dxm_c *dc, unsigned long reg, int from,
 	sector_t start = dxm_region_start(dc, reg), s, diff = 0;
 	int r;
 
-	r = dxm_leg_rw(dc, from, REQ_OP_READ, start, dc->copy_buf, len);
+	r = dxm_data_rw(dc, from, REQ_OP_READ, start, dc->copy_buf, len);
 	if (!r)
-		r = dxm_leg_rw(dc, to, REQ_OP_READ, start, dc->cmp_buf, len);
-	if (r)
-		return r;
+		r = dxm_data_rw(dc, to, REQ_OP_READ, start, dc->cmp_buf, len);
+	if (r)	/* poison: repair it the copy way, then compare again later */
+		return dxm_copy_region(dc, reg, from, to) ? r : 0;
 	for (s = 0; s < len; s++)
 		if (memcmp(dc->copy_buf + (s << SECTOR_SHIFT),
 			   dc->cmp_buf + (s << SECTOR_SHIFT), 1 << SECTOR_SHIFT))
@@ -90,7 +90,7 @@ static int dxm_check_region(struct dxm_c *dc, unsigned long reg, int from,
 		return 0;
 	atomic64_add(diff, &dc->mismatches);
 	if (fix)
-		r = dxm_leg_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
+		r = dxm_data_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
 	return r;
 }
 
@@ -224,6 +224,8 @@ void dxm_sync_work(struct work_struct *work)
 			dxm_flush_legs(dc);
 		}
 	}
+	if (READ_ONCE(dc->rescan_pending) || dxm_badblocks_changed(dc))
+		dxm_rescan(dc);
 	if (READ_ONCE(dc->action) == DXM_IDLE)
 		dxm_clear_marks(dc);
 	if (interval)

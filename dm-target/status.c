@@ -76,11 +76,11 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 		       dxm_action_names[READ_ONCE(dc->action)],
 		       (unsigned long long)atomic64_read(&dc->mismatches));
 		for (i = 0; i < DXM_NR_LEGS; i++)
-			spare[i] = dc->legs[i].dev && dc->legs[i].sb ?
-				   le32_to_cpu(dc->legs[i].sb->spare_pages) : 0;
+			spare[i] = dxm_spare_free(&dc->legs[i]);
 		hot = bitmap_weight(dc->hot, dc->nr_regions);
 		DMEMIT(" %u/%u %u/%u %llu %lu %llu %s %d",
-		       0U, 0U, spare[0], spare[1],
+		       READ_ONCE(dc->legs[0].nr_remapped),
+		       READ_ONCE(dc->legs[1].nr_remapped), spare[0], spare[1],
 		       (unsigned long long)atomic64_read(&dc->lost_pages),
 		       hot, 0ULL, dc->dax ? "dax" : "nodax",
 		       atomic_read(&dc->first_error));

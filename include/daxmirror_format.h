@@ -48,6 +48,7 @@
 #define DXM_SB_F_ALL		DXM_SB_F_REBUILDING
 
 #define DXM_NO_PAGE		0xffffffffffffffffULL	/* free remap slot */
+#define DXM_RETIRED_PAGE	0xfffffffffffffffeULL	/* bad spare slot */
 
 /* One 4 KiB block at the last 4 KiB-aligned block of each leg. */
 struct dxm_superblock {
@@ -85,7 +86,8 @@ struct dxm_remap_header {
 } __attribute__((packed));
 
 struct dxm_remap_entry {
-	__le64 data_page;	/* data-area page remapped here, or DXM_NO_PAGE */
+	__le64 data_page;	/* data-area page remapped here, DXM_NO_PAGE
+				 * (free) or DXM_RETIRED_PAGE (unusable) */
 } __attribute__((packed));
 
 #define DXM_SB_SIZE		4096
