@@ -12,12 +12,6 @@
 #include <linux/pfn_t.h>
 #include "daxmirror.h"
 
-static pgoff_t dxm_leg_pgoff(struct dxm_c *dc, int leg, sector_t sector)
-{
-	return (get_start_sect(dc->legs[leg].dev->bdev) + sector) >>
-	       (PAGE_SHIFT - SECTOR_SHIFT);
-}
-
 /* Mark [sector, sector + nr_sectors) hot and durable in the bitmap. */
 static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 			 sector_t nr_sectors, bool hot)
@@ -28,7 +22,8 @@ static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 
 	spin_lock_irqsave(&dc->lock, flags);
 	if (hot)
-		bitmap_set(dc->hot, first, last - first + 1);
+		bitmap_set(dc->hot, sector >> 3,
+			   ((sector + nr_sectors - 1) >> 3) - (sector >> 3) + 1);
 	dxm_bitmap_mark(dc, first, last);
 	spin_unlock_irqrestore(&dc->lock, flags);
 }

@@ -49,11 +49,13 @@ static int dxm_alloc_state(struct dxm_c *dc)
 
 	dc->region_shift = ilog2(dc->region_sectors);
 	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
-	dc->hot = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->nr_pages = dc->data_sectors >> 3;
+	dc->pages_shift = dc->region_shift - 3;
+	dc->hot = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
 	dc->dirty = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	dc->marked = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	dc->copying = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
-	dc->cooling = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->cooling = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
 	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
 	    !dc->cooling)
 		return -ENOMEM;
@@ -207,14 +209,17 @@ static void dxm_stop_workers(struct dxm_c *dc)
 static void dxm_dtr(struct dm_target *ti)
 {
 	struct dxm_c *dc = ti->private;
-	unsigned long flags;
+	unsigned long flags, r;
 
 	dxm_stop_workers(dc);
 	if (dc->activated) {
 		dxm_quiesce(dc);
 		/* a clean stop leaves only marks of regions still out of sync */
 		spin_lock_irqsave(&dc->lock, flags);
-		bitmap_or(dc->marked, dc->dirty, dc->hot, dc->nr_regions);
+		bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
+		for (r = 0; r < dc->nr_regions; r++)
+			if (dxm_region_has(dc, dc->hot, r))
+				__set_bit(r, dc->marked);
 		if (READ_ONCE(dc->action) == DXM_REBUILD)
 			bitmap_fill(dc->marked, dc->nr_regions);
 		spin_unlock_irqrestore(&dc->lock, flags);
@@ -230,6 +235,7 @@ static void dxm_dtr(struct dm_target *ti)
  */
 static int dxm_activate(struct dxm_c *dc)
 {
+	unsigned long reg;
 	int i, r, stale = -1;
 
 	if (dc->need_format || dc->legs[0].blank || dc->legs[1].blank) {
@@ -264,7 +270,9 @@ static int dxm_activate(struct dxm_c *dc)
 	if (r)
 		return r;
 	/* marks from an earlier run: resync them, and treat them as cooling */
-	bitmap_copy(dc->cooling, dc->dirty, dc->nr_regions);
+	for_each_set_bit(reg, dc->dirty, dc->nr_regions)
+		bitmap_set(dc->cooling, reg << dc->pages_shift,
+			   dxm_region_len(dc, reg) >> 3);
 	if (stale >= 0)
 		dc->sweep_cursor = dxm_rebuild_checkpoint(dc, stale);
 	r = dxm_write_superblocks(dc);

@@ -24,6 +24,7 @@
 #include <linux/mutex.h>
 #include <linux/dax.h>
 #include <linux/xarray.h>
+#include <linux/blkdev.h>
 #include "compat.h"
 #include "../include/daxmirror_format.h"
 
@@ -92,11 +93,13 @@ struct dxm_c {
 	bool need_format;
 
 	spinlock_t lock;		/* protects the bitmaps and lists below */
-	unsigned long *hot;		/* DAX may have made these differ */
+	unsigned long nr_pages;		/* 4 KiB pages of the data area */
+	unsigned int pages_shift;	/* log2(pages per region) */
+	unsigned long *hot;		/* pages DAX may have made differ */
 	unsigned long *dirty;		/* must be resynced (crash, initial) */
 	unsigned long *marked;		/* set in the on-leg bitmap */
 	unsigned long *copying;		/* being copied/compared right now */
-	unsigned long *cooling;		/* copied; copy again at a later flush */
+	unsigned long *cooling;		/* pages copied; copy again later */
 	unsigned long cool_since[DXM_NR_BUCKETS];
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];
@@ -184,6 +187,9 @@ void dxm_flush_work(struct work_struct *work);
 int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
 		 bool all_hot);
 int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to);
+int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
+		   int to);
+unsigned long dxm_hot_regions(struct dxm_c *dc);
 int dxm_flush_legs(struct dxm_c *dc);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
@@ -243,6 +249,16 @@ static inline sector_t dxm_region_len(struct dxm_c *dc, unsigned long r)
 	return min_t(sector_t, dc->region_sectors, dc->data_sectors - start);
 }
 
+/* Whether any page of region @r is set in the page bitmap @map. */
+static inline bool dxm_region_has(struct dxm_c *dc, const unsigned long *map,
+				  unsigned long r)
+{
+	unsigned long first = r << dc->pages_shift;
+	unsigned long end = min(first + (1UL << dc->pages_shift), dc->nr_pages);
+
+	return find_next_bit(map, end, first) < end;
+}
+
 static inline unsigned int dxm_bucket(unsigned long region)
 {
 	return hash_long(region, 8) & (DXM_NR_BUCKETS - 1);
@@ -251,6 +267,13 @@ static inline unsigned int dxm_bucket(unsigned long region)
 static inline bool dxm_leg_alive(struct dxm_c *dc, int leg)
 {
 	return dc->legs[leg].dev && !dc->legs[leg].dead;
+}
+
+/* A leg's DAX page offset for a leg sector (partition offset included). */
+static inline pgoff_t dxm_leg_pgoff(struct dxm_c *dc, int leg, sector_t sector)
+{
+	return (get_start_sect(dc->legs[leg].dev->bdev) + sector) >>
+	       (PAGE_SHIFT - SECTOR_SHIFT);
 }
 
 static inline const char *dxm_name(struct dxm_c *dc)

@@ -14,9 +14,10 @@
  * again, which makes the region hot again.  Pages whose mapping cannot be
  * removed (reflink-shared pages) keep their region hot.  A kernel user can
  * still be between direct_access() and its store (a write(2) chunk, a
- * fault not yet installed); to cover that window a copied region stays
- * "cooling" and is copied once more at the first flush that comes at least
- * DXM_COOL_MS after it was cleared.  See docs/design.md.
+ * fault not yet installed); to cover that window a copied page stays
+ * "cooling": it is zapped and copied again by every flush until one comes
+ * at least DXM_COOL_MS after it was cleared.  See docs/design.md for the
+ * guarantee and its residual window.
  */
 #include <linux/bio.h>
 #include <linux/fs.h>
@@ -24,9 +25,11 @@
 #include <linux/pfn_t.h>
 #include <linux/jiffies.h>
 #include <linux/vmalloc.h>
+#include <linux/uaccess.h>
+#include <linux/libnvdimm.h>
 #include "daxmirror.h"
 
-#define DXM_COOL_MS	1000
+#define DXM_COOL_MS	50
 
 /* Region copies exclude writes to the regions of the same bucket. */
 void dxm_region_lock(struct dxm_c *dc, unsigned long region)
@@ -82,23 +85,65 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 	return err;
 }
 
-/* Copy one region between legs; the caller holds the region lock. */
-int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to)
+/*
+ * Copy with the CPU between the legs' DAX mappings: a machine-check-safe
+ * read, cache write-back of the destination.  Only for runs without
+ * remaps and without known poison on the destination; returns -EAGAIN
+ * when the slow path must be used.
+ */
+static int dxm_copy_dax(struct dxm_c *dc, sector_t start, sector_t len,
+			int from, int to)
 {
-	sector_t start = dxm_region_start(dc, region);
-	sector_t len = dxm_region_len(dc, region);
+	long pages = len >> 3;
+	void *src, *dst;
+	long n1, n2;
+	int id, r = 0;
+
+	if (!dc->dax || (start & 7) || (len & 7) ||
+	    dxm_remap_run(dc, start, len) != len ||
+	    dxm_leg_has_badblocks(dc, to, start, len))
+		return -EAGAIN;
+	id = dax_read_lock();
+	n1 = dax_direct_access(dc->legs[from].dev->dax_dev,
+			       dxm_leg_pgoff(dc, from, start), pages,
+			       DAX_ACCESS, &src, NULL);
+	n2 = dax_direct_access(dc->legs[to].dev->dax_dev,
+			       dxm_leg_pgoff(dc, to, start), pages,
+			       DAX_ACCESS, &dst, NULL);
+	if (n1 < pages || n2 < pages ||
+	    copy_mc_to_kernel(dst, src, len << SECTOR_SHIFT))
+		r = -EAGAIN;
+	else
+		arch_wb_cache_pmem(dst, len << SECTOR_SHIFT);
+	dax_read_unlock(id);
+	return r;
+}
+
+/* Copy a data-area range between legs; the caller holds the region lock. */
+int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
+		   int to)
+{
 	int r;
 
+	if (!dxm_copy_dax(dc, start, len, from, to))
+		return 0;
 	r = dxm_data_rw(dc, from, REQ_OP_READ, start, dc->copy_buf, len);
 	if (!r)
 		r = dxm_data_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
 	if (!r)
 		return 0;
-	r = dxm_copy_pages(dc, start, len, from, to);
+	r = dxm_copy_pages(dc, round_down(start, 8), round_up(len, 8), from, to);
 	if (r)
-		DMERR_LIMIT("%s: copying region %lu from leg %d to leg %d: %d",
-			    dxm_name(dc), region, from, to, r);
+		DMERR_LIMIT("%s: copying sectors %llu+%llu from leg %d to leg %d: %d",
+			    dxm_name(dc), (unsigned long long)start,
+			    (unsigned long long)len, from, to, r);
 	return r;
+}
+
+int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to)
+{
+	return dxm_copy_range(dc, dxm_region_start(dc, region),
+			      dxm_region_len(dc, region), from, to);
 }
 
 static void dxm_put_inode(struct inode *inode)
@@ -109,10 +154,6 @@ static void dxm_put_inode(struct inode *inode)
 	iput(inode);
 }
 
-/*
- * Remove user mappings of the primary leg's pages in a region.  Returns
- * false when some page's mappings could not be removed.
- */
 /* Remove the user mappings of @pages pages of a leg from @leg_sector. */
 static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 			long pages)
@@ -128,12 +169,11 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 
 	id = dax_read_lock();
 	n = dax_direct_access(dc->legs[leg].dev->dax_dev,
-			      (get_start_sect(dc->legs[leg].dev->bdev) +
-			       leg_sector) >> (PAGE_SHIFT - SECTOR_SHIFT),
-			      pages, DAX_ACCESS, &kaddr, &pfn);
+			      dxm_leg_pgoff(dc, leg, leg_sector), pages,
+			      DAX_ACCESS, &kaddr, &pfn);
 	dax_read_unlock(id);
 	if (n < pages || !pfn_t_has_page(pfn))
-		return false;	/* cannot see its pages: keep it hot */
+		return false;	/* cannot see its pages: keep them hot */
 
 	for (i = 0; i < pages; i++) {
 		struct page *page = pfn_to_page(pfn_t_to_pfn(pfn) + i);
@@ -162,95 +202,121 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 	return ok;
 }
 
-/*
- * Remove user mappings of the primary leg's pages in a region.  Returns
- * false when some page's mappings could not be removed.
- */
-static bool dxm_zap_region(struct dxm_c *dc, unsigned long region, int leg)
+/* Zap and copy the pages set in @todo (a run-length walk). */
+static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
+			  const unsigned long *todo, unsigned int nr, int from,
+			  int to, bool *keep_hot)
 {
-	sector_t s = dxm_region_start(dc, region);
-	sector_t end = s + dxm_region_len(dc, region);
-	bool ok = true;
+	sector_t base = dxm_region_start(dc, reg);
+	unsigned int p = 0, e;
+	int r, err = 0;
 
-	while (s < end) {
-		sector_t run = dxm_remap_run(dc, s, end - s);
+	while ((p = find_next_bit(todo, nr, p)) < nr) {
+		e = find_next_zero_bit(todo, nr, p);
+		if (dc->dax) {
+			sector_t s = base + ((sector_t)p << 3);
+			sector_t end = base + ((sector_t)e << 3);
 
-		if (!dxm_zap_run(dc, leg, dxm_leg_sector(dc, leg, s),
-				 run >> (PAGE_SHIFT - SECTOR_SHIFT)))
-			ok = false;
-		s += run;
+			while (s < end) {
+				sector_t run = dxm_remap_run(dc, s, end - s);
+
+				if (!dxm_zap_run(dc, from,
+						 dxm_leg_sector(dc, from, s),
+						 run >> 3))
+					*keep_hot = true;
+				s += run;
+			}
+		}
+		if (to >= 0) {
+			r = dxm_copy_range(dc, base + ((sector_t)p << 3),
+					   (sector_t)(e - p) << 3, from, to);
+			if (r && !err)
+				err = r;
+		}
+		p = e;
 	}
-	return ok;
+	return err;
 }
 
 /*
- * Copy hot (and cooling, and resync-pending) regions in [first, last] to
- * the other leg.  Returns 0 or the first copy error.
+ * Copy the hot pages (and the cooling ones, and with @include_dirty the
+ * resync-pending regions) of regions [first, last] to the other leg.
+ * Cost follows the hot data, not the device size.  Returns 0 or the first
+ * copy error (the pages concerned stay hot).
  */
 int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
 		 bool include_dirty)
 {
+	DECLARE_BITMAP(todo, 1U << (11 - 3));	/* pages of the largest region */
 	int from = dxm_primary(dc), to, err = 0, r;
-	unsigned long reg = first;
-	unsigned long now = jiffies;
-	bool hot, cool, dirty;
+	unsigned long reg = first, now = jiffies, p0, np;
+	unsigned int nr, i, slot;
+	bool dirty, due, keep_hot;
 
 	if (from < 0)
 		return -EIO;
 	to = dxm_other(dc, from);
-	if (!dxm_leg_alive(dc, to) || dc->legs[to].stale)
-		to = -1;
+	if (!dxm_leg_alive(dc, to))
+		to = -1;	/* a stale leg being rebuilt does get copies */
 
 	mutex_lock(&dc->sync_mutex);
-	while (reg <= last) {
-		unsigned long n1 = find_next_bit(dc->hot, last + 1, reg);
-		unsigned long n2 = find_next_bit(dc->cooling, last + 1, reg);
-		unsigned long n3 = include_dirty ?
-			find_next_bit(dc->dirty, last + 1, reg) : last + 1;
+	for (; reg <= last && reg < dc->nr_regions; reg++) {
+		unsigned long n1, n2, n3;
 
-		reg = min(n1, min(n2, n3));
-		if (reg > last)
+		p0 = reg << dc->pages_shift;
+		n1 = find_next_bit(dc->hot, dc->nr_pages, p0);
+		n2 = find_next_bit(dc->cooling, dc->nr_pages, p0);
+		n3 = include_dirty ? find_next_bit(dc->dirty, last + 1, reg) :
+		     last + 1;
+		reg = min(min(n1, n2) >> dc->pages_shift, n3);
+		if (reg > last || reg >= dc->nr_regions)
 			break;
+		p0 = reg << dc->pages_shift;
+		nr = dxm_region_len(dc, reg) >> 3;
+		np = min_t(unsigned long, nr, dc->nr_pages - p0);
+		slot = reg % DXM_NR_BUCKETS;
 
+		bitmap_zero(todo, 1U << (11 - 3));
 		spin_lock_irq(&dc->lock);
-		hot = __test_and_clear_bit(reg, dc->hot);
-		cool = test_bit(reg, dc->cooling);
-		dirty = test_bit(reg, dc->dirty);
-		if (hot) {
-			__set_bit(reg, dc->cooling);
-			dc->cool_since[reg % DXM_NR_BUCKETS] = now;
-		} else if (cool && !dirty &&
-			   time_before(now, dc->cool_since[reg % DXM_NR_BUCKETS] +
-				       msecs_to_jiffies(DXM_COOL_MS))) {
-			/* cooling, not due yet: copy it again anyway */
-		} else if (cool) {
-			__clear_bit(reg, dc->cooling);
+		dirty = include_dirty && test_bit(reg, dc->dirty);
+		due = !time_before(now, dc->cool_since[slot] +
+				   msecs_to_jiffies(DXM_COOL_MS));
+		for (i = 0; i < np; i++) {
+			if (__test_and_clear_bit(p0 + i, dc->hot)) {
+				__set_bit(p0 + i, dc->cooling);
+				__set_bit(i, todo);
+				dc->cool_since[slot] = now;
+			} else if (test_bit(p0 + i, dc->cooling)) {
+				__set_bit(i, todo);
+				if (due)
+					__clear_bit(p0 + i, dc->cooling);
+			}
 		}
 		spin_unlock_irq(&dc->lock);
+		if (dirty)
+			bitmap_fill(todo, np);
 
-		if (dc->dax && !dxm_zap_region(dc, reg, from)) {
-			spin_lock_irq(&dc->lock);
-			__set_bit(reg, dc->hot);
-			spin_unlock_irq(&dc->lock);
-		}
-		if (to >= 0) {
+		keep_hot = false;
+		if (to >= 0)
 			dxm_region_lock(dc, reg);
-			r = dxm_copy_region(dc, reg, from, to);
-			if (!r) {
+		r = dxm_sync_pages(dc, reg, todo, np, from, to, &keep_hot);
+		if (to >= 0) {
+			if (!r && dirty) {
 				spin_lock_irq(&dc->lock);
 				__clear_bit(reg, dc->dirty);
 				spin_unlock_irq(&dc->lock);
 			}
 			dxm_region_unlock(dc, reg);
-			if (r) {
-				spin_lock_irq(&dc->lock);
-				__set_bit(reg, dc->hot);
-				spin_unlock_irq(&dc->lock);
-				if (!err)
-					err = r;
-			}
 		}
-		reg++;
+		if (r || keep_hot) {
+			spin_lock_irq(&dc->lock);
+			for (i = 0; i < np; i++)
+				if (test_bit(i, todo))
+					__set_bit(p0 + i, dc->hot);
+			spin_unlock_irq(&dc->lock);
+			if (r && !err)
+				err = r;
+		}
 	}
 	mutex_unlock(&dc->sync_mutex);
 	return err;

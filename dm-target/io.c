@@ -199,7 +199,7 @@ static bool dxm_range_in_sync(struct dxm_c *dc, sector_t sector,
 	unsigned long r;
 
 	for (r = first; r <= last; r++)
-		if (test_bit(r, dc->hot) || test_bit(r, dc->dirty) ||
+		if (dxm_region_has(dc, dc->hot, r) || test_bit(r, dc->dirty) ||
 		    test_bit(r, dc->copying))
 			return false;
 	return true;

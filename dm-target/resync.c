@@ -35,9 +35,21 @@ unsigned long dxm_out_of_sync_regions(struct dxm_c *dc)
 
 	for_each_set_bit(r, dc->dirty, dc->nr_regions)
 		n++;
-	for_each_set_bit(r, dc->hot, dc->nr_regions)
-		if (!test_bit(r, dc->dirty))
+	for (r = 0; r < dc->nr_regions; r++)
+		if (!test_bit(r, dc->dirty) && dxm_region_has(dc, dc->hot, r))
 			n++;
+	return n;
+}
+
+unsigned long dxm_hot_regions(struct dxm_c *dc)
+{
+	unsigned long p, n = 0, last = ULONG_MAX;
+
+	for_each_set_bit(p, dc->hot, dc->nr_pages) {
+		if (p >> dc->pages_shift != last)
+			n++;
+		last = p >> dc->pages_shift;
+	}
 	return n;
 }
 
@@ -118,7 +130,8 @@ static bool dxm_sweep(struct dxm_c *dc)
 				break;
 		}
 		if ((act == DXM_CHECK || act == DXM_REPAIR) &&
-		    (test_bit(reg, dc->hot) || test_bit(reg, dc->cooling))) {
+		    (dxm_region_has(dc, dc->hot, reg) ||
+		     dxm_region_has(dc, dc->cooling, reg))) {
 			reg++;	/* DAX stores pending: not comparable yet */
 			continue;
 		}
@@ -185,7 +198,8 @@ static void dxm_clear_marks(struct dxm_c *dc)
 	spin_lock_irqsave(&dc->lock, flags);
 	sync = dxm_bitmap_mark_is_sync(dc);
 	for_each_set_bit(r, dc->marked, dc->nr_regions) {
-		if (test_bit(r, dc->hot) || test_bit(r, dc->cooling) ||
+		if (dxm_region_has(dc, dc->hot, r) ||
+		    dxm_region_has(dc, dc->cooling, r) ||
 		    test_bit(r, dc->dirty) || test_bit(r, dc->copying) ||
 		    atomic_read(&dc->inflight[dxm_bucket(r)]))
 			continue;
@@ -218,8 +232,8 @@ void dxm_sync_work(struct work_struct *work)
 	if (interval && time_after_eq(jiffies, dc->last_interval_sync +
 				      msecs_to_jiffies(interval))) {
 		dc->last_interval_sync = jiffies;
-		if (find_first_bit(dc->hot, dc->nr_regions) < dc->nr_regions ||
-		    find_first_bit(dc->cooling, dc->nr_regions) < dc->nr_regions) {
+		if (find_first_bit(dc->hot, dc->nr_pages) < dc->nr_pages ||
+		    find_first_bit(dc->cooling, dc->nr_pages) < dc->nr_pages) {
 			dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 			dxm_flush_legs(dc);
 		}

@@ -77,7 +77,7 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 		       (unsigned long long)atomic64_read(&dc->mismatches));
 		for (i = 0; i < DXM_NR_LEGS; i++)
 			spare[i] = dxm_spare_free(&dc->legs[i]);
-		hot = bitmap_weight(dc->hot, dc->nr_regions);
+		hot = dxm_hot_regions(dc);
 		DMEMIT(" %u/%u %u/%u %llu %lu %llu %s %d",
 		       READ_ONCE(dc->legs[0].nr_remapped),
 		       READ_ONCE(dc->legs[1].nr_remapped), spare[0], spare[1],
