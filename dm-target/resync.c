@@ -10,10 +10,20 @@
  * lazy clearing of write-intent marks of regions known to be in sync.
  */
 #include <linux/jiffies.h>
+#include <linux/module.h>
 #include <linux/string.h>
 #include "daxmirror.h"
 
 #define DXM_SWEEP_BATCH		32	/* regions per worker run */
+
+/*
+ * Bandwidth limit of resync, rebuild and check/repair sweeps, in KiB/s
+ * per mirror; 0 (the default) means unthrottled.  Writable at run time.
+ */
+static unsigned int sweep_max_kbps;
+module_param(sweep_max_kbps, uint, 0644);
+MODULE_PARM_DESC(sweep_max_kbps,
+		 "Resync/rebuild/scrub bandwidth limit per mirror in KiB/s (0: none)");
 #define DXM_HOUSEKEEP_MS	1000
 #define DXM_CHECKPOINT_MS	1000
 
@@ -213,6 +223,18 @@ static void dxm_clear_marks(struct dxm_c *dc)
 		dxm_bitmap_writeback(dc);
 }
 
+/* Delay before the next batch so that a sweep keeps to sweep_max_kbps. */
+static unsigned long dxm_throttle_delay(struct dxm_c *dc)
+{
+	unsigned int kbps = READ_ONCE(sweep_max_kbps);
+	u64 kib;
+
+	if (!kbps)
+		return 0;
+	kib = ((u64)DXM_SWEEP_BATCH * dc->region_sectors) >> 1;
+	return msecs_to_jiffies(div_u64(kib * 1000, kbps));
+}
+
 void dxm_sync_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(to_delayed_work(work), struct dxm_c,
@@ -227,7 +249,7 @@ void dxm_sync_work(struct work_struct *work)
 		if (dxm_sweep(dc))
 			dxm_sweep_done(dc, act);
 		else
-			delay = 0;
+			delay = dxm_throttle_delay(dc);
 	}
 	if (interval && time_after_eq(jiffies, dc->last_interval_sync +
 				      msecs_to_jiffies(interval))) {
