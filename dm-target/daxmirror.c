@@ -206,22 +206,25 @@ static void dxm_stop_workers(struct dxm_c *dc)
 	flush_workqueue(dc->wq);
 }
 
+/*
+ * Destruction.  On removal the device is still suspended (postsuspend has
+ * copied the hot pages and no mapping can remain): leave marks only for
+ * regions still out of sync.  When a reloaded table has replaced this one
+ * the device is live again under the new instance, which owns the
+ * metadata now: write nothing.
+ */
 static void dxm_dtr(struct dm_target *ti)
 {
 	struct dxm_c *dc = ti->private;
 	unsigned long flags, r;
 
 	dxm_stop_workers(dc);
-	if (dc->activated) {
-		dxm_quiesce(dc);
-		/* a clean stop leaves only marks of regions still out of sync */
+	if (dc->activated && dm_suspended(ti)) {
 		spin_lock_irqsave(&dc->lock, flags);
 		bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
 		for (r = 0; r < dc->nr_regions; r++)
 			if (dxm_region_has(dc, dc->hot, r))
 				__set_bit(r, dc->marked);
-		if (READ_ONCE(dc->action) == DXM_REBUILD)
-			bitmap_fill(dc->marked, dc->nr_regions);
 		spin_unlock_irqrestore(&dc->lock, flags);
 		dxm_bitmap_writeback(dc);
 		dxm_write_superblocks(dc);
@@ -314,8 +317,12 @@ static void dxm_postsuspend(struct dm_target *ti)
 	struct dxm_c *dc = ti->private;
 
 	dxm_stop_workers(dc);
-	if (dc->activated)
-		dxm_quiesce(dc);
+	if (!dc->activated)
+		return;
+	/* a table loaded next reads what we leave here */
+	dxm_quiesce(dc);
+	dxm_bitmap_writeback(dc);
+	dxm_write_superblocks(dc);
 }
 
 static int dxm_iterate_devices(struct dm_target *ti,

@@ -154,6 +154,7 @@ static int dxm_read_one(struct dxm_c *dc, int i)
 static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 {
 	struct dxm_superblock *fresh;
+	u64 ea, eb;
 
 	if (memcmp(a->sb->set_uuid, b->sb->set_uuid, 16)) {
 		dc->ti->error = "Legs belong to different mirror sets";
@@ -164,8 +165,18 @@ static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 		dc->ti->error = "Legs disagree on data size or region size";
 		return -EINVAL;
 	}
-	fresh = le64_to_cpu(a->sb->events) >= le64_to_cpu(b->sb->events) ?
-		a->sb : b->sb;
+	ea = le64_to_cpu(a->sb->events);
+	eb = le64_to_cpu(b->sb->events);
+	fresh = ea >= eb ? a->sb : b->sb;
+	/*
+	 * Live legs get every superblock update, so their counters differ by
+	 * at most one (a crash between the two writes).  A leg further behind
+	 * missed updates: it was failed or replaced meanwhile.
+	 */
+	if (ea > eb + 1)
+		b->stale = true;
+	if (eb > ea + 1)
+		a->stale = true;
 	if (le32_to_cpu(fresh->leg_state[a->index]) != DXM_LEG_OK)
 		a->stale = true;
 	if (le32_to_cpu(fresh->leg_state[b->index]) != DXM_LEG_OK)
