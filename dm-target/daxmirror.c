@@ -22,6 +22,7 @@ static void dxm_free(struct dxm_c *dc)
 	if (dc->wq)
 		destroy_workqueue(dc->wq);
 	dxm_bitmap_exit(dc);
+	dxm_holder_unregister(dc);
 	xa_destroy(&dc->lost);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dxm_remap_free(&dc->legs[i]);
@@ -284,6 +285,8 @@ static int dxm_activate(struct dxm_c *dc)
 		return r;
 	}
 	dc->activated = true;
+	if (dc->dax)
+		dxm_holder_register(dc);
 	dc->rescan_pending = true;	/* poison found while we were down */
 	if (stale >= 0)
 		dxm_start_action(dc, DXM_REBUILD, stale);

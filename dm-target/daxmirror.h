@@ -11,6 +11,7 @@
  * resync.c     the background worker: resync, rebuild, check/repair
  * poison.c     bad-block scanning and repair from the good leg
  * remap.c      remapping of unrepairable pages to the spare pool
+ * holder.c     memory-failure notifications from the legs (no SIGBUS)
  * status.c     status line and messages
  */
 #ifndef DM_DAXMIRROR_H
@@ -67,6 +68,7 @@ struct dxm_leg {
 	int remap_cur;			/* current table copy (0 = A) */
 	u64 remap_seq;
 	int bb_seen;			/* badblocks count at the last scan */
+	struct dax_device *holder;	/* we are its DAX holder (holder.c) */
 	atomic_t errors;
 };
 
@@ -193,6 +195,12 @@ unsigned long dxm_hot_regions(struct dxm_c *dc);
 int dxm_flush_legs(struct dxm_c *dc);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
+
+void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);
+
+/* holder.c */
+void dxm_holder_register(struct dxm_c *dc);
+void dxm_holder_unregister(struct dxm_c *dc);
 
 /* resync.c */
 void dxm_sync_work(struct work_struct *work);

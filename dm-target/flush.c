@@ -202,6 +202,12 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 	return ok;
 }
 
+/* Remove the user mappings of one page at @leg_sector of a leg. */
+void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector)
+{
+	dxm_zap_run(dc, leg, leg_sector, 1);
+}
+
 /* Zap and copy the pages set in @todo (a run-length walk). */
 static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 			  const unsigned long *todo, unsigned int nr, int from,

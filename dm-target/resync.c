@@ -260,6 +260,8 @@ void dxm_sync_work(struct work_struct *work)
 			dxm_flush_legs(dc);
 		}
 	}
+	if (dc->dax)
+		dxm_holder_register(dc);	/* a replaced table released it */
 	if (READ_ONCE(dc->rescan_pending) || dxm_badblocks_changed(dc))
 		dxm_rescan(dc);
 	if (READ_ONCE(dc->action) == DXM_IDLE)

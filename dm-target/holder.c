@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Memory failure on a mapped page: daxmirror registers itself as the DAX
+ * holder of each leg, so a memory failure the platform reports on a leg's
+ * page (a machine check, or madvise(MADV_HWPOISON) in tests) reaches
+ * dxm_notify_failure() instead of killing every process that maps the
+ * page.  The page is repaired from the other leg into a spare page and
+ * its user mappings are removed, so the next access faults and maps the
+ * good copy.  Returning -EOPNOTSUPP lets the kernel fall back to SIGBUS
+ * when no good copy exists.
+ */
+#include <linux/dax.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include "daxmirror.h"
+
+static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
+			      int mf_flags)
+{
+	struct dxm_c *dc = dax_holder(dax_dev);
+	sector_t first, end, s;
+	int leg, good, r, err = 0;
+	void *page;
+
+	if (!dc)
+		return -EOPNOTSUPP;
+	for (leg = 0; leg < DXM_NR_LEGS; leg++)
+		if (dc->legs[leg].holder == dax_dev)
+			break;
+	if (leg == DXM_NR_LEGS || !dxm_leg_alive(dc, leg))
+		return -EOPNOTSUPP;
+	good = dxm_other(dc, leg);
+	first = (offset >> SECTOR_SHIFT);
+	end = (offset + len + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
+	if (first < get_start_sect(dc->legs[leg].dev->bdev))
+		return -EOPNOTSUPP;
+	first -= get_start_sect(dc->legs[leg].dev->bdev);
+	end -= get_start_sect(dc->legs[leg].dev->bdev);
+	if (first >= dc->data_sectors)
+		return -EOPNOTSUPP;	/* metadata or spare area */
+	end = min_t(sector_t, end, dc->data_sectors);
+	if (!dxm_leg_alive(dc, good) || dc->legs[good].stale)
+		return -EOPNOTSUPP;
+
+	/* DAX stores not yet on the other leg: copy what can be read */
+	dxm_sync_hot(dc, dxm_region(dc, first), dxm_region(dc, end - 1), true);
+
+	page = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	for (s = round_down(first, 8); s < end; s += 8) {
+		unsigned long reg = dxm_region(dc, s);
+
+		dxm_region_lock(dc, reg);
+		r = dxm_data_rw(dc, good, REQ_OP_READ, s, page, 8);
+		if (!r)
+			r = dxm_remap_page(dc, leg, s >> 3, page);
+		dxm_region_unlock(dc, reg);
+		if (r) {
+			err = -EOPNOTSUPP;
+			continue;
+		}
+		/* mappings of the failed page fault again and get the spare */
+		if (leg == dxm_primary(dc) || dc->dax)
+			dxm_zap_page(dc, leg, s);
+		DMWARN("%s: leg %d: memory failure at sector %llu repaired from leg %d",
+		       dxm_name(dc), leg, (unsigned long long)s, good);
+	}
+	kfree(page);
+	return err;
+}
+
+static const struct dax_holder_operations dxm_holder_ops = {
+	.notify_failure = dxm_notify_failure,
+};
+
+/* Become the holder of each DAX leg (not possible if someone else is). */
+void dxm_holder_register(struct dxm_c *dc)
+{
+	u64 start;
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *l = &dc->legs[i];
+
+		if (l->holder || !dxm_leg_alive(dc, i) || !l->dev->dax_dev ||
+		    dax_holder(l->dev->dax_dev))
+			continue;	/* someone else holds it (6.1 leaks a ref
+					 * when asked for a taken holder slot) */
+		l->holder = fs_dax_get_by_bdev(l->dev->bdev, &start, dc,
+					       &dxm_holder_ops);
+		if (IS_ERR(l->holder))
+			l->holder = NULL;
+	}
+}
+
+void dxm_holder_unregister(struct dxm_c *dc)
+{
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dc->legs[i].holder)
+			continue;
+		fs_put_dax(dc->legs[i].holder, dc);
+		dc->legs[i].holder = NULL;
+	}
+}
