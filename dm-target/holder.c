@@ -85,8 +85,7 @@ void dxm_holder_register(struct dxm_c *dc)
 
 		if (l->holder || !dxm_leg_alive(dc, i) || !l->dev->dax_dev ||
 		    dax_holder(l->dev->dax_dev))
-			continue;	/* someone else holds it (6.1 leaks a ref
-					 * when asked for a taken holder slot) */
+			continue;	/* taken: asking would leak a ref on 6.1 */
 		l->holder = fs_dax_get_by_bdev(l->dev->bdev, &start, dc,
 					       &dxm_holder_ops);
 		if (IS_ERR(l->holder))

@@ -581,7 +581,7 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 		if (dxm_leg_alive(dc, i) && dc->legs[i].bitmap_kaddr)
 			memcpy_flushcache(dc->legs[i].bitmap_kaddr, snap,
 					  dxm_bitmap_bytes(dc));
-	wmb();
+	wmb();	/* the non-temporal bitmap stores are durable from here */
 	spin_unlock_irq(&dc->lock);
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
