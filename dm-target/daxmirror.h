@@ -217,6 +217,7 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 bool dxm_leg_has_badblocks(struct dxm_c *dc, int leg, sector_t sector,
 			   sector_t nr);
 void dxm_request_rescan(struct dxm_c *dc);
+int dxm_rescue_page(struct dxm_c *dc, int leg, sector_t s, void *buf);
 bool dxm_badblocks_changed(struct dxm_c *dc);
 int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 			 void *data);

@@ -67,6 +67,12 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 	for (s = start; s < start + len; s += DXM_PAGE_SECTORS) {
 		r = dxm_data_rw(dc, from, REQ_OP_READ, s, page,
 				DXM_PAGE_SECTORS);
+		if (r && !dxm_rescue_page(dc, from, s, page)) {
+			/* poisoned source, data still readable by the CPU */
+			dxm_write_page_remap(dc, to, s, page);
+			dxm_write_page_remap(dc, from, s, page);
+			continue;
+		}
 		if (r) {
 			/* poisoned source: the other copy is all there is */
 			if (dxm_data_rw(dc, to, REQ_OP_READ, s, page,

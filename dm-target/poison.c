@@ -17,6 +17,7 @@
 #include <linux/badblocks.h>
 #include <linux/blkdev.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include "daxmirror.h"
 
 bool dxm_leg_has_badblocks(struct dxm_c *dc, int leg, sector_t sector,
@@ -106,6 +107,37 @@ int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 	return r;
 }
 
+/*
+ * Read a page that a DAX leg's bad-block list names through the CPU with a
+ * machine-check-safe copy.  On emulated or falsely reported poison this
+ * rescues the newest data (DAX stores not yet on the other leg); on real
+ * poison it fails cleanly.
+ */
+int dxm_rescue_page(struct dxm_c *dc, int leg, sector_t s, void *buf)
+{
+	void *kaddr;
+	long n;
+	int id, r = -EIO;
+
+	if (!dc->dax || !dxm_leg_alive(dc, leg))
+		return -EIO;
+	id = dax_read_lock();
+	n = dax_direct_access(dc->legs[leg].dev->dax_dev,
+			      dxm_leg_pgoff(dc, leg, dxm_leg_sector(dc, leg, s)),
+			      1, DAX_RECOVERY_WRITE, &kaddr, NULL);
+	if (n >= 1 && !copy_mc_to_kernel(buf, kaddr, PAGE_SIZE))
+		r = 0;
+	dax_read_unlock(id);
+	return r;
+}
+
+/* Whether DAX stores to page @s may not have reached the other leg yet. */
+static bool dxm_page_unsynced(struct dxm_c *dc, sector_t s)
+{
+	return test_bit(s >> 3, dc->hot) || test_bit(s >> 3, dc->cooling) ||
+	       test_bit(dxm_region(dc, s), dc->dirty);
+}
+
 /* Repair [sector, sector + nr) of leg @bad from leg @good, page by page. */
 int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 		     sector_t nr)
@@ -123,12 +155,21 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 
 		if (!dxm_leg_alive(dc, bad))
 			break;
-		if (!dxm_leg_alive(dc, good) || dc->legs[good].stale ||
-		    test_bit(reg, dc->dirty)) {
+		if (!dxm_leg_alive(dc, good) || dc->legs[good].stale) {
 			failed++;
 			continue;
 		}
 		dxm_region_lock(dc, reg);
+		if (bad == dxm_primary(dc) && dxm_page_unsynced(dc, s)) {
+			/* the good leg is behind: rescue the newest data first */
+			r = dxm_rescue_page(dc, bad, s, page);
+			if (!r)
+				r = dxm_write_page_remap(dc, good, s, page);
+			if (r)
+				DMERR_LIMIT("%s: leg %d: page at sector %llu lost its unflushed DAX stores",
+					    dxm_name(dc), bad,
+					    (unsigned long long)s);
+		}
 		r = dxm_data_rw(dc, good, REQ_OP_READ, s, page,
 				DXM_PAGE_SECTORS);
 		if (r) {
