@@ -9,6 +9,7 @@
 #define DM_DAXMIRROR_COMPAT_H
 
 #include <linux/dm-io.h>
+#include <linux/errno.h>
 #include "compat_probe.h"
 
 static inline int dxm_dm_io(struct dm_io_request *req, unsigned int nr,
@@ -20,6 +21,21 @@ static inline int dxm_dm_io(struct dm_io_request *req, unsigned int nr,
 #else
 	return dm_io(req, nr, where, error_bits);
 #endif
+}
+
+/*
+ * What direct_access() returns for a range with poison: -EIO up to 6.3,
+ * -EHWPOISON since 6.4 (fs/dax only tries a recovery write on that code).
+ */
+#ifdef DXM_DAX_POISON_IS_EHWPOISON
+#define DXM_DAX_POISON_ERR	(-EHWPOISON)
+#else
+#define DXM_DAX_POISON_ERR	(-EIO)
+#endif
+
+static inline bool dxm_dax_is_poison(long err)
+{
+	return err == -EIO || err == -EHWPOISON;
 }
 
 #endif /* DM_DAXMIRROR_COMPAT_H */

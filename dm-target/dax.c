@@ -10,6 +10,7 @@
 #include <linux/dax.h>
 #include <linux/uio.h>
 #include <linux/pfn_t.h>
+#include <linux/slab.h>
 #include "daxmirror.h"
 
 /* Mark [sector, sector + nr_sectors) hot and durable in the bitmap. */
@@ -54,13 +55,13 @@ long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
 				    (PAGE_SHIFT - SECTOR_SHIFT));
 		if (dxm_range_lost(dc, sector, run, &run) &&
 		    mode == DAX_ACCESS)
-			return -EIO;	/* bad on both legs */
+			return DXM_DAX_POISON_ERR;	/* bad on both legs */
 		avail = dax_direct_access(dc->legs[leg].dev->dax_dev,
 					  dxm_leg_pgoff(dc, leg,
 						dxm_leg_sector(dc, leg, sector)),
 					  run >> (PAGE_SHIFT - SECTOR_SHIFT),
 					  mode, kaddr, pfn);
-		if (avail != -EIO || mode != DAX_ACCESS ||
+		if (!dxm_dax_is_poison(avail) || mode != DAX_ACCESS ||
 		    !dxm_leg_alive(dc, dxm_other(dc, leg)))
 			break;
 		/* poison on the primary: repair (clear or remap), then map */
@@ -141,6 +142,33 @@ int dxm_dax_zero_page_range(struct dm_target *ti, pgoff_t pgoff,
 }
 
 /*
+ * A full-page recovery write the media could not take (sticky poison, or
+ * a lost page): write the page on every live leg with remapping.
+ */
+static size_t dxm_recovery_write_remap(struct dxm_c *dc, sector_t sector,
+				       struct iov_iter *i)
+{
+	void *page = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	int leg, ok = 0;
+
+	if (!page)
+		return 0;
+	if (copy_from_iter(page, PAGE_SIZE, i) != PAGE_SIZE) {
+		kfree(page);
+		return 0;
+	}
+	for (leg = 0; leg < DXM_NR_LEGS; leg++)
+		if (dxm_leg_alive(dc, leg) &&
+		    !dxm_write_page_remap(dc, leg, sector, page))
+			ok++;
+	kfree(page);
+	if (!ok)
+		return 0;
+	dxm_lost_set(dc, sector >> 3, false);
+	return PAGE_SIZE;
+}
+
+/*
  * fs/dax calls this after direct_access(DAX_RECOVERY_WRITE) returned an
  * address on the primary leg.  The primary is written (clearing poison),
  * then the same bytes are written to the other leg.
@@ -163,6 +191,12 @@ size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
 				  dxm_leg_pgoff(dc, leg,
 						dxm_leg_sector(dc, leg, sector)),
 				  addr, bytes, i);
+	if (!done && !off && bytes == PAGE_SIZE) {
+		/* the media cannot clear it: write the page with remapping */
+		done = dxm_recovery_write_remap(dc, sector, i);
+		dxm_write_done_region(dc, b);
+		return done;
+	}
 	other = dxm_other(dc, leg);
 	if (done)
 		dxm_lost_set(dc, sector >> 3, false);

@@ -160,27 +160,17 @@ static void dxm_put_inode(struct inode *inode)
 	iput(inode);
 }
 
-/* Remove the user mappings of @pages pages of a leg from @leg_sector. */
-static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
-			long pages)
+/* Remove the user mappings of the pages of @pages struct pages. */
+static bool dxm_zap_pfns(pfn_t pfn, long pages)
 {
 	struct address_space *mapping;
 	struct inode *inode;
 	pgoff_t index;
-	pfn_t pfn;
-	void *kaddr;
-	long i, n;
-	int id;
+	long i;
 	bool ok = true;
 
-	id = dax_read_lock();
-	n = dax_direct_access(dc->legs[leg].dev->dax_dev,
-			      dxm_leg_pgoff(dc, leg, leg_sector), pages,
-			      DAX_ACCESS, &kaddr, &pfn);
-	dax_read_unlock(id);
-	if (n < pages || !pfn_t_has_page(pfn))
-		return false;	/* cannot see its pages: keep them hot */
-
+	if (!pfn_t_has_page(pfn))
+		return false;
 	for (i = 0; i < pages; i++) {
 		struct page *page = pfn_to_page(pfn_t_to_pfn(pfn) + i);
 
@@ -205,6 +195,38 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 			unmap_mapping_pages(inode->i_mapping, index, 1, false);
 		dxm_put_inode(inode);
 	}
+	return ok;
+}
+
+/*
+ * Remove the user mappings of @pages pages of a leg from @leg_sector.
+ * Poisoned pages are looked up one by one in recovery mode, which gives
+ * their address where normal access refuses.
+ */
+static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
+			long pages)
+{
+	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
+	pgoff_t pgoff = dxm_leg_pgoff(dc, leg, leg_sector);
+	bool ok = true;
+	void *kaddr;
+	pfn_t pfn;
+	long i, n;
+	int id;
+
+	id = dax_read_lock();
+	n = dax_direct_access(dax_dev, pgoff, pages, DAX_ACCESS, &kaddr, &pfn);
+	if (n >= pages) {
+		ok = dxm_zap_pfns(pfn, pages);
+		pages = 0;
+	}
+	for (i = 0; i < pages; i++) {
+		n = dax_direct_access(dax_dev, pgoff + i, 1, DAX_RECOVERY_WRITE,
+				      &kaddr, &pfn);
+		if (n < 1 || !dxm_zap_pfns(pfn, 1))
+			ok = false;	/* cannot see the page: keep it hot */
+	}
+	dax_read_unlock(id);
 	return ok;
 }
 

@@ -227,6 +227,53 @@ int dxm_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 	return DM_ENDIO_INCOMPLETE;
 }
 
+/* Copy @len bytes into the data of @bio at byte @off of its range @it. */
+static void dxm_bio_copy_to(struct bio *bio, struct bvec_iter it,
+			    unsigned int off, const void *buf, unsigned int len)
+{
+	bio_advance_iter(bio, &it, off);
+	while (len) {
+		struct bio_vec bv = bio_iter_iovec(bio, it);
+		unsigned int n = min(bv.bv_len, len);
+
+		memcpy_to_page(bv.bv_page, bv.bv_offset, buf, n);
+		buf += n;
+		len -= n;
+		bio_advance_iter(bio, &it, n);
+	}
+}
+
+/*
+ * Both legs have bad pages in the range of a read: take each page from
+ * whichever leg can read it.  Fails only if a page is bad on both.
+ */
+static int dxm_read_piecewise(struct dxm_c *dc, struct bio *bio, int bad,
+			      int good)
+{
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	sector_t start = pb->saved_iter.bi_sector, s = start;
+	sector_t end = start + (pb->saved_iter.bi_size >> SECTOR_SHIFT);
+	void *buf = kmalloc(PAGE_SIZE, GFP_NOIO);
+	int r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (s < end && !r) {
+		sector_t n = min_t(sector_t, end - s, 8 - (s & 7));
+
+		r = dxm_data_rw(dc, good, REQ_OP_READ, s, buf, n);
+		if (r && dxm_leg_alive(dc, bad))
+			r = dxm_data_rw(dc, bad, REQ_OP_READ, s, buf, n);
+		if (!r)
+			dxm_bio_copy_to(bio, pb->saved_iter,
+					(s - start) << SECTOR_SHIFT, buf,
+					n << SECTOR_SHIFT);
+		s += n;
+	}
+	kfree(buf);
+	return r;
+}
+
 /*
  * Retry a failed read on the other leg.  Poison on the bad leg is
  * repaired by the rescan this requests; any other read error fails it.
@@ -258,6 +305,8 @@ static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 		dxm_fail_leg(dc, bad, -EIO, "read error");
 
 	r = dxm_dm_io(&req, 1, &where, &error_bits);
+	if ((r || error_bits) && !dxm_read_piecewise(dc, bio, bad, good))
+		r = error_bits = 0;	/* each page came from one leg or the other */
 	if (r || error_bits) {
 		DMERR_LIMIT("%s: read of sector %llu (+%llu) failed on both legs",
 			    dxm_name(dc), (unsigned long long)sector,

@@ -87,6 +87,7 @@ bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
 int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 			 void *data)
 {
+	sector_t old = dxm_leg_sector(dc, leg, page_sector);
 	int r;
 
 	r = dxm_data_rw(dc, leg, REQ_OP_WRITE | REQ_FUA, page_sector, data,
@@ -94,6 +95,9 @@ int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 	if (!r)
 		return 0;
 	r = dxm_remap_page(dc, leg, page_sector >> 3, data);
+	/* user mappings of the retired page must fault onto the spare */
+	if (!r && dc->dax)
+		dxm_zap_page(dc, leg, old);
 	if (r == -ENOSPC) {
 		dxm_fail_leg(dc, leg, -ENOSPC, "spare pool exhausted");
 		return r;
@@ -161,7 +165,15 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 		}
 		dxm_region_lock(dc, reg);
 		if (bad == dxm_primary(dc) && dxm_page_unsynced(dc, s)) {
-			/* the good leg is behind: rescue the newest data first */
+			/*
+			 * The good leg is behind: remove the page's mappings,
+			 * then rescue its newest data.  A store after the zap
+			 * faults the page in again and lands in the rescue if
+			 * it comes first; the remap removes the mappings once
+			 * more.
+			 */
+			if (dc->dax)
+				dxm_zap_page(dc, bad, dxm_leg_sector(dc, bad, s));
 			r = dxm_rescue_page(dc, bad, s, page);
 			if (!r)
 				r = dxm_write_page_remap(dc, good, s, page);
