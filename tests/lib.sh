@@ -19,6 +19,7 @@
 # boot runs a whole group of cases.  Output lines "PASS: name",
 # "FAIL: name", "SKIP: name" are what scripts/run-tests counts.
 
+# shellcheck disable=SC2034,SC2154  # variables shared with the scenarios
 set -euo pipefail
 set -E		# the ERR trap fires in functions and subshells too
 shopt -s inherit_errexit
@@ -121,6 +122,11 @@ dmesg_expect() {
 	}
 }
 
+# dmesg_lines: number of lines in the kernel log now; with
+# dmesg_after N: the lines logged after that point.
+dmesg_lines() { dmesg | wc -l; }
+dmesg_after() { dmesg | tail -n +"$(($1 + 1))"; }
+
 # ---------------------------------------------------------------- cases ---
 
 N_PASS=0
@@ -146,6 +152,10 @@ case_cleanup() {
 run_case() {
 	local name=$1 rc t0 t1
 	shift
+	# TEST_CASES=REGEX (passed through by vm-run): run only matching cases
+	if [ -n "${TEST_CASES:-}" ] && ! [[ $name =~ $TEST_CASES ]]; then
+		return 0
+	fi
 	echo "=== CASE $GROUP/$name"
 	dmesg_mark "$name"
 	t0=$(date +%s)
@@ -176,6 +186,25 @@ run_case() {
 	   ;;
 	esac
 	return 0
+}
+
+# group_setup CMD...: run the group's common preparation (setup_fsdax,
+# load_module, ...) in the main shell, so that the variables it sets reach
+# every case; if it fails the group reports "FAIL: group/setup" (or SKIP).
+group_setup() {
+	trap '_setup_failed $?' EXIT
+	"$@"
+	trap - EXIT
+}
+_setup_failed() {
+	trap - EXIT
+	if [ "$1" -eq 77 ]; then
+		echo "SKIP: $GROUP/setup"
+	else
+		echo "FAIL: $GROUP/setup (exit $1)"
+		dmesg | tail -n 15 | sed 's/^/    /'
+	fi
+	exit "$1"
 }
 
 # finish: print the group's count; exit 1 if a case failed, 77 if every
@@ -302,7 +331,7 @@ dxm_geometry() {
 # dxm_usable_sectors LEG0 LEG1 [REGION SPARE]: the largest table length
 # (min of both legs' data_sectors); a leg given as "-" is ignored.
 dxm_usable_sectors() {
-	local a=$1 b=$2 min= leg
+	local a=$1 b=$2 min='' leg
 	shift 2
 	for leg in "$a" "$b"; do
 		[ "$leg" = - ] && continue
@@ -377,7 +406,7 @@ dxm_remove() {
 dxm_message() {
 	local name=$1
 	shift
-	dmsetup message "$name" 0 "$@"
+	dmsetup message -- "$name" 0 "$@"
 }
 
 # dm_sysdir NAME: /sys/block/dm-N of a dm device.
@@ -501,16 +530,23 @@ zero_range() {
 		seek=$(($2 * 512)) count=$(($3 * 512)) conv=notrunc status=none
 }
 
-# wipe_meta LEG...: zero each leg's metadata area (default geometry) and
-# its first MiB: the leg then counts as blank.
+# wipe_meta LEG...: zero the last 32 MiB of each leg, where every
+# geometry keeps its metadata: the leg then counts as blank.
 wipe_meta() {
-	local leg n
+	local leg n m
 	for leg in "$@"; do
 		n=$(sectors "$leg")
-		dxm_geometry "$leg" 8 0
-		# geometry with the smallest metadata: covers every larger one
-		zero_range "$leg" "$G_spare_offset" $((n - G_spare_offset))
-		zero_range "$leg" 0 2048
+		m=$((n < 65536 ? n : 65536))
+		zero_range "$leg" $((n - m)) "$m"
+	done
+}
+
+# zero_legs LEG...: zero each leg entirely (data and metadata), e.g. so
+# that a nosync mirror's legs are really identical.
+zero_legs() {
+	local leg
+	for leg in "$@"; do
+		zero_range "$leg" 0 "$(sectors "$leg")"
 	done
 }
 

@@ -2,7 +2,8 @@
 /*
  * dxm-geometry LEG_SECTORS [REGION_SECTORS [SPARE_PAGES]]
  *
- * Prints the leg geometry that include/daxmirror_format.h computes, as
+ * Prints the leg geometry that include/daxmirror_format.h computes (and
+ * the superblock magic as 16 hex digits, and the format version), as
  * shell assignments (data_sectors=... sb_offset=...), so that the VM tests
  * size tables and locate metadata exactly as the target does.  Exit 1 when
  * the leg is too small.
@@ -46,10 +47,11 @@ int main(int argc, char **argv)
 	}
 	printf("data_sectors=%llu\nspare_offset=%llu\nremap_offset=%llu\n"
 	       "remap_sectors=%llu\nbitmap_offset=%llu\nbitmap_sectors=%llu\n"
-	       "sb_offset=%llu\n",
+	       "sb_offset=%llu\nmagic=%016llx\nversion=%u\n",
 	       (unsigned long long)g.data_sectors, (unsigned long long)g.spare_offset,
 	       (unsigned long long)g.remap_offset, (unsigned long long)g.remap_sectors,
 	       (unsigned long long)g.bitmap_offset, (unsigned long long)g.bitmap_sectors,
-	       (unsigned long long)g.sb_offset);
+	       (unsigned long long)g.sb_offset, (unsigned long long)DXM_MAGIC,
+	       (unsigned int)DXM_VERSION);
 	return 0;
 }
