@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "blockdev.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "errors.h"
+#include "size.h"
+
+namespace dxm {
+
+std::optional<DevId> parse_dev_id(const std::string &s)
+{
+	size_t colon = s.find(':');
+	DevId id;
+
+	if (colon == std::string::npos)
+		return std::nullopt;
+	try {
+		uint64_t ma = parse_u64(s.substr(0, colon));
+		uint64_t mi = parse_u64(s.substr(colon + 1));
+
+		if (ma > UINT_MAX || mi > UINT_MAX)
+			return std::nullopt;
+		id.major = static_cast<unsigned>(ma);
+		id.minor = static_cast<unsigned>(mi);
+	} catch (const std::invalid_argument &) {
+		return std::nullopt;
+	}
+	return id;
+}
+
+Fd &Fd::operator=(Fd &&o) noexcept
+{
+	if (this != &o) {
+		if (fd_ >= 0)
+			close(fd_);
+		fd_ = o.release();
+	}
+	return *this;
+}
+
+Fd::~Fd()
+{
+	if (fd_ >= 0)
+		close(fd_);
+}
+
+int Fd::release()
+{
+	int fd = fd_;
+
+	fd_ = -1;
+	return fd;
+}
+
+namespace {
+
+std::optional<std::string> read_sysfs(const std::string &path)
+{
+	std::ifstream in(path);
+	std::string s;
+
+	if (!in)
+		return std::nullopt;
+	std::getline(in, s, '\0');
+	while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+		s.pop_back();
+	return s;
+}
+
+std::string canonical(const std::string &path)
+{
+	char *r = realpath(path.c_str(), nullptr);
+	std::string s;
+
+	if (!r)
+		return path;
+	s = r;
+	free(r);
+	return s;
+}
+
+struct AlignedFree {
+	void operator()(void *p) const { free(p); }
+};
+using AlignedBuf = std::unique_ptr<uint8_t, AlignedFree>;
+
+AlignedBuf aligned_block()
+{
+	void *p = nullptr;
+
+	if (posix_memalign(&p, DXM_BLOCK_SIZE, DXM_BLOCK_SIZE))
+		throw std::bad_alloc();
+	return AlignedBuf(static_cast<uint8_t *>(p));
+}
+
+/* O_DIRECT so that what the kernel wrote with bios is what we see;
+ * falls back to buffered I/O where O_DIRECT is refused (tmpfs files). */
+Fd open_direct(const std::string &path, int flags)
+{
+	int fd = open(path.c_str(), flags | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0 && errno == EINVAL)
+		fd = open(path.c_str(), flags | O_CLOEXEC);
+	if (fd < 0)
+		throw_errno(path, "cannot open", errno);
+	return Fd(fd);
+}
+
+uint64_t superblock_offset(const std::string &path, uint64_t sectors)
+{
+	if (sectors < 2 * DXM_DATA_ALIGN_SECTORS)
+		throw Error(path, "too small for a daxmirror leg (" +
+				  format_size(sectors << 9) + ")");
+	return superblock_sector(sectors) << DXM_SECTOR_SHIFT;
+}
+
+} // namespace
+
+BlockDevice inspect_device(const std::string &given, bool allow_file)
+{
+	BlockDevice d;
+	struct stat st;
+	Fd fd;
+
+	d.given = given;
+	d.path = canonical(given);
+	if (stat(d.path.c_str(), &st))
+		throw_errno(given, "", errno);
+	if (S_ISBLK(st.st_mode)) {
+		uint64_t bytes = 0;
+
+		d.is_block = true;
+		d.id = { major(st.st_rdev), minor(st.st_rdev) };
+		fd = Fd(open(d.path.c_str(), O_RDONLY | O_CLOEXEC));
+		if (!fd)
+			throw_errno(given, "cannot open", errno);
+		if (ioctl(fd.get(), BLKGETSIZE64, &bytes))
+			throw_errno(given, "cannot get the size", errno);
+		d.sectors = bytes >> DXM_SECTOR_SHIFT;
+		d.kname = kernel_name(d.id).value_or(
+			d.path.substr(d.path.rfind('/') + 1));
+		d.dax = sysfs_dax(d.id);
+	} else if (S_ISREG(st.st_mode) && allow_file) {
+		d.sectors = static_cast<uint64_t>(st.st_size) >> DXM_SECTOR_SHIFT;
+	} else {
+		throw Error(given, "not a block device");
+	}
+	return d;
+}
+
+std::string sysfs_block_dir(const DevId &id)
+{
+	std::string link = "/sys/dev/block/" + id.str();
+	std::string dir = canonical(link);
+
+	if (dir == link && access(link.c_str(), F_OK))
+		return "";
+	return dir;
+}
+
+std::optional<std::string> kernel_name(const DevId &id)
+{
+	std::string dir = sysfs_block_dir(id);
+
+	if (dir.empty())
+		return std::nullopt;
+	return dir.substr(dir.rfind('/') + 1);
+}
+
+std::optional<std::string> device_path(const DevId &id)
+{
+	auto name = kernel_name(id);
+	struct stat st;
+
+	if (!name)
+		return std::nullopt;
+	std::string p = "/dev/" + *name;
+	if (stat(p.c_str(), &st) || !S_ISBLK(st.st_mode) ||
+	    major(st.st_rdev) != id.major || minor(st.st_rdev) != id.minor)
+		return std::nullopt;
+	return p;
+}
+
+std::optional<bool> sysfs_dax(const DevId &id)
+{
+	std::string dir = sysfs_block_dir(id);
+	std::optional<std::string> v;
+
+	if (dir.empty())
+		return std::nullopt;
+	if (!access((dir + "/partition").c_str(), F_OK))
+		dir = dir.substr(0, dir.rfind('/'));
+	v = read_sysfs(dir + "/queue/dax");
+	if (!v)
+		return std::nullopt;
+	return *v == "1";
+}
+
+std::vector<Badblock> parse_badblocks(const std::string &text)
+{
+	std::istringstream in(text);
+	std::vector<Badblock> out;
+	std::string line;
+
+	while (std::getline(in, line)) {
+		std::istringstream l(line);
+		unsigned long long s, c;
+
+		if (l >> s >> c)
+			out.push_back({ s, c });
+	}
+	return out;
+}
+
+std::vector<Badblock> read_badblocks(const DevId &id)
+{
+	std::string dir = sysfs_block_dir(id);
+	std::optional<std::string> text;
+
+	if (dir.empty())
+		return {};
+	text = read_sysfs(dir + "/badblocks");
+	return text ? parse_badblocks(*text) : std::vector<Badblock>{};
+}
+
+int exclusive_open_error(const std::string &path)
+{
+	int fd = open(path.c_str(), O_RDONLY | O_EXCL | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+std::vector<std::string> list_block_devices()
+{
+	std::vector<std::string> out;
+	std::unique_ptr<DIR, int (*)(DIR *)> dir(opendir("/sys/class/block"),
+						 closedir);
+	struct dirent *e;
+
+	if (!dir)
+		return out;
+	while ((e = readdir(dir.get())))
+		if (e->d_name[0] != '.')
+			out.emplace_back(e->d_name);
+	std::sort(out.begin(), out.end());
+	return out;
+}
+
+SuperblockBlock read_superblock_block(const std::string &path, uint64_t sectors)
+{
+	uint64_t off = superblock_offset(path, sectors);
+	Fd fd = open_direct(path, O_RDONLY);
+	AlignedBuf buf = aligned_block();
+	SuperblockBlock out;
+	ssize_t n;
+
+	n = pread(fd.get(), buf.get(), DXM_BLOCK_SIZE, (off_t)off);
+	if (n < 0)
+		throw_errno(path, "cannot read the superblock", errno);
+	if (n != DXM_BLOCK_SIZE)
+		throw Error(path, "cannot read the superblock: short read");
+	memcpy(out.data(), buf.get(), out.size());
+	return out;
+}
+
+void zero_superblock_block(const std::string &path, uint64_t sectors)
+{
+	uint64_t off = superblock_offset(path, sectors);
+	Fd fd = open_direct(path, O_WRONLY | O_EXCL | O_SYNC);
+	AlignedBuf buf = aligned_block();
+	ssize_t n;
+
+	memset(buf.get(), 0, DXM_BLOCK_SIZE);
+	n = pwrite(fd.get(), buf.get(), DXM_BLOCK_SIZE, (off_t)off);
+	if (n < 0)
+		throw_errno(path, "cannot clear the superblock area", errno);
+	if (n != DXM_BLOCK_SIZE)
+		throw Error(path, "cannot clear the superblock area: short write");
+	if (fsync(fd.get()))
+		throw_errno(path, "cannot clear the superblock area", errno);
+}
+
+} // namespace dxm

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "legcheck.h"
+
+#include <cerrno>
+
+#include "errors.h"
+
+namespace dxm {
+
+std::optional<LegFinding> LegVerdict::blocking(bool force) const
+{
+	for (const auto &p : problems)
+		if (!p.forceable || !force)
+			return p;
+	return std::nullopt;
+}
+
+LegFacts gather_leg_facts(const std::string &path, bool allow_file)
+{
+	LegFacts f;
+	SuperblockBlock block;
+	SbDecode d;
+
+	f.dev = inspect_device(path, allow_file);
+	f.busy_errno = exclusive_open_error(f.dev.path);
+	if (f.busy_errno && f.busy_errno != EBUSY)
+		throw_errno(path, "cannot open", f.busy_errno);
+	f.signatures = blkid::probe_signatures(f.dev.path);
+	block = read_superblock_block(f.dev.path, f.dev.sectors);
+	d = decode_superblock(block.data(), block.size());
+	f.sb_kind = d.kind;
+	f.sb = d.sb;
+	f.sb_problem = d.problem;
+	if (d.kind == SbKind::Valid) {
+		std::string why = validate_superblock(d.sb, f.dev.sectors, -1);
+
+		if (!why.empty()) {
+			f.sb_kind = SbKind::Corrupt;
+			f.sb_problem = why;
+		}
+	}
+	return f;
+}
+
+LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p)
+{
+	LegVerdict v;
+
+	if (f.busy_errno == EBUSY)
+		v.problems.push_back({ "is in use (mounted, or held by another "
+				       "device)", true });
+	for (const auto &s : f.signatures)
+		v.problems.push_back({ "holds a " + s.describe(), true });
+
+	switch (f.sb_kind) {
+	case SbKind::Blank:
+		break;
+	case SbKind::Foreign:
+		v.clear_superblock = true;
+		break;
+	case SbKind::Corrupt:
+		v.problems.push_back({ "holds a damaged daxmirror superblock (" +
+				       f.sb_problem + ")", true });
+		v.clear_superblock = true;
+		break;
+	case SbKind::Valid:
+		if (p.own_set && *p.own_set == f.sb.set_uuid &&
+		    (int)f.sb.leg_index == p.position) {
+			v.readd = true;
+			break;
+		}
+		v.problems.push_back({ "is leg " +
+				       std::to_string(f.sb.leg_index) +
+				       " of mirror set " +
+				       format_uuid(f.sb.set_uuid), true });
+		v.clear_superblock = true;
+		break;
+	}
+
+	if (p.require_dax && f.dev.dax != true)
+		v.problems.push_back(
+			{ f.dev.dax ? "does not support DAX (queue/dax is 0); "
+				      "use --no-dax for a mirror without DAX"
+				    : "cannot tell whether it supports DAX; use "
+				      "--no-dax for a mirror without DAX",
+			  false });
+	return v;
+}
+
+} // namespace dxm

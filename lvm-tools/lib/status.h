@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's INFO status line of a daxmirror device:
+ *
+ *   2 <maj:min0> <maj:min1> <health> <in_sync>/<total> <action>
+ *   <mismatches> <remapped0>/<remapped1> <spare_free0>/<spare_free1>
+ *   <lost_pages> <hot_regions> <data_offset> <dax|nodax> <error>
+ *
+ * A dead or missing leg may show as "-" in place of maj:min.  Fields
+ * appended by later target versions are accepted and ignored; anything
+ * malformed is refused with StatusParseError naming the field.
+ */
+#ifndef DAXMIRROR_STATUS_H
+#define DAXMIRROR_STATUS_H
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace dxm {
+
+class StatusParseError : public std::invalid_argument {
+public:
+	using std::invalid_argument::invalid_argument;
+};
+
+inline constexpr size_t STATUS_FIELDS = 14;
+
+struct MirrorStatus {
+	std::array<std::optional<std::string>, 2> dev; /* maj:min, or none */
+	std::string health;			/* e.g. "AA", "Aa", "AD" */
+	uint64_t in_sync = 0;			/* sectors */
+	uint64_t total = 0;			/* sectors */
+	std::string action;			/* idle, resync, ... */
+	uint64_t mismatches = 0;		/* sectors */
+	std::array<uint64_t, 2> remapped{};	/* pages */
+	std::array<uint64_t, 2> spare_free{};	/* pages */
+	uint64_t lost_pages = 0;
+	uint64_t hot_regions = 0;
+	uint64_t data_offset = 0;		/* sectors */
+	bool dax = false;
+	int error = 0;				/* 0 or -errno */
+	size_t extra_fields = 0;		/* ignored trailing fields */
+
+	char leg_health(int leg) const { return health[leg]; }
+};
+
+MirrorStatus parse_status(const std::string &line);
+
+/* Known values of the action field. */
+bool is_known_action(const std::string &action);
+
+} // namespace dxm
+
+#endif
