@@ -481,9 +481,9 @@ legs_identical() {
 		return 0
 	fi
 	local byte
-	byte=$(echo "$out" | sed -n 's/.*differ: byte \([0-9]*\).*/\1/p')
+	byte=$(echo "$out" | sed -nE 's/.*differ: (byte|char) ([0-9]+).*/\2/p')
 	if [ -n "$byte" ]; then
-		echo "ERROR: legs differ: first at data sector $(((byte - 1) / 512)) (byte $((byte - 1)))" >&2
+		echo "ERROR: legs differ: first at data sector $((off + (byte - 1) / 512)) (byte $((off * 512 + byte - 1)) of the legs)" >&2
 	else
 		echo "ERROR: comparing legs: $out" >&2
 	fi
