@@ -397,12 +397,3 @@ poison_now() {
 		shift 2
 	done
 }
-
-# run_case_if NAME FUNC: run_case, unless DXM_CASES (a grep -E regex, for
-# reruns: scripts/vm-run passes DXM_* through) excludes NAME.
-run_case_if() {
-	if [ -n "${DXM_CASES:-}" ] && ! echo "$1" | grep -qE -- "$DXM_CASES"; then
-		return 0
-	fi
-	run_case "$@"
-}

@@ -66,10 +66,11 @@ case_sticky_file_leg0() {
 	s=$(file_sector "$f" $((pg * 4096)))
 	[ $((s % 8)) = 0 ] || die "page $pg of the file is not 4 KiB aligned (sector $s)"
 	sf0=$(status_field m0 spare_free0)
-	poison "$A" "$s"
-	expect_fail read_page "$A" "$s" >/dev/null
-	# read through the mirror (DAX read of the file): the right data
+	# read through the mirror (DAX read of the file) right after the
+	# poison appears, before the background poll repairs it: the right data
+	poison_now "$A" "$s"
 	assert_eq "$(sha "$f")" "$sum" "file checksum after poison on leg 0"
+	expect_fail read_page "$A" "$s" >/dev/null
 	wait_field m0 remapped0 -ge 1 30
 	show_status m0
 	rm0=$(status_field m0 remapped0)
@@ -78,8 +79,8 @@ case_sticky_file_leg0() {
 	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
 	assert_eq "$(status_field m0 health)" AA health
 	is_bad "$A" "$s" || die "sticky poison vanished from $A's bad-block list"
-	# the page of leg 0 that the mirror uses now is the spare: read the
-	# file from leg 0 alone after a remount (no cached mapping)
+	# leg 0 (through its spare) and leg 1 agree; the file reads right
+	# after a remount (no cached mapping)
 	umount "$MNT"
 	dxm_message m0 check
 	wait_action_idle m0 300
@@ -148,6 +149,8 @@ PY
 		echo "page 1 of the file now starts with: $(dd if="$f" bs=1 skip=4096 count=16 status=none | od -An -c)" >&2
 		die "a store through a mapping made before the remap was lost (msync acknowledged it)"
 	}
+	cmp <(dd if="$f" bs=4096 count=1 status=none) <(pattern 411 4096) || die "page 0 changed"
+	cmp <(dd if="$f" bs=4096 skip=2 status=none) <(pattern 411 8192 8192) || die "pages 2-3 changed"
 	umount "$MNT"
 	read_page "$B" "$s" | cmp - <(printf 'B%.0s' $(seq 4096)) ||
 		die "leg 1 lacks the msynced store"
@@ -424,14 +427,14 @@ case_spare_exhaustion() {
 	assert_eq "$(status_field m0 health)" DA "health after more I/O"
 }
 
-run_case_if sticky_file_leg0 case_sticky_file_leg0
-run_case_if sticky_mapped_page case_sticky_mapped_page
-run_case_if clearable_legacy case_clearable_legacy
-run_case_if rescan_leg1 case_rescan_leg1
-run_case_if both_legs_different_pages case_both_legs_different_pages
-run_case_if both_legs_dax_file case_both_legs_dax_file
-run_case_if same_page_both_legs case_same_page_both_legs
-run_case_if lost_page_dax_file case_lost_page_dax_file
-run_case_if poison_under_fio case_poison_under_fio
-run_case_if spare_exhaustion case_spare_exhaustion
+run_case sticky_file_leg0 case_sticky_file_leg0
+run_case sticky_mapped_page case_sticky_mapped_page
+run_case clearable_legacy case_clearable_legacy
+run_case rescan_leg1 case_rescan_leg1
+run_case both_legs_different_pages case_both_legs_different_pages
+run_case both_legs_dax_file case_both_legs_dax_file
+run_case same_page_both_legs case_same_page_both_legs
+run_case lost_page_dax_file case_lost_page_dax_file
+run_case poison_under_fio case_poison_under_fio
+run_case spare_exhaustion case_spare_exhaustion
 finish
