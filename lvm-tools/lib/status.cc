@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <sstream>
+#include <tuple>
 #include <vector>
 
 #include "size.h"

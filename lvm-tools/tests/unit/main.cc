@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: GPL-2.0
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
