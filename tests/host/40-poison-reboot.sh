@@ -8,6 +8,7 @@
 # file reads right (also from leg 0 alone), the poison back at the same
 # place costs no new spare, a write to the page works.
 #   tests/host/40-poison-reboot.sh --kernel KVER [--workdir DIR] [--keep]
+# host-timeout: 1800
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/40-poison-reboot.sh

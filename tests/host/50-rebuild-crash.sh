@@ -11,6 +11,7 @@
 # a checkpoint interval before the cut (never 0), rebuild completes, legs
 # identical, data right.
 #   tests/host/50-rebuild-crash.sh --kernel KVER [--workdir DIR] [--keep]
+# host-timeout: 1800
 # DXM_CRASH_KBPS (rebuild throttle, default 4096 KiB/s), DXM_CRASH_AT_PCT
 # (default 20) and DXM_CRASH_KILL_AFTER (backstop, default 600 s) tune it.
 . "$(dirname "$0")/lib-host.sh"
