@@ -17,7 +17,7 @@
 # reaches another's.  The reboot case (the remap survives a power cycle)
 # is tests/host/40-poison-reboot.sh.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
-# vm-timeout: 1800
+# vm-timeout: 2700
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

@@ -14,7 +14,7 @@
 #   "check", fixed by "repair".
 # The power cut in the middle of a rebuild is tests/host/50-rebuild-crash.sh.
 # vm-run: --nvdimms 3 --nvdimm-size 256
-# vm-timeout: 1800
+# vm-timeout: 2700
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
