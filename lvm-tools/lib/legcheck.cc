@@ -56,6 +56,8 @@ LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p)
 	case SbKind::Blank:
 		break;
 	case SbKind::Foreign:
+		v.problems.push_back({ "holds data in its last 4 KiB, where "
+				       "the daxmirror superblock goes", true });
 		v.clear_superblock = true;
 		break;
 	case SbKind::Corrupt:

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxmirror assemble NAME LEG0 LEG1 | --scan [NAME] [--run]
+ * Starts an existing mirror from legs that carry its superblocks.  A
+ * leg may be given as '-' (or be missing from the scan); the mirror
+ * then only starts with --run, degraded.
+ */
+#include <cstdio>
+
+#include "blkid.h"
+#include "blockdev.h"
+#include "commands.h"
+#include "dm.h"
+#include "errors.h"
+#include "kmsg.h"
+#include "mirror_table.h"
+#include "options.h"
+#include "scan.h"
+#include "size.h"
+
+namespace dxm {
+
+namespace {
+
+void start(const std::string &name, const MirrorSet &set, bool run)
+{
+	TableArgs ta;
+	const Superblock *sb = nullptr;
+
+	for (int i = 0; i < 2; i++) {
+		const auto &l = set.legs[i];
+		ta.legs[i] = l ? l->device : MISSING_LEG;
+		if (l && (!sb || l->sb.events > sb->events))
+			sb = &l->sb;
+	}
+	if (!sb)
+		throw Error(name, "no leg found");
+	if (!set.complete() && !run)
+		throw Error(name, "only one leg of set " + format_uuid(set.uuid) +
+				  " found; use --run to start degraded");
+	if (dm::info(name).exists)
+		throw Error(name, "a device-mapper device of this name exists");
+	ta.region_sectors = sb->region_sectors;
+	ta.spare_pages = sb->spare_pages;
+	dm::require_target(TARGET_NAME, 1);
+	KernelLog log;
+	try {
+		dm::create(name, { { 0, set.data_sectors, TARGET_NAME,
+				     table_params(ta) } }, "");
+	} catch (const dm::DmError &) {
+		std::string why = log.last({ "daxmirror" });
+		if (why.empty())
+			throw;
+		throw Error(name, "the kernel refused the table: " + why);
+	}
+	for (const auto &n : set.notes)
+		fprintf(stderr, "daxmirror assemble: %s: %s\n", name.c_str(),
+			n.c_str());
+	printf("%s: assembled set %s (%s)%s\n", name.c_str(),
+	       format_uuid(set.uuid).c_str(),
+	       format_size(set.data_sectors << 9).c_str(),
+	       set.complete() ? "" : ", degraded");
+}
+
+std::vector<DevId> active_legs()
+{
+	std::vector<DevId> out;
+
+	for (const auto &n : mirror_devices()) {
+		try {
+			for (const auto &d : read_state(n).status.dev)
+				if (d)
+					if (auto id = parse_dev_id(*d))
+						out.push_back(*id);
+		} catch (const Error &) {
+		}
+	}
+	return out;
+}
+
+} // namespace
+
+int cmd_assemble(const Args &args)
+{
+	CommandLine cl("assemble", "NAME LEG0 LEG1 | --scan [NAME]",
+		       "Start an existing mirror from its legs, given or found "
+		       "by their superblocks (--scan; each set found is named "
+		       "daxmirror-<uuid prefix> unless one NAME is given).");
+
+	cl.flag("scan", "find the legs by their superblocks")
+		.flag("run", "start even if a leg is missing (degraded)")
+		.operands(0, 3);
+	if (!cl.parse(args))
+		return 0;
+	bool run = cl.has("run");
+	const Args &ops = cl.args();
+	for (size_t i = 0; i < ops.size() && i < 1; i++)
+		check_device_name(ops[0]);
+	dm::require_driver();
+
+	if (cl.has("scan")) {
+		if (ops.size() > 1)
+			throw UsageError("'" + ops[1] + "'",
+					 "--scan takes at most a NAME");
+		auto sets = group_sets(scan_legs(active_legs()));
+		if (sets.empty())
+			throw Error("--scan", "no inactive daxmirror legs found");
+		if (!ops.empty() && sets.size() > 1)
+			throw Error("--scan", "found " +
+					      std::to_string(sets.size()) +
+					      " sets; a NAME fits only one");
+		int code = 0;
+		for (const auto &s : sets) {
+			std::string name = ops.empty() ?
+				"daxmirror-" + format_uuid(s.uuid).substr(0, 8) :
+				ops[0];
+			try {
+				start(name, s, run);
+				if (!s.complete())
+					code = std::max(code, 1);
+			} catch (const Error &e) {
+				fprintf(stderr, "daxmirror assemble: %s\n",
+					e.what());
+				code = EXIT_ERROR;
+			}
+		}
+		return code;
+	}
+	if (ops.size() != 3)
+		throw UsageError("", "expected NAME LEG0 LEG1, or --scan");
+
+	std::vector<FoundLeg> found;
+	for (int i = 0; i < 2; i++) {
+		const std::string &given = ops[1 + i];
+		if (given == MISSING_LEG)
+			continue;
+		BlockDevice d = inspect_device(blkid::resolve_device(given),
+					       false);
+		auto f = examine_leg(d);
+		if (!f)
+			throw Error(given, "holds no daxmirror superblock");
+		if (!f->problem.empty())
+			throw Error(given, f->problem);
+		if (f->sb.leg_index != (uint32_t)i)
+			throw Error(given, "is leg " +
+					   std::to_string(f->sb.leg_index) +
+					   " of its set, given as leg " +
+					   std::to_string(i));
+		found.push_back(*f);
+	}
+	auto sets = group_sets(found);
+	if (sets.size() != 1)
+		throw Error(ops[1] + " " + ops[2],
+			    sets.empty() ? "no leg given" :
+					   "the legs belong to different sets");
+	start(ops[0], sets[0], run);
+	return sets[0].complete() ? 0 : 1;
+}
+
+} // namespace dxm

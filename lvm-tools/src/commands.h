@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command table and what commands share: reading a mirror's state
+ * into the report model, waiting for a running action, printing output.
+ */
+#ifndef DAXMIRROR_COMMANDS_H
+#define DAXMIRROR_COMMANDS_H
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report.h"
+#include "status.h"
+
+namespace dxm {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+	const char *name;
+	const char *summary;
+	int (*run)(const Args &args);
+};
+
+int cmd_create(const Args &);
+int cmd_assemble(const Args &);
+int cmd_table(const Args &);
+int cmd_status(const Args &);
+int cmd_list(const Args &);
+int cmd_flush(const Args &);
+int cmd_rescan(const Args &);
+int cmd_scrub(const Args &);
+int cmd_rebuild(const Args &);
+int cmd_replace(const Args &);
+int cmd_fail(const Args &);
+int cmd_monitor(const Args &);
+int cmd_remove(const Args &);
+
+/* Throws UsageError for an invalid device-mapper name. */
+void check_device_name(const std::string &name);
+
+/* The single daxmirror target of a device: its status line and length;
+ * throws Error when the device does not exist or is no daxmirror. */
+struct MirrorState {
+	uint64_t len = 0;
+	MirrorStatus status;
+	uint32_t event_nr = 0;
+};
+MirrorState read_state(const std::string &name);
+
+/* The table parameters of the live daxmirror target. */
+std::string read_table_params(const std::string &name);
+
+/* The full model: status plus leg paths, bad blocks and set UUID. */
+DeviceReport read_report(const std::string &name);
+
+/* Names of all daxmirror devices. */
+std::vector<std::string> mirror_devices();
+
+/* Sends a message; a refusal is reported with the kernel's reason. */
+void send_message(const std::string &name, const std::string &msg);
+
+/*
+ * Polls until the device's action is idle (and, with legs_in_sync,
+ * no leg is 'a'); draws a progress bar on a terminal.  Returns the exit
+ * code of the final state.
+ */
+int wait_idle(const std::string &name, const std::string &label,
+	      bool legs_in_sync);
+
+/* Exit code of a status line (0 healthy, 1 degraded, 2 failed). */
+int status_exit_code(const MirrorStatus &s);
+
+/* Plan of a new mirror from the operands NAME LEG0 LEG1. */
+struct CreatePlan;
+struct CreateOptions;
+CreatePlan plan_new_mirror(const std::string &leg0, const std::string &leg1,
+			   const CreateOptions &opts, bool allow_file);
+
+/* Writes to stdout. */
+void out(const std::string &text);
+
+} // namespace dxm
+
+#endif

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What the commands share; see commands.h. */
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "blockdev.h"
+#include "commands.h"
+#include "dm.h"
+#include "errors.h"
+#include "kmsg.h"
+#include "mirror_table.h"
+#include "progress.h"
+#include "superblock.h"
+
+namespace dxm {
+
+void check_device_name(const std::string &name)
+{
+	std::string why = dm::check_name(name);
+
+	if (!why.empty())
+		throw UsageError("'" + name + "'", why);
+}
+
+static dm::Target mirror_target(const std::vector<dm::Target> &tt,
+				const std::string &name)
+{
+	if (tt.size() != 1 || tt[0].type != TARGET_NAME)
+		throw Error(name, "not a daxmirror device");
+	return tt[0];
+}
+
+MirrorState read_state(const std::string &name)
+{
+	MirrorState st;
+	dm::Info i = dm::info(name);
+
+	if (!i.exists)
+		throw Error(name, "no such device-mapper device");
+	if (!i.live_table)
+		throw Error(name, "has no active table");
+	dm::Target t = mirror_target(dm::status(name), name);
+	st.len = t.length;
+	st.event_nr = i.event_nr;
+	try {
+		st.status = parse_status(t.params);
+	} catch (const StatusParseError &e) {
+		throw Error(name, std::string("unexpected status from the "
+					      "kernel: ") + e.what());
+	}
+	return st;
+}
+
+std::string read_table_params(const std::string &name)
+{
+	return mirror_target(dm::table(name), name).params;
+}
+
+DeviceReport read_report(const std::string &name)
+{
+	MirrorState st = read_state(name);
+	DeviceReport r = make_report(name, st.len, st.status);
+
+	for (auto &leg : r.legs) {
+		if (!leg.maj_min)
+			continue;
+		auto id = parse_dev_id(*leg.maj_min);
+		if (!id)
+			continue;
+		leg.device = device_path(*id);
+		set_leg_badblocks(leg, read_badblocks(*id));
+		if (r.uuid || !leg.device)
+			continue;
+		try {
+			BlockDevice d = inspect_device(*leg.device, false);
+			auto b = read_superblock_block(d.path, d.sectors);
+			SbDecode dec = decode_superblock(b.data(), b.size());
+			if (dec.kind == SbKind::Valid)
+				r.uuid = format_uuid(dec.sb.set_uuid);
+		} catch (const Error &) {
+			/* the UUID is optional */
+		}
+	}
+	return r;
+}
+
+std::vector<std::string> mirror_devices()
+{
+	return dm::list_devices_of_type(TARGET_NAME);
+}
+
+void send_message(const std::string &name, const std::string &msg)
+{
+	KernelLog log;
+
+	read_state(name);
+	try {
+		dm::message(name, 0, msg);
+	} catch (const dm::DmError &e) {
+		std::string why = log.last({ "daxmirror" });
+
+		if (why.empty())
+			throw;
+		throw Error(name, "message '" + msg + "' refused: " + why);
+	}
+}
+
+int status_exit_code(const MirrorStatus &s)
+{
+	return exit_code(assess(s).health);
+}
+
+int wait_idle(const std::string &name, const std::string &label,
+	      bool legs_in_sync)
+{
+	using clock = std::chrono::steady_clock;
+	ProgressDisplay bar(stdout);
+	RateMeter meter;
+	auto start = clock::now();
+	unsigned tick = 0;
+
+	for (;;) {
+		MirrorStatus s = read_state(name).status;
+		double t = std::chrono::duration<double>(clock::now() - start)
+				   .count();
+		bool syncing = s.health.find('a') != std::string::npos;
+		bool dead = s.health.find('D') != std::string::npos;
+
+		if (s.action == "idle" &&
+		    (!legs_in_sync || !syncing || dead)) {
+			bar.finish();
+			return status_exit_code(s);
+		}
+		if (s.action == "resync" || s.action == "rebuild") {
+			meter.sample(t, s.in_sync);
+			bar.draw(progress_line(label, s.in_sync, s.total,
+					       meter.rate(),
+					       meter.eta(s.in_sync, s.total),
+					       200));
+		} else {
+			bar.draw(spinner_line(label, tick++, t,
+					      s.action + ", " +
+						      std::to_string(s.mismatches) +
+						      " mismatched sectors",
+					      200));
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(250));
+	}
+}
+
+void out(const std::string &text)
+{
+	fputs(text.c_str(), stdout);
+}
+
+} // namespace dxm

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxmirror create NAME LEG0 LEG1 [options] [--force]
+ * Checks both legs (signatures, in use, DAX, superblock area), then
+ * loads the table; the kernel formats two blank legs.  Nothing is
+ * written to a leg unless --force, which zeroes the superblock block
+ * (the last 4 KiB) of both legs so that the kernel formats them.
+ */
+#include <cstdio>
+
+#include "blkid.h"
+#include "commands.h"
+#include "dm.h"
+#include "errors.h"
+#include "kmsg.h"
+#include "legcheck.h"
+#include "mirror_table.h"
+#include "ndctl.h"
+#include "options.h"
+#include "size.h"
+
+namespace dxm {
+
+static void warn_shared_region(const std::array<LegFacts, 2> &f)
+{
+	try {
+		nd::Context ctx;
+		auto a = ctx.find_by_blockdev(f[0].dev.kname);
+		auto b = ctx.find_by_blockdev(f[1].dev.kname);
+
+		if (a && b && a->bus == b->bus && a->region == b->region)
+			fprintf(stderr,
+				"daxmirror create: warning: both legs are in "
+				"NVDIMM %s (one failure domain)\n",
+				a->region.c_str());
+	} catch (const Error &) {
+		/* no libndctl view: nothing to warn about */
+	}
+}
+
+int cmd_create(const Args &args)
+{
+	CommandLine cl("create", "NAME LEG0 LEG1",
+		       "Create a mirror of LEG0 and LEG1 (pmem block devices). "
+		       "Both legs must be blank in their last 4 KiB; a leg "
+		       "with a filesystem or other signature, or in use, is "
+		       "refused unless --force.");
+
+	cl.create_options()
+		.force("use legs that hold signatures or old superblocks; "
+		       "zeroes the last 4 KiB of both legs")
+		.operands(3, 3);
+	if (!cl.parse(args))
+		return 0;
+	const std::string &name = cl.args()[0];
+	check_device_name(name);
+	CreateOptions o = cl.create();
+
+	dm::require_driver();
+	if (dm::info(name).exists)
+		throw Error(name, "a device-mapper device of this name exists");
+
+	std::array<LegFacts, 2> facts;
+	LegPolicy pol;
+	pol.force = o.force;
+	pol.require_dax = !o.no_dax;
+	for (int i = 0; i < 2; i++) {
+		const std::string &given = cl.args()[1 + i];
+		facts[i] = gather_leg_facts(blkid::resolve_device(given), false);
+		auto v = judge_leg(facts[i], pol);
+		if (auto b = v.blocking(o.force))
+			throw Error(given, b->why + (b->forceable && !o.force ?
+						     " (use --force to "
+						     "overwrite)" : ""));
+	}
+	if (facts[0].dev.id == facts[1].dev.id)
+		throw UsageError(cl.args()[1] + " " + cl.args()[2],
+				 "the two legs must be different devices");
+	warn_shared_region(facts);
+
+	CreatePlan p = plan_create({ facts[0].dev.path, facts[1].dev.path },
+				   { facts[0].dev.sectors,
+				     facts[1].dev.sectors }, o);
+	dm::require_target(TARGET_NAME, 1);
+	if (o.force)
+		for (const auto &f : facts)
+			zero_superblock_block(f.dev.path, f.dev.sectors);
+
+	KernelLog log;
+	try {
+		dm::create(name, { { 0, p.len, TARGET_NAME,
+				     table_params(p.args) } }, "");
+	} catch (const dm::DmError &e) {
+		std::string why = log.last({ "daxmirror" });
+		if (why.empty())
+			throw;
+		throw Error(name, "the kernel refused the table: " + why);
+	}
+	printf("%s: created, %s mirror of %s and %s\n", name.c_str(),
+	       format_size(p.len << 9).c_str(), facts[0].dev.path.c_str(),
+	       facts[1].dev.path.c_str());
+	return 0;
+}
+
+} // namespace dxm

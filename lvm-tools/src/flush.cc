@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-2.0
+/* daxmirror flush NAME [--offset BYTES --length BYTES] */
+#include "commands.h"
+#include "errors.h"
+#include "options.h"
+
+namespace dxm {
+
+int cmd_flush(const Args &args)
+{
+	CommandLine cl("flush", "NAME",
+		       "Make every hot region (or only the given byte range) "
+		       "identical on both legs and durable.");
+
+	cl.value("offset", "BYTES", "start of the range (multiple of 512)")
+		.value("length", "BYTES", "length of the range (multiple of 512)")
+		.operands(1, 1);
+	if (!cl.parse(args))
+		return 0;
+	check_device_name(cl.args()[0]);
+	auto off = cl.get("offset"), len = cl.get("length");
+	if (off.has_value() != len.has_value())
+		throw UsageError("", "--offset and --length go together");
+	std::string msg = "flush";
+	if (off) {
+		uint64_t o = parse_byte_count("--offset", *off);
+		uint64_t l = parse_byte_count("--length", *len);
+		if (!l)
+			throw UsageError("--length " + *len, "must not be zero");
+		msg += " " + std::to_string(o >> 9) + " " +
+		       std::to_string(l >> 9);
+	}
+	send_message(cl.args()[0], msg);
+	return 0;
+}
+
+} // namespace dxm

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/* daxmirror list [--json]: legs found by their superblocks. */
+#include <fmt/format.h>
+
+#include "commands.h"
+#include "options.h"
+#include "scan.h"
+#include "size.h"
+
+namespace dxm {
+
+int cmd_list(const Args &args)
+{
+	CommandLine cl("list", "",
+		       "List the block devices that carry a daxmirror "
+		       "superblock: set UUID, leg position, event counter, "
+		       "data size and the state each leg records.");
+
+	cl.json().operands(0, 0);
+	if (!cl.parse(args))
+		return 0;
+	auto legs = scan_legs({});
+	nlohmann::json j = nlohmann::json::array();
+	std::string text;
+
+	for (const auto &l : legs) {
+		std::string uuid = format_uuid(l.sb.set_uuid);
+		nlohmann::json e = {
+			{ "device", l.device },
+			{ "maj_min", l.id.str() },
+			{ "set_uuid", uuid },
+			{ "leg_index", l.sb.leg_index },
+			{ "events", l.sb.events },
+			{ "data_sectors", l.sb.data_sectors },
+			{ "region_sectors", l.sb.region_sectors },
+			{ "spare_pages", l.sb.spare_pages },
+			{ "leg_state", { leg_state_name(l.sb.leg_state[0]),
+					 leg_state_name(l.sb.leg_state[1]) } },
+			{ "problem", l.problem.empty() ? nlohmann::json(nullptr)
+						       : nlohmann::json(l.problem) },
+		};
+		j.push_back(e);
+		text += fmt::format("{} set {} leg {} events {} data {} legs "
+				    "{}/{}{}\n",
+				    l.device, uuid, l.sb.leg_index, l.sb.events,
+				    format_size(l.sb.data_sectors << 9),
+				    leg_state_name(l.sb.leg_state[0]),
+				    leg_state_name(l.sb.leg_state[1]),
+				    l.problem.empty() ? "" : " PROBLEM: " +
+							       l.problem);
+	}
+	out(cl.has("json") ? j.dump(2) + "\n" : text);
+	return 0;
+}
+
+} // namespace dxm

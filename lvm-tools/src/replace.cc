@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * daxmirror replace NAME --leg N NEWDEV [--wait] [--force]
+ * Reloads the live table with NEWDEV in place of leg N (suspend, load,
+ * resume).  NEWDEV is blank in its last 4 KiB, so the kernel takes it as
+ * a replacement and rebuilds it from the other leg.
+ */
+#include "blkid.h"
+#include "blockdev.h"
+#include "commands.h"
+#include "dm.h"
+#include "errors.h"
+#include "kmsg.h"
+#include "legcheck.h"
+#include "mirror_table.h"
+#include "options.h"
+
+namespace dxm {
+
+int cmd_replace(const Args &args)
+{
+	CommandLine cl("replace", "NAME NEWDEV",
+		       "Put NEWDEV in place of leg N and rebuild it from the "
+		       "other leg.  NEWDEV must hold no signature and not be "
+		       "in use, unless --force (which zeroes its last 4 KiB).");
+
+	cl.leg().wait()
+		.force("use a device that holds signatures or a superblock")
+		.operands(2, 2);
+	if (!cl.parse(args))
+		return 0;
+	const std::string &name = cl.args()[0];
+	const std::string &given = cl.args()[1];
+	int leg = cl.leg_number();
+	bool force = cl.has("force");
+	check_device_name(name);
+
+	MirrorState st = read_state(name);
+	TableArgs ta;
+	try {
+		ta = parse_table_params(read_table_params(name));
+	} catch (const std::invalid_argument &e) {
+		throw Error(name, std::string("unexpected table from the "
+					      "kernel: ") + e.what());
+	}
+	if (ta.legs[1 - leg] == MISSING_LEG || st.status.health[1 - leg] != 'A')
+		throw Error(name, "leg " + std::to_string(1 - leg) +
+				  " is not alive and in sync; nothing to "
+				  "rebuild leg " + std::to_string(leg) + " from");
+
+	LegFacts f = gather_leg_facts(blkid::resolve_device(given), false);
+	LegPolicy pol;
+	pol.force = force;
+	pol.require_dax = !ta.no_dax;
+	LegVerdict v = judge_leg(f, pol);
+	if (auto b = v.blocking(force))
+		throw Error(given, b->why + (b->forceable && !force ?
+					     " (use --force to overwrite)" : ""));
+	for (const auto &d : st.status.dev)
+		if (d && *d == f.dev.id.str())
+			throw Error(given, "is already a leg of " + name);
+	if (force || f.sb_kind != SbKind::Blank)
+		zero_superblock_block(f.dev.path, f.dev.sectors);
+
+	ta.legs[leg] = f.dev.path;
+	ta.nosync = false;
+	ta.rebuild_leg.reset();
+	KernelLog log;
+	try {
+		dm::reload(name, { { 0, st.len, TARGET_NAME,
+				     table_params(ta) } });
+	} catch (const dm::DmError &) {
+		std::string why = log.last({ "daxmirror" });
+		if (why.empty())
+			throw;
+		throw Error(name, "the kernel refused the new table: " + why);
+	}
+	try {
+		dm::suspend(name);
+	} catch (...) {
+		try {
+			dm::clear_inactive(name);
+		} catch (...) {
+		}
+		throw;
+	}
+	dm::resume(name);
+	return cl.has("wait") ? wait_idle(name, "rebuild", true) : 0;
+}
+
+} // namespace dxm
