@@ -96,12 +96,14 @@ int cmd_assemble(const Args &args)
 	const Args &ops = cl.args();
 	for (size_t i = 0; i < ops.size() && i < 1; i++)
 		check_device_name(ops[0]);
+	if (cl.has("scan") && ops.size() > 1)
+		throw UsageError("'" + ops[1] + "'",
+				 "--scan takes at most a NAME");
+	if (!cl.has("scan") && ops.size() != 3)
+		throw UsageError("", "expected NAME LEG0 LEG1, or --scan");
 	dm::require_driver();
 
 	if (cl.has("scan")) {
-		if (ops.size() > 1)
-			throw UsageError("'" + ops[1] + "'",
-					 "--scan takes at most a NAME");
 		auto sets = group_sets(scan_legs(active_legs()));
 		if (sets.empty())
 			throw Error("--scan", "no inactive daxmirror legs found");

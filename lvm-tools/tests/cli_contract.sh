@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Command-line contract of daxmirror: bad command lines exit 3 with the
+# message in golden/<case>.stderr, --help exits 0, and a command on a
+# device that does not exist exits 4 with one clean error line (on a host
+# without device-mapper too: no crash, no hang).
+#   cli_contract.sh DAXMIRROR GOLDEN_DIR [--update]
+set -u
+bin=$1 golden=$2 update=${3:-}
+fail=0 n=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# case name | expected exit code | arguments
+check() {
+	local name=$1 want=$2
+	shift 2
+	n=$((n + 1))
+	timeout 20 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$update" = --update ]; then
+		cp "$tmp/err" "$golden/$name.stderr"
+	fi
+	if [ "$rc" != "$want" ]; then
+		echo "FAIL $name: exit $rc, expected $want ($*)"
+		cat "$tmp/err"
+		fail=1
+		return
+	fi
+	if [ -f "$golden/$name.stderr" ]; then
+		if ! diff -u "$golden/$name.stderr" "$tmp/err"; then
+			echo "FAIL $name: stderr differs from golden"
+			fail=1
+			return
+		fi
+	fi
+	echo "ok   $name"
+}
+
+# one error line, in the daxmirror <command>: <what>: <why> format
+check_clean_error() {
+	local name=$1 want=$2 cmd=$3
+	shift 3
+	n=$((n + 1))
+	timeout 20 "$bin" "$cmd" "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	if [ "$rc" != "$want" ] || [ "$(wc -l <"$tmp/err")" != 1 ] ||
+	   ! grep -q "^daxmirror $cmd: [^:]*: " "$tmp/err"; then
+		echo "FAIL $name: exit $rc (expected $want), stderr:"
+		cat "$tmp/err"
+		fail=1
+		return
+	fi
+	echo "ok   $name"
+}
+
+check no-command 3
+check unknown-command 3 frobnicate
+check create-missing-operand 3 create m0 /dev/pmem0
+check create-extra-operand 3 create m0 /dev/pmem0 /dev/pmem1 junk
+check create-bad-option 3 create m0 /dev/pmem0 /dev/pmem1 --bogus
+check create-bad-region 3 create m0 /dev/pmem0 /dev/pmem1 --region-size 48K
+check create-bad-spare 3 create m0 /dev/pmem0 /dev/pmem1 --spare 1000
+check create-bad-interval 3 create m0 /dev/pmem0 /dev/pmem1 --sync-interval 1s
+check create-bad-name 3 create a/b /dev/pmem0 /dev/pmem1
+check table-bad-region 3 table m0 /dev/null /dev/zero --region-size 3
+check fail-no-leg 3 fail m0
+check fail-bad-leg 3 fail m0 --leg 2
+check rebuild-bad-leg 3 rebuild m0 --leg x
+check replace-missing-dev 3 replace m0 --leg 0
+check flush-offset-alone 3 flush m0 --offset 4096
+check flush-unaligned 3 flush m0 --offset 100 --length 4096
+check status-bad-option 3 status --jsn
+check scrub-no-name 3 scrub
+check remove-two-names 3 remove a b
+check monitor-exec-no-arg 3 monitor --exec
+check assemble-scan-two 3 assemble --scan a b
+
+for c in create assemble table status list flush rescan scrub rebuild \
+	 replace fail monitor remove; do
+	check "help-$c" 0 "$c" --help
+	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then
+		echo "FAIL help-$c: no usage on stdout"
+		fail=1
+	fi
+done
+check help 0 --help
+
+check_clean_error status-nonexistent 4 status dxm-no-such-device
+check_clean_error status-json-nonexistent 4 status dxm-no-such-device --json
+check_clean_error fail-nonexistent 4 fail dxm-no-such-device --leg 0
+check_clean_error remove-nonexistent 4 remove dxm-no-such-device
+check_clean_error table-no-such-leg 4 table m0 /nonexistent/a /nonexistent/b
+
+echo "$n cases"
+exit $fail
