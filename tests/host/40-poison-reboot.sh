@@ -8,11 +8,11 @@
 # file reads right (also from leg 0 alone), the poison back at the same
 # place costs no new spare, a write to the page works.
 #   tests/host/40-poison-reboot.sh --kernel KVER [--workdir DIR] [--keep]
-# host-timeout: 1800
+# host-timeout: 3600
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/40-poison-reboot.sh
-OPTS=(--nvdimms 2 --nvdimm-size 256 --timeout 900)
+OPTS=(--nvdimms 2 --nvdimm-size 256 --timeout 1500)
 
 if boot boot1-prepare 0 --fresh "${OPTS[@]}" "$GUEST" prepare; then
 	boot boot2-verify 0 "${OPTS[@]}" "$GUEST" verify || true

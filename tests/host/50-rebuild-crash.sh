@@ -11,13 +11,13 @@
 # a checkpoint interval before the cut (never 0), rebuild completes, legs
 # identical, data right.
 #   tests/host/50-rebuild-crash.sh --kernel KVER [--workdir DIR] [--keep]
-# host-timeout: 1800
+# host-timeout: 3600
 # DXM_CRASH_KBPS (rebuild throttle, default 4096 KiB/s), DXM_CRASH_AT_PCT
 # (default 20) and DXM_CRASH_KILL_AFTER (backstop, default 600 s) tune it.
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/50-rebuild-crash.sh
-OPTS=(--nvdimms 3 --nvdimm-size 256 --timeout 900)
+OPTS=(--nvdimms 3 --nvdimm-size 256 --timeout 1500)
 
 if boot boot1-cut-mid-rebuild 137 --fresh "${OPTS[@]}" \
 	--kill-after "${DXM_CRASH_KILL_AFTER:-600}" "$GUEST" start; then
