@@ -18,7 +18,7 @@ step() { echo "\$ $*"; "$@"; }
 setup_fsdax
 [ "${#PMEM[@]}" -ge 3 ] || die "the demo needs three NVDIMMs"
 load_module
-L0=/dev/${PMEM[0]}; L1=/dev/${PMEM[1]}; SPARE=/dev/${PMEM[2]}
+L0=${PMEM[0]}; L1=${PMEM[1]}; SPARE=${PMEM[2]}
 for d in "$L0" "$L1" "$SPARE"; do wipe_meta "$d"; done
 MNT=$MNT_BASE/demo; mkdir -p "$MNT"
 
