@@ -23,6 +23,8 @@
 # load stopped finds 0 mismatches, no kernel trace.  Counters are appended
 # to $VM_WORK/stats ("key value" lines, summed by tests/fault/run).
 # shellcheck disable=SC2154
+# The body is one brace group: bash parses it whole before running it.
+{
 . "$(dirname "$0")/../lib.sh"
 
 PHASE=${1:-run}
@@ -344,13 +346,19 @@ ev_poison() {
 }
 
 # in_sync_idle: both legs alive, no rebuild or resync or scrub running
-# ("a" without a rebuild only means regions with pending DAX copies)
+# ("a" without a rebuild only means regions with pending DAX copies);
+# waits up to 30 s for that state (a rebuild or scrub started by an
+# earlier fault may still run), so that the schedule's faults happen
 in_sync_idle() {
-	case "$(status_field "$NAME" health)/$(status_field "$NAME" action)" in
-	*D*) return 1 ;;
-	*/idle) return 0 ;;
-	*) return 1 ;;
-	esac
+	local i
+	for ((i = 0; i < 30; i++)); do
+		case "$(status_field "$NAME" health)/$(status_field "$NAME" action)" in
+		*D*) ;;
+		*/idle) return 0 ;;
+		esac
+		sleep 1
+	done
+	return 1
 }
 
 ev_fail() {
@@ -560,3 +568,4 @@ fi
 final_verify
 echo "ROUND-STATS $(awk '{ s[$1] += $2 } END { for (k in s) printf "%s=%d ", k, s[k] }' "$STATS")"
 exit 0
+}
