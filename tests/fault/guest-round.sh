@@ -364,7 +364,7 @@ in_sync_idle() {
 ev_fail() {
 	local l=$1 t
 	if ! in_sync_idle; then
-		log "inject: fail $l skipped (not idle and in sync)"
+		log "inject: fail $l skipped (not idle and in sync within 30 s)"
 		stat_add skipped
 		return 0
 	fi
@@ -399,6 +399,7 @@ ev_fail() {
 
 ev_scrub() {
 	if ! in_sync_idle; then
+		log "inject: $1 skipped (not idle and in sync within 30 s)"
 		stat_add skipped
 		return 0
 	fi
@@ -409,8 +410,10 @@ ev_scrub() {
 }
 
 ev_suspend() {
+	local t0=$SECONDS
 	log "inject: suspend for $1 ms"
 	dmsetup suspend "$NAME" || { inject_error "suspend failed"; return 0; }
+	log "suspended after $((SECONDS - t0)) s"
 	sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"
 	dmsetup resume "$NAME" || { inject_error "resume failed"; return 0; }
 	stat_add suspend
