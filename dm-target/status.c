@@ -119,9 +119,8 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 static int dxm_parse_sector(const char *s, sector_t *out)
 {
 	unsigned long long v;
-	char dummy;
 
-	if (sscanf(s, "%llu%c", &v, &dummy) != 1)
+	if (kstrtoull(s, 10, &v))	/* junk and overflow refused */
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -130,9 +129,8 @@ static int dxm_parse_sector(const char *s, sector_t *out)
 static int dxm_parse_leg_arg(struct dxm_c *dc, const char *s, int *leg)
 {
 	unsigned int v;
-	char dummy;
 
-	if (sscanf(s, "%u%c", &v, &dummy) != 1 || v >= DXM_NR_LEGS) {
+	if (kstrtouint(s, 10, &v) || v >= DXM_NR_LEGS) {
 		DMERR("%s: invalid leg number '%s' (0 or 1)", dxm_name(dc), s);
 		return -EINVAL;
 	}

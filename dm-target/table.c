@@ -13,9 +13,9 @@
 static int dxm_parse_u32(const char *s, u32 min, u32 max, u32 *out)
 {
 	unsigned long long v;
-	char dummy;
 
-	if (!s || sscanf(s, "%llu%c", &v, &dummy) != 1)
+	/* kstrtoull refuses junk, signs other than '+', and overflow */
+	if (!s || kstrtoull(s, 10, &v))
 		return -EINVAL;
 	if (v < min || v > max)
 		return -ERANGE;
