@@ -350,15 +350,16 @@ ev_poison() {
 # waits up to 30 s for that state (a rebuild or scrub started by an
 # earlier fault may still run), so that the schedule's faults happen
 in_sync_idle() {
-	local i
-	for ((i = 0; i < 30; i++)); do
-		case "$(status_field "$NAME" health)/$(status_field "$NAME" action)" in
+	local t=$((SECONDS + 30)) l
+	while :; do
+		l=$(status_field "$NAME" line)
+		case "$(echo "$l" | awk '{ print $7 "/" $9 }')" in
 		*D*) ;;
 		*/idle) return 0 ;;
 		esac
+		[ "$SECONDS" -lt "$t" ] || return 1
 		sleep 1
 	done
-	return 1
 }
 
 ev_fail() {
