@@ -69,9 +69,9 @@ small_dev() {
 	_wait_blockdev "$SMALL"
 }
 
-# slab_counts: "cache active_objs" for the kmalloc caches
+# slab_counts: "cache active_objs objperslab" for the kmalloc caches
 slab_counts() {
-	awk '$1 ~ /^kmalloc-/ { print $1, $2 }' /proc/slabinfo | sort
+	awk '$1 ~ /^kmalloc-/ { print $1, $2, $5 }' /proc/slabinfo | sort
 }
 
 # ------------------------------------------------------------------ tables
@@ -177,12 +177,16 @@ case_bad_tables() {
 	try_tables "$SCRATCH/tables-blank"
 	assert_eq "$(hash_range "$A" $((N - 8)) 8)" "$ZERO4K" "leg 0 still blank"
 	assert_eq "$(hash_range "$B" $((N - 8)) 8)" "$ZERO4K" "leg 1 still blank"
-	# leaks: no kmalloc cache grew by one object per refused table
+	# leaks: no kmalloc cache grew by one object per refused table.
+	# Caches grow by whole slabs (kmalloc-8: 512 objects per slab) and
+	# device creation/removal churns small caches, so growth within two
+	# slabs is noise; a leak of a per-table object of the sizes ctr
+	# allocates (>= 64 bytes, <= 128 objects per slab) still shows.
 	s1=$(slab_counts)
 	grew=$(join <(echo "$s0") <(echo "$s1") |
-		awk -v n="$T_TRIED" '$3 - $2 >= n { print $1 " +" $3 - $2 }')
+		awk -v n="$T_TRIED" '{ d = $4 - $2 } d >= n && d > 2 * $3 { print $1 " +" d }')
 	log "kmalloc caches after $T_TRIED refused tables: $(join <(echo "$s0") <(echo "$s1") |
-		awk '{ d = $3 - $2; if (d > 50 || d < -50) printf "%s %+d, ", $1, d }')(others within 50)"
+		awk '{ d = $4 - $2; if (d > 50 || d < -50) printf "%s %+d (%d/slab), ", $1, d, $3 }')(others within 50)"
 	if [ -n "$grew" ]; then
 		echo "ERROR: kmalloc caches grew by >= 1 object per refused table: $grew" >&2
 		T_BAD=$((T_BAD + 1))
@@ -391,7 +395,9 @@ case_corrupt_metadata() {
 # ------------------------------------------------------------------- leaks
 case_leaks() {
 	local v
-	dmsetup ls | grep -q . && die "dm devices left: $(dmsetup ls)"
+	local left
+	left=$(ls /sys/block | grep '^dm-' || true)
+	[ -z "$left" ] || die "dm devices left: $(dmsetup ls)"
 	if [ -e /sys/kernel/debug/kmemleak ]; then
 		echo scan >/sys/kernel/debug/kmemleak
 		v=$(cat /sys/kernel/debug/kmemleak)
