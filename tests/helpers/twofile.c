@@ -13,6 +13,11 @@
  *     LEG0 must hold them (this checks the FIEMAP placement); LEG1 must
  *     not hold either yet (negative control: no flush, no copy);
  *  3. fsync file 1: LEG1 holds A1 and A2 (a flush covers every store);
+ *     then, 100 ms later, fsync file 1 again: a second flush after the
+ *     module's cooling window (DXM_COOL_MS, 50 ms), so that pages copied
+ *     by the first flush are not simply copied again by the last one:
+ *     only a store that faults anew (the flush path removed the stale
+ *     mapping) makes file 2's pages hot again;
  *  4. store pattern B to file 2 through the SAME mapping (no new mmap;
  *     --write: pwrite); LEG1 must still hold A2, not B (negative control);
  *  5. fsync file 2 (--msync: msync(MS_SYNC) of its mapping): LEG1 holds
@@ -156,6 +161,9 @@ int main(int argc, char **argv)
 		die("fsync file 1:");
 	expect_holds(&files[0], 1, A1, "after fsync of file 1");
 	expect_holds(&files[1], 1, A2, "after fsync of file 1");
+	usleep(100000);
+	if (fsync(files[0].fd))
+		die("fsync file 1:");
 
 	/* 4. pattern B to file 2 through the same mapping */
 	put(&files[1], B2, use_write);

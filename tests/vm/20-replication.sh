@@ -1,0 +1,218 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 20-replication: DAX stores reach the second leg through flushes, checked
+# by reading leg 1 (the second device of the table) directly at the
+# files' physical extents (FIEMAP offset on the mirror + data_offset).
+# Mirrors use sync_interval_ms 0, so only flushes can copy; the
+# filesystems are kept from flushing on their own (ext4 commit=600, XFS
+# log worker slowed), so that the negative controls mean something.
+#   twofile_*: two mmapped files; A stored to both; fsync file 1; B stored
+#     to file 2 through the same mapping; fsync (or msync) file 2: leg 1
+#     holds A for file 1 and B for file 2.  Negative controls: before each
+#     sync, leg 1 does NOT hold the new data.  Variants: write(2) instead
+#     of stores, 2 MiB mappings (2 MiB faults counted), ext4 and XFS.
+#   ranged_flush: "flush <sector> <nr>" copies that range (and at most the
+#     regions it touches), nothing beyond.
+#   map_sync_*: MAP_SYNC mappings are allowed; their stores (no flush)
+#     reach leg 1 within sync_interval_ms (bounded poll: 5x interval), and
+#     with sync_interval_ms 0 only on a flush message.
+#   hot_regions: the status field counts regions with stores not yet on
+#     both legs; 0 after a flush.
+# vm-run: --nvdimms 2 --nvdimm-size 512
+# vm-timeout: 1800
+# shellcheck disable=SC2154
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-repl.sh"
+
+group_setup setup_fsdax
+group_setup load_module
+group_setup repl_no_background_flush
+A=$PMEM0
+B=$PMEM1
+group_setup repl_same_legs "$A" "$B"
+MNT=$MNT_BASE/fs
+REGION=128	# default region_size (sectors)
+
+# fs_mirror FS [OPTARGS...]: mirror "m" (sync_interval_ms 0 unless given)
+# with a DAX filesystem FS on $MNT
+fs_mirror() {
+	local fs=$1
+	shift
+	if [ $# -eq 0 ]; then
+		set -- sync_interval_ms 0
+	fi
+	repl_mirror m "$A" "$B" "$@"
+	repl_mkfs "$fs" "$DXM_DEV"
+	repl_mount "$fs" "$DXM_DEV" "$MNT"
+}
+
+# ------------------------------------------------------------ two files ---
+
+# twofile FS [twofile options]
+twofile() {
+	local fs=$1 rc=0 pmd=0 o
+	shift
+	for o in "$@"; do [ "$o" = --pmd ] && pmd=1; done
+	fs_mirror "$fs"
+	[ "$pmd" = 1 ] && pmd_faults_start
+	"$HELPERS/twofile" "$@" "$MNT" "$A" "$B" "$DOFF" || rc=$?
+	[ "$pmd" = 1 ] && pmd_faults_stop
+	case "$rc" in
+	0) ;;
+	4) die "negative control failed: leg 1 got data without a flush (see above)" ;;
+	1) die "two-file property violated: leg 1 lacks flushed data (see above)" ;;
+	*) die "twofile exited with $rc" ;;
+	esac
+	if [ "$pmd" = 1 ]; then
+		# 2 files x 2 PMDs, then file 2 again after the fsync zapped it
+		[ "$PMD_NOPAGE" -ge 6 ] || die "expected >= 6 2 MiB faults, got $PMD_NOPAGE"
+		[ "$PMD_FALLBACK" -eq 0 ] || die "$PMD_FALLBACK 2 MiB faults fell back"
+	fi
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after the last fsync"
+	umount "$MNT"
+	assert_eq "$(status_field m health)" AA health
+}
+
+case_twofile_ext4_mmap() { twofile ext4; }
+case_twofile_ext4_write() { twofile ext4 --write; }
+case_twofile_ext4_pmd_msync() { twofile ext4 --pmd --msync; }
+case_twofile_xfs_mmap() { twofile xfs; }
+case_twofile_xfs_write() { twofile xfs --write; }
+case_twofile_xfs_pmd() { twofile xfs --pmd; }
+case_twofile_xfs_pmd_msync() { twofile xfs --pmd --msync; }
+
+# --------------------------------------------------------- ranged flush ---
+
+case_ranged_flush() {
+	local f=$MNT/ranged phys len s n s2 hot0 hot1 far
+	fs_mirror ext4
+	put_file "$f" 4 1
+	# work in the first 2 MiB that are contiguous on the device
+	read -r phys len < <(file_extent "$f")
+	log "file: $("$HELPERS/fiemap" -s "$f" | tr '\n' ' '); using sectors $phys+4096"
+	[ "$len" -ge 4096 ] || skip "no 2 MiB of the file are contiguous ($len sectors)"
+	legs_same "$A" "$B" $((DOFF + phys)) 4096
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after fsync"
+
+	# DAX stores over the whole file, no flush: leg 1 still has pattern 1
+	"$HELPERS/daxstore" "$f" 0 $((4 << 20)) 2
+	legs_differ "$A" "$B" $((DOFF + phys)) 4096
+	hot0=$(status_field m hot_regions)
+	[ "$hot0" -ge $((8192 / REGION)) ] || die "hot_regions $hot0 after stores to $((8192 / REGION)) regions"
+
+	# a region-aligned range 512 KiB into the run, 4 regions long
+	s=$(((phys + 1024 + REGION - 1) / REGION * REGION))
+	n=$((4 * REGION))
+	dxm_message m flush "$s" "$n"
+	legs_same "$A" "$B" $((DOFF + s)) "$n"
+	# the regions right before and after it, and the run's last 512 KiB: not copied
+	legs_differ "$A" "$B" $((DOFF + s - REGION)) "$REGION"
+	legs_differ "$A" "$B" $((DOFF + s + n)) "$REGION"
+	far=$((phys + 3072))
+	legs_differ "$A" "$B" $((DOFF + far)) 1024
+	hot1=$(status_field m hot_regions)
+	log "hot_regions: $hot0 before, $hot1 after the ranged flush"
+	assert_eq "$hot1" $((hot0 - 4)) "hot_regions after flushing 4 regions"
+
+	# an unaligned range inside a region (13 sectors from sector 11 of it)
+	s2=$(((phys + 2048 + REGION - 1) / REGION * REGION + 11))
+	dxm_message m flush "$s2" 13
+	legs_same "$A" "$B" $((DOFF + s2)) 13
+	legs_differ "$A" "$B" $((DOFF + (s2 / REGION + 2) * REGION)) "$REGION"
+	assert_eq "$(status_field m hot_regions)" $((hot1 - 1)) "hot_regions after flushing 1 region"
+
+	# invalid ranges are refused and change nothing
+	expect_fail dxm_message m flush "$DXM_LEN" 8
+	expect_fail dxm_message m flush 0 0
+	expect_fail dxm_message m flush "$s"
+	legs_differ "$A" "$B" $((DOFF + far)) 1024
+
+	# full flush: everything identical, leg 1 holds pattern 2
+	dxm_message m flush
+	legs_same "$A" "$B" $((DOFF + phys)) 4096
+	"$HELPERS/daxstore" --no-store "$f" 0 $((4 << 20)) 2 "$B" "$DOFF" 0
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after flush"
+	umount "$MNT"
+}
+
+# ------------------------------------------------------------- MAP_SYNC ---
+
+MS_LEN=$((256 << 10))	# bytes stored through MAP_SYNC mappings (small: quick to poll)
+
+# map_sync_file: $MNT/ms, 4 MiB of pattern 1 on both legs (written and
+# committed, so MAP_SYNC faults need no metadata sync)
+map_sync_file() {
+	put_file "$MNT/ms" 4 1
+	sync -f "$MNT/ms"
+	sleep 1	# let the interval sync / cooling of the write settle
+}
+
+case_map_sync_interval() {
+	local out
+	fs_mirror ext4 sync_interval_ms 200
+	map_sync_file
+	# stores through a MAP_SYNC mapping, no flush: on leg 1 within 5 x 200 ms
+	out=$("$HELPERS/daxstore" --map-sync "$MNT/ms" 0 "$MS_LEN" 7 "$B" "$DOFF" 1000) ||
+		die "MAP_SYNC stores not on leg 1 within 1000 ms (sync_interval_ms 200): $out"
+	echo "$out"
+	legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
+	umount "$MNT"
+}
+
+case_map_sync_no_interval() {
+	local rc fs
+	for fs in ext4 xfs; do
+		rc=0
+		fs_mirror "$fs" sync_interval_ms 0
+		map_sync_file
+		# with sync_interval_ms 0 the stores stay on leg 0 ...
+		"$HELPERS/daxstore" --map-sync "$MNT/ms" 0 "$MS_LEN" 8 "$B" "$DOFF" 3000 || rc=$?
+		[ "$rc" -eq 3 ] || die "$fs: MAP_SYNC stores reached leg 1 without a flush (rc $rc)"
+		[ "$(status_field m hot_regions)" -ge $((MS_LEN / 512 / REGION)) ] ||
+			die "hot_regions $(status_field m hot_regions) after MAP_SYNC stores"
+		# ... until a flush message
+		dxm_message m flush
+		"$HELPERS/daxstore" --no-store "$MNT/ms" 0 "$MS_LEN" 8 "$B" "$DOFF" 0
+		legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
+		umount "$MNT"
+		dxm_remove m
+	done
+}
+
+# ---------------------------------------------------------- hot regions ---
+
+case_hot_regions() {
+	local f=$MNT/hot hot
+	fs_mirror ext4
+	put_file "$f" 4 1
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after write + fsync"
+	"$HELPERS/daxstore" "$f" 0 $((4 << 20)) 3
+	hot=$(status_field m hot_regions)
+	log "hot_regions after stores to 4 MiB: $hot"
+	[ "$hot" -ge $((8192 / REGION)) ] || die "hot_regions $hot, expected >= $((8192 / REGION))"
+	sleep 2
+	assert_eq "$(status_field m hot_regions)" "$hot" "hot_regions 2 s later (sync_interval_ms 0)"
+	dxm_message m flush
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after flush"
+	# again, cleared by an fsync this time
+	"$HELPERS/daxstore" "$f" $((1 << 20)) $((1 << 20)) 4
+	[ "$(status_field m hot_regions)" -ge $((2048 / REGION)) ] || die "no hot regions after stores"
+	sync -f "$f"
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after fsync"
+	umount "$MNT"
+	legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
+}
+
+run_case twofile_ext4_mmap case_twofile_ext4_mmap
+run_case twofile_ext4_write case_twofile_ext4_write
+run_case twofile_ext4_pmd_msync case_twofile_ext4_pmd_msync
+run_case twofile_xfs_mmap case_twofile_xfs_mmap
+run_case twofile_xfs_write case_twofile_xfs_write
+run_case twofile_xfs_pmd case_twofile_xfs_pmd
+run_case twofile_xfs_pmd_msync case_twofile_xfs_pmd_msync
+run_case ranged_flush case_ranged_flush
+run_case map_sync_interval case_map_sync_interval
+run_case map_sync_no_interval case_map_sync_no_interval
+run_case hot_regions case_hot_regions
+finish
