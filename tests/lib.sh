@@ -620,6 +620,15 @@ check_pmd_faults() {
 
 # ----------------------------------------------------------- power cut ---
 
+# build_validator: $VALIDATE, the userspace twin of the module's metadata
+# checks (fuzz/dxm_validate.c, see fuzz/dxm-validate-cli.c for its output)
+build_validator() {
+	VALIDATE=$SCRATCH/dxm-validate
+	command -v cc >/dev/null || skip "no C compiler in the guest for the validator"
+	cc -O1 -I"$REPO/include" -I"$REPO/fuzz" -o "$VALIDATE" \
+		"$REPO/fuzz/dxm_validate.c" "$REPO/fuzz/dxm-validate-cli.c"
+}
+
 # vm_power_cut: ask vm-run to kill the VM now (no sync, no shutdown).
 vm_power_cut() {
 	[ -n "${VM_WORK:-}" ] || die "vm_power_cut outside vm-run"

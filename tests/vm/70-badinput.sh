@@ -268,14 +268,6 @@ case_bad_messages() {
 
 # ---------------------------------------------------------------- metadata
 
-# build the userspace validator (the twin of the kernel's checks)
-build_validator() {
-	VALIDATE=$SCRATCH/dxm-validate
-	command -v cc >/dev/null || skip "no C compiler in the guest for the validator"
-	cc -O1 -I"$REPO/include" -I"$REPO/fuzz" -o "$VALIDATE" \
-		"$REPO/fuzz/dxm_validate.c" "$REPO/fuzz/dxm-validate-cli.c"
-}
-
 # flip DEV SECTOR BYTES NBITS SEED: flip NBITS random bits (seeded) in the
 # first BYTES bytes of the 4 KiB block at SECTOR; prints the offsets
 flip() {

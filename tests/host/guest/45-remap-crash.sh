@@ -43,13 +43,6 @@ group_setup load_module
 A=$PMEM0
 B=$PMEM1
 
-build_validator() {
-	VALIDATE=$SCRATCH/dxm-validate
-	command -v cc >/dev/null || skip "no C compiler in the guest for the validator"
-	cc -O1 -I"$REPO/include" -I"$REPO/fuzz" -o "$VALIDATE" \
-		"$REPO/fuzz/dxm_validate.c" "$REPO/fuzz/dxm-validate-cli.c"
-}
-
 # pick_runs: NR0 + NR1 distinct runs of RUN pages (start sectors) inside
 # the data, seeded; the first NR0 are for leg 0
 pick_runs() {
