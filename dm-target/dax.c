@@ -34,12 +34,10 @@ static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
  * translation differs (a remapped page is handed out alone, from the
  * spare pool).  A poisoned page is repaired from the other leg first.
  */
-long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
-			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn)
+static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
+			      enum dax_access_mode mode, void **kaddr,
+			      pfn_t *pfn)
 {
-	struct dxm_c *dc = ti->private;
-	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<
-					   (PAGE_SHIFT - SECTOR_SHIFT));
 	sector_t run, left;
 	long avail;
 	int leg = dxm_primary(dc), tries;
@@ -73,6 +71,24 @@ long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
 	dxm_mark_hot(dc, sector, (sector_t)avail << (PAGE_SHIFT - SECTOR_SHIFT),
 		     true);
 	return avail;
+}
+
+/*
+ * A failover of the primary (dxm_failover_sync) holds failover_sem for
+ * writing: no page of the leg being failed is handed out meanwhile.
+ */
+long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
+			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn)
+{
+	struct dxm_c *dc = ti->private;
+	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<
+					   (PAGE_SHIFT - SECTOR_SHIFT));
+	long r;
+
+	down_read(&dc->failover_sem);
+	r = dxm_direct_access(dc, sector, nr_pages, mode, kaddr, pfn);
+	up_read(&dc->failover_sem);
+	return r;
 }
 
 /* In-flight accounting for DAX paths that write both legs themselves. */

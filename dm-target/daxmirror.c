@@ -90,6 +90,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->private = dc;
 	spin_lock_init(&dc->lock);
 	mutex_init(&dc->sync_mutex);
+	init_rwsem(&dc->failover_sem);
 	mutex_init(&dc->bm_mutex);
 	init_waitqueue_head(&dc->inflight_wait);
 	bio_list_init(&dc->deferred);

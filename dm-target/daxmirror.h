@@ -23,6 +23,7 @@
 #include <linux/workqueue.h>
 #include <linux/wait.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/dax.h>
 #include <linux/xarray.h>
 #include <linux/blkdev.h>
@@ -122,6 +123,8 @@ struct dxm_c {
 	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
 	struct mutex sync_mutex;	/* serialises region copies */
+	/* held for reading by direct_access, for writing by a failover */
+	struct rw_semaphore failover_sem;
 
 	enum dxm_action action;
 	int target_leg;			/* leg being resynced/rebuilt */
@@ -193,6 +196,7 @@ int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
 		   int to);
 unsigned long dxm_hot_regions(struct dxm_c *dc);
 int dxm_flush_legs(struct dxm_c *dc);
+void dxm_failover_sync(struct dxm_c *dc);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 

@@ -24,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
 #include <linux/jiffies.h>
+#include <linux/delay.h>
 #include <linux/vmalloc.h>
 #include <linux/uaccess.h>
 #include <linux/libnvdimm.h>
@@ -372,6 +373,27 @@ int dxm_flush_legs(struct dxm_c *dc)
 			ok++;
 	}
 	return ok ? 0 : -EIO;
+}
+
+/*
+ * The primary is about to be failed while it still works ("fail" message):
+ * regions still to be resynced are copied, and pages holding DAX stores
+ * not yet on the other leg are zapped and copied, twice: the second pass, a cooling period later, takes the pages
+ * a fault or a write(2) chunk was between direct_access and its store
+ * during the first.  The caller holds failover_sem for writing, so no
+ * new page of the primary is handed out until it is failed; afterwards
+ * direct_access hands out the other leg's pages, which hold everything.
+ */
+void dxm_failover_sync(struct dxm_c *dc)
+{
+	lockdep_assert_held_write(&dc->failover_sem);
+	dxm_sync_hot(dc, 0, dc->nr_regions - 1, true);
+	if (!dc->dax)
+		goto out;
+	msleep(DXM_COOL_MS + 10);
+	dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
+out:
+	dxm_flush_legs(dc);
 }
 
 void dxm_flush_work(struct work_struct *work)

@@ -195,9 +195,13 @@ static int dxm_msg_fail(struct dxm_c *dc, int leg)
 		      dxm_name(dc), leg, leg);
 		return -EINVAL;
 	}
+	down_write(&dc->failover_sem);
+	if (leg == dxm_primary(dc))
+		dxm_failover_sync(dc);	/* what only the primary holds */
 	mutex_lock(&dc->sync_mutex);
 	dxm_fail_leg(dc, leg, 0, "failed by message");
 	mutex_unlock(&dc->sync_mutex);
+	up_write(&dc->failover_sem);
 	return 0;
 }
 

@@ -204,6 +204,63 @@ case_hot_regions() {
 	legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
 }
 
+# ------------------------------------------------------------- failover ---
+
+# fail_primary: DAX stores that only the primary holds (sync_interval_ms 0,
+# no flush) survive "fail 0": the target copies them before failing the
+# leg.  A process keeps its mapping across the failover and stores again
+# through it: that mapping must now reach leg 1 (its pages of leg 0 were
+# zapped), so after msync the file read through the mirror, and leg 1 at
+# the file's extents, hold the latest data.
+case_fail_primary() {
+	local f=$MNT/fo len=$((2 << 20)) sum1 sum2 pid
+	fs_mirror ext4
+	put_file "$f" 2 11
+	pattern 12 "$len" >"$SCRATCH/p12"
+	pattern 13 "$len" >"$SCRATCH/p13"
+	sum1=$(sha256sum <"$SCRATCH/p12" | cut -d' ' -f1)
+	sum2=$(sha256sum <"$SCRATCH/p13" | cut -d' ' -f1)
+	rm -f "$SCRATCH/ready" "$SCRATCH/go" "$SCRATCH/done"
+	python3 - "$f" "$SCRATCH" <<-'PY' &
+	import mmap, os, sys, time
+	path, d = sys.argv[1], sys.argv[2]
+	fd = os.open(path, os.O_RDWR)
+	m = mmap.mmap(fd, 2 << 20)
+	m[:] = open(d + "/p12", "rb").read()	# stores, no flush
+	open(d + "/ready", "w").close()
+	while not os.path.exists(d + "/go"):
+	    time.sleep(0.05)
+	m[:] = open(d + "/p13", "rb").read()	# the same mapping, after the failover
+	m.flush()				# msync
+	open(d + "/done", "w").close()
+	time.sleep(1)
+	PY
+	pid=$!
+	while [ ! -e "$SCRATCH/ready" ]; do
+		kill -0 "$pid" 2>/dev/null || die "the mapping process died"
+		sleep 0.1
+	done
+	legs_differ "$A" "$B" $((DOFF + $(file_extent "$f" | cut -d' ' -f1))) 8 ||
+		die "leg 1 got the stores without a flush (the test needs them on leg 0 only)"
+	dxm_message m fail 0
+	assert_eq "$(status_field m health)" DA "health after fail 0"
+	echo 3 >/proc/sys/vm/drop_caches
+	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$sum1" "file after fail 0 (stores made before it)"
+	touch "$SCRATCH/go"
+	while [ ! -e "$SCRATCH/done" ]; do
+		kill -0 "$pid" 2>/dev/null || die "the mapping process died"
+		sleep 0.1
+	done
+	wait "$pid"
+	echo 3 >/proc/sys/vm/drop_caches
+	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$sum2" "file after stores through the old mapping"
+	"$HELPERS/daxstore" --no-store "$f" 0 "$len" 13 "$B" "$DOFF" 0 >/dev/null ||
+		die "leg 1 lacks the stores made through the old mapping after the failover"
+	umount "$MNT"
+	dxm_remove m
+	repl_same_legs "$A" "$B"	# leg 0 is stale now
+}
+
 run_case twofile_ext4_mmap case_twofile_ext4_mmap
 run_case twofile_ext4_write case_twofile_ext4_write
 run_case twofile_ext4_pmd_msync case_twofile_ext4_pmd_msync
@@ -215,4 +272,5 @@ run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
 run_case hot_regions case_hot_regions
+run_case fail_primary case_fail_primary
 finish
