@@ -120,6 +120,8 @@ struct dxm_c {
 	struct bio_list failover;	/* reads to retry on the other leg */
 	struct bio_list flushes;	/* REQ_PREFLUSH bios to process */
 	struct work_struct flush_work;
+	struct work_struct failover_work; /* after the primary failed */
+	int failed_primary;
 	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
 	struct mutex sync_mutex;	/* serialises region copies */
@@ -197,6 +199,7 @@ int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
 unsigned long dxm_hot_regions(struct dxm_c *dc);
 int dxm_flush_legs(struct dxm_c *dc);
 void dxm_failover_sync(struct dxm_c *dc);
+void dxm_failover_work(struct work_struct *work);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 

@@ -408,6 +408,40 @@ out:
 	dxm_flush_legs(dc);
 }
 
+static unsigned long dxm_next_mapped(struct dxm_c *dc, unsigned long p)
+{
+	return min(find_next_bit(dc->hot, dc->nr_pages, p),
+		   find_next_bit(dc->cooling, dc->nr_pages, p));
+}
+
+/*
+ * The primary failed (by itself, or by message after dxm_failover_sync):
+ * direct_access hands out the other leg's pages from now on, but pages of
+ * the failed leg may still be mapped by processes (every page that can
+ * be is hot or cooling).  Each is unmapped, so that the next access
+ * faults in the new primary's page instead of storing to a dead leg.
+ * Nothing is copied: the bits may by now stand for new hand-outs of the
+ * new primary, which a copy from the failed leg would overwrite.  After
+ * a graceful failover there is nothing left to copy; after a failure by
+ * itself, DAX stores made since the last flush that only the failed leg
+ * held are lost, as on a single device (documented).
+ */
+void dxm_failover_work(struct work_struct *work)
+{
+	struct dxm_c *dc = container_of(work, struct dxm_c, failover_work);
+	int from = READ_ONCE(dc->failed_primary);
+	unsigned long p;
+
+	down_write(&dc->failover_sem);
+	mutex_lock(&dc->sync_mutex);
+	for (p = dxm_next_mapped(dc, 0); p < dc->nr_pages;
+	     p = dxm_next_mapped(dc, p + 1))
+		dxm_zap_page(dc, from, dxm_leg_sector(dc, from,
+						      (sector_t)p << 3));
+	mutex_unlock(&dc->sync_mutex);
+	up_write(&dc->failover_sem);
+}
+
 void dxm_flush_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(work, struct dxm_c, flush_work);

@@ -442,10 +442,16 @@ void dxm_bio_work(struct work_struct *work)
 void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why)
 {
 	struct dxm_leg *l = &dc->legs[leg];
+	bool was_primary = leg == dxm_primary(dc);
 
 	if (!dxm_leg_alive(dc, leg))
 		return;
 	WRITE_ONCE(l->dead, true);
+	if (dc->dax && was_primary && dxm_primary(dc) >= 0) {
+		/* its mapped pages must go (see dxm_failover_work) */
+		WRITE_ONCE(dc->failed_primary, leg);
+		queue_work(dc->wq, &dc->failover_work);
+	}
 	atomic_cmpxchg(&dc->first_error, 0, err);
 	DMERR("%s: leg %d (%s) failed: %s (%d)", dxm_name(dc), leg,
 	      l->dev->name, why, err);

@@ -206,31 +206,43 @@ case_hot_regions() {
 
 # ------------------------------------------------------------- failover ---
 
-# fail_primary: DAX stores that only the primary holds (sync_interval_ms 0,
-# no flush) survive "fail 0": the target copies them before failing the
-# leg.  A process keeps its mapping across the failover and stores again
-# through it: that mapping must now reach leg 1 (its pages of leg 0 were
-# zapped), so after msync the file read through the mirror, and leg 1 at
+# failover MODE: a process keeps a file mapped across a failure of the
+# primary and stores again through the same mapping: its old mapping of
+# leg 0's pages must be gone (the stores must reach leg 1, the new
+# primary), so after msync the file read through the mirror, and leg 1 at
 # the file's extents, hold the latest data.
-case_fail_primary() {
-	local f=$MNT/fo len=$((2 << 20)) sum1 sum2 pid
-	fs_mirror ext4
+#   message: the stores before the failure are not flushed
+#            (sync_interval_ms 0) and "fail 0" must copy them first;
+#   spares:  the stores before it are msynced and made again (the msync
+#            unmapped the pages: the same data, mapped anew), then leg 0
+#            fails by itself (sticky poison on 5 pages elsewhere, spare
+#            pool of 4): the target must unmap its pages.
+failover() {
+	local mode=$1 f=$MNT/fo len=$((2 << 20)) sum1 sum2 pid i
+	if [ "$mode" = spares ]; then
+		fs_mirror ext4 sync_interval_ms 0 spare_pages 4
+	else
+		fs_mirror ext4
+	fi
 	put_file "$f" 2 11
 	pattern 12 "$len" >"$SCRATCH/p12"
 	pattern 13 "$len" >"$SCRATCH/p13"
 	sum1=$(sha256sum <"$SCRATCH/p12" | cut -d' ' -f1)
 	sum2=$(sha256sum <"$SCRATCH/p13" | cut -d' ' -f1)
 	rm -f "$SCRATCH/ready" "$SCRATCH/go" "$SCRATCH/done"
-	python3 - "$f" "$SCRATCH" <<-'PY' &
+	python3 - "$f" "$SCRATCH" "$mode" <<-'PY' &
 	import mmap, os, sys, time
-	path, d = sys.argv[1], sys.argv[2]
+	path, d, mode = sys.argv[1], sys.argv[2], sys.argv[3]
 	fd = os.open(path, os.O_RDWR)
 	m = mmap.mmap(fd, 2 << 20)
-	m[:] = open(d + "/p12", "rb").read()	# stores, no flush
+	m[:] = open(d + "/p12", "rb").read()	# stores
+	if mode == "spares":
+	    m.flush()				# msync: on both legs, mappings zapped
+	    m[:] = open(d + "/p12", "rb").read()	# the same again: mapped anew, of leg 0
 	open(d + "/ready", "w").close()
 	while not os.path.exists(d + "/go"):
 	    time.sleep(0.05)
-	m[:] = open(d + "/p13", "rb").read()	# the same mapping, after the failover
+	m[:] = open(d + "/p13", "rb").read()	# the same mapping, after the failure
 	m.flush()				# msync
 	open(d + "/done", "w").close()
 	time.sleep(1)
@@ -240,12 +252,25 @@ case_fail_primary() {
 		kill -0 "$pid" 2>/dev/null || die "the mapping process died"
 		sleep 0.1
 	done
-	legs_differ "$A" "$B" $((DOFF + $(file_extent "$f" | cut -d' ' -f1))) 8 ||
-		die "leg 1 got the stores without a flush (the test needs them on leg 0 only)"
-	dxm_message m fail 0
-	assert_eq "$(status_field m health)" DA "health after fail 0"
+	if [ "$mode" = spares ]; then
+		for i in 1 2 3 4 5; do
+			inject_poison "$A" $((DXM_LEN - 64 * i)) 8
+		done
+		dxm_message m rescan || true
+		for i in $(seq 100); do
+			[ "$(status_field m health)" = DA ] && break
+			sleep 0.3
+		done
+		assert_eq "$(status_field m health)" DA "health after the spare pool ran out"
+		log "status after the spare pool ran out: $(status_field m line)"
+	else
+		legs_differ "$A" "$B" $((DOFF + $(file_extent "$f" | cut -d' ' -f1))) 8 ||
+			die "leg 1 got the stores without a flush (the test needs them on leg 0 only)"
+		dxm_message m fail 0
+		assert_eq "$(status_field m health)" DA "health after fail 0"
+	fi
 	echo 3 >/proc/sys/vm/drop_caches
-	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$sum1" "file after fail 0 (stores made before it)"
+	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$sum1" "file after the failure (stores made before it)"
 	touch "$SCRATCH/go"
 	while [ ! -e "$SCRATCH/done" ]; do
 		kill -0 "$pid" 2>/dev/null || die "the mapping process died"
@@ -255,11 +280,16 @@ case_fail_primary() {
 	echo 3 >/proc/sys/vm/drop_caches
 	assert_eq "$(sha256sum <"$f" | cut -d' ' -f1)" "$sum2" "file after stores through the old mapping"
 	"$HELPERS/daxstore" --no-store "$f" 0 "$len" 13 "$B" "$DOFF" 0 >/dev/null ||
-		die "leg 1 lacks the stores made through the old mapping after the failover"
+		die "leg 1 lacks the stores made through the old mapping after the failure"
 	umount "$MNT"
 	dxm_remove m
-	repl_same_legs "$A" "$B"	# leg 0 is stale now
+	# leg 0 is stale now (and, for spares, keeps its sticky poison: the
+	# last case of the group)
+	[ "$mode" = spares ] || repl_same_legs "$A" "$B"
 }
+
+case_fail_primary() { failover message; }
+case_primary_fails() { failover spares; }
 
 run_case twofile_ext4_mmap case_twofile_ext4_mmap
 run_case twofile_ext4_write case_twofile_ext4_write
@@ -273,4 +303,5 @@ run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
 run_case hot_regions case_hot_regions
 run_case fail_primary case_fail_primary
+run_case primary_fails case_primary_fails
 finish
