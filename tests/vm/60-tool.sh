@@ -99,8 +99,11 @@ monitor_start() {
 	"$DXM" monitor "$1" >"$2" 2>"$SCRATCH/monitor.err" &
 	MON_PID=$!
 	echo "$MON_PID" >>"$BG_PIDS_FILE"
-	# its first poll (the device does not exist yet) takes < 1 s
-	sleep 2
+	# its first poll (the device does not exist yet) has begun once it
+	# holds /dev/mapper/control open, and ends within a second
+	wait_until 30 "monitor talking to device-mapper" \
+		eval "ls -l /proc/$MON_PID/fd 2>/dev/null | grep -q mapper/control"
+	sleep 1
 	kill -0 "$MON_PID" || die "monitor exited: $(cat "$SCRATCH/monitor.err")"
 }
 monitor_stop() {
