@@ -50,6 +50,8 @@ public:
 	explicit ProgressDisplay(FILE *stream);
 	~ProgressDisplay();
 	bool active() const { return tty_; }
+	/* Columns a line may use: the terminal's width less one, or 79. */
+	unsigned width() const;
 	void draw(const std::string &line);
 	void finish();
 
@@ -57,7 +59,6 @@ private:
 	FILE *stream_;
 	bool tty_;
 	bool drawn_ = false;
-	unsigned width() const;
 };
 
 } // namespace dxm

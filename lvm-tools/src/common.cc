@@ -139,13 +139,13 @@ int wait_idle(const std::string &name, const std::string &label,
 			bar.draw(progress_line(label, s.in_sync, s.total,
 					       meter.rate(),
 					       meter.eta(s.in_sync, s.total),
-					       200));
+					       bar.width()));
 		} else {
 			bar.draw(spinner_line(label, tick++, t,
 					      s.action + ", " +
 						      std::to_string(s.mismatches) +
 						      " mismatched sectors",
-					      200));
+					      bar.width()));
 		}
 		std::this_thread::sleep_for(std::chrono::milliseconds(250));
 	}

@@ -6,14 +6,22 @@
  * JSON object per line per event.  --exec runs PROGRAM DEVICE EVENT per
  * event with the JSON on its stdin.  --once prints the current state of
  * each device as one "state" event and exits with the worst health.
+ * The loop polls every 500 ms and also wakes at once on a device-mapper
+ * event (one thread per device waits in DM_DEV_WAIT), so that a change
+ * shows before the next one can fold it into a single event.
  */
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <system_error>
 #include <thread>
 
 #include "commands.h"
@@ -61,6 +69,68 @@ struct Watched {
 	MirrorStatus status;
 };
 
+/*
+ * Wakes the monitor loop on device-mapper events: one detached thread
+ * per device blocks in dm::wait_event and sets the flag; it ends when
+ * the device goes away (the kernel wakes waiters on removal).  Shared,
+ * so that the threads never outlive what they touch.
+ */
+struct Wakeup {
+	std::mutex lock;
+	std::condition_variable cv;
+	bool pending = false;
+	std::set<std::string> waiting;
+
+	void ring()
+	{
+		{
+			std::lock_guard<std::mutex> g(lock);
+			pending = true;
+		}
+		cv.notify_one();
+	}
+
+	/* Sleeps until an event or the timeout. */
+	void sleep(std::chrono::milliseconds timeout)
+	{
+		std::unique_lock<std::mutex> g(lock);
+		cv.wait_for(g, timeout, [this] { return pending; });
+		pending = false;
+	}
+};
+
+void watch_events(const std::shared_ptr<Wakeup> &w, const std::string &name,
+		  uint32_t event_nr)
+{
+	{
+		std::lock_guard<std::mutex> g(w->lock);
+		if (!w->waiting.insert(name).second)
+			return;
+	}
+	try {
+		std::thread([w, name, event_nr]() mutable {
+			try {
+				for (;;) {
+					event_nr = dm::wait_event(name, event_nr)
+							   .event_nr;
+					w->ring();
+				}
+			} catch (...) {
+				/* gone: the poll reports it */
+			}
+			{
+				std::lock_guard<std::mutex> g(w->lock);
+				w->waiting.erase(name);
+			}
+			w->ring();
+		}).detach();
+	} catch (const std::system_error &) {
+		/* no thread: polling alone still works */
+		std::lock_guard<std::mutex> g(w->lock);
+		w->waiting.erase(name);
+	}
+}
+
 } // namespace
 
 int cmd_monitor(const Args &args)
@@ -104,6 +174,7 @@ int cmd_monitor(const Args &args)
 	}
 
 	std::map<std::string, Watched> seen;
+	auto wakeup = std::make_shared<Wakeup>();
 	bool first = true;
 	for (;;) {
 		std::map<std::string, Watched> now;
@@ -135,9 +206,11 @@ int cmd_monitor(const Args &args)
 				emit(make_event(utc_timestamp(), n, "removed",
 						w.event_nr, {}, w.status,
 						std::nullopt));
+		for (const auto &[n, w] : now)
+			watch_events(wakeup, n, w.event_nr);
 		seen = std::move(now);
 		first = false;
-		std::this_thread::sleep_for(std::chrono::milliseconds(500));
+		wakeup->sleep(std::chrono::milliseconds(500));
 	}
 }
 

@@ -15,6 +15,11 @@ TEST_CASE("progress formatting")
 	CHECK(l.find("1 MiB/s") != std::string::npos);
 	CHECK(l.find("ETA 10s") != std::string::npos);
 	CHECK(l.size() <= 80);
+	/* the bar shrinks to the width; rate and ETA stay whole */
+	l = progress_line("rebuild", 123456, 1048576, 1e6, 3723.0, 79);
+	CHECK(l.size() <= 79);
+	CHECK(l.find("[#") != std::string::npos);
+	CHECK(l.find("/s  ETA 1:02:03") != std::string::npos);
 	RateMeter m;
 	m.sample(0, 0);
 	m.sample(1, 100);

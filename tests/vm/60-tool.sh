@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-run: --nvdimms 3 --nvdimm-size 256
+# vm-timeout: 2400
+#
+# The admin tool drives a whole life cycle on its own, watched by
+# "daxmirror monitor" in the background: create, status, poison on leg 0
+# + rescan (the remap shows in status), fail, replace onto a third
+# NVDIMM with --wait, healthy again (exit 0), remove; the monitor's JSON
+# lines show every one of those events with old and new state.  Also:
+# create refuses a leg with an ext4 filesystem unless --force; assemble
+# of a set with a leg missing (given as '-', or not found by --scan)
+# refuses unless --run, and starts degraded with it; --wait draws a
+# progress bar with rate and ETA on a terminal (script(1) pty) and
+# prints nothing on a pipe.  assemble --scan after a reboot: see
+# tests/host/60-tool-reboot.sh.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-fault.sh"
+
+DXM=$REPO/build/lvm-tools/daxmirror
+# a case that throttles the sweep: lib-fault's cleanup unthrottles
+# shellcheck disable=SC2034
+DXM_SWEEP_SAVED=1
+
+tool_ready() {
+	[ -x "$DXM" ] || skip "no $DXM (cmake --build build)"
+	[ -n "${PMEM2:-}" ] || skip "needs three NVDIMMs (vm-run --nvdimms 3)"
+	command -v jq >/dev/null || skip "no jq"
+	command -v script >/dev/null || skip "no script(1) (util-linux)"
+}
+
+group_setup setup_fsdax
+group_setup load_module
+group_setup tool_ready
+# shellcheck disable=SC2153
+A=$PMEM0
+B=$PMEM1
+C=$PMEM2
+
+# dxm ARGS...: run the tool, logging the command line.
+dxm() {
+	log "daxmirror $*" >&2
+	"$DXM" "$@"
+}
+
+# rc_of CMD...: the exit code of CMD (its stdout dropped).
+rc_of() {
+	local rc=0
+	"$@" >/dev/null || rc=$?
+	echo "$rc"
+}
+
+# status_rc NAME: the exit code of daxmirror status
+status_rc() { rc_of "$DXM" status "$1"; }
+
+# status_json NAME: daxmirror status NAME --json, whatever the health
+# (exit 0 healthy, 1 degraded, 2 failed).
+status_json() {
+	local rc=0
+	"$DXM" status "$1" --json || rc=$?
+	[ "$rc" -le 2 ] || die "daxmirror status $1 --json exited $rc"
+}
+
+# no_device NAME: no device-mapper device of that name exists.
+no_device() {
+	if dmsetup info "$1" >/dev/null 2>&1; then
+		die "device $1 exists"
+	fi
+}
+
+# expect_refusal RC REGEX CMD...: CMD exits RC, prints one error line
+# matching REGEX on stderr.
+expect_refusal() {
+	local want=$1 re=$2 rc=0
+	shift 2
+	"$@" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+	cat "$SCRATCH/out" "$SCRATCH/err"
+	[ "$rc" -eq "$want" ] || die "'$*' exited $rc, expected $want"
+	grep -qE "$re" "$SCRATCH/err" || die "'$*': stderr does not match /$re/"
+}
+
+case_refuses_ext4() {
+	wipe_meta "$A" "$B"
+	mkfs.ext4 -F -q "$A"
+	expect_refusal 4 "^daxmirror create: $A: .*ext4.*--force" \
+		"$DXM" create t1 "$A" "$B"
+	no_device t1
+	dxm create t1 "$A" "$B" --force
+	wait_action_idle t1
+	assert_eq "$(status_rc t1)" 0 "status exit code"
+	dxm remove t1
+	no_device t1
+}
+
+# monitor_start NAME FILE: daxmirror monitor NAME in the background, its
+# JSON lines in FILE; monitor_stop: end it.
+MON_PID=
+monitor_start() {
+	"$DXM" monitor "$1" >"$2" 2>"$SCRATCH/monitor.err" &
+	MON_PID=$!
+	echo "$MON_PID" >>"$BG_PIDS_FILE"
+	# its first poll (the device does not exist yet) has begun once it
+	# holds /dev/mapper/control open, and ends within a second
+	wait_until 30 "monitor talking to device-mapper" \
+		eval "ls -l /proc/$MON_PID/fd 2>/dev/null | grep -q mapper/control"
+	sleep 1
+	kill -0 "$MON_PID" || die "monitor exited: $(cat "$SCRATCH/monitor.err")"
+}
+monitor_stop() {
+	kill "$MON_PID" 2>/dev/null || true
+	wait "$MON_PID" 2>/dev/null || true
+	[ ! -s "$SCRATCH/monitor.err" ] || die "monitor said: $(cat "$SCRATCH/monitor.err")"
+}
+
+# monitor_saw FILE JQ-FILTER: an event in FILE matches the filter.  The
+# monitor polls (500 ms): the case waits for each event to show before
+# it causes the next one, so that no two are folded into one.
+monitor_saw() {
+	[ -n "$(jq -c "select($2)" "$1" 2>/dev/null | head -n 1 || true)" ]
+}
+
+# event_line FILE START JQ-FILTER: the number of the first line after
+# line START of FILE whose object matches the filter; fails if none.
+event_line() {
+	local n
+	n=$(tail -n +"$(($2 + 1))" "$1" |
+		jq -s "to_entries | map(select(.value | $3)) | .[0].key // empty")
+	[ -n "$n" ] || die "monitor: no event after line $2 matches: $3"
+	echo $(($2 + n + 1))
+}
+
+case_lifecycle() {
+	local dev=/dev/mapper/t0 mon=$SCRATCH/monitor.json l
+	wipe_meta "$A" "$B" "$C"
+	# the ext4 of the last case is on both legs now
+	zero_range "$A" 0 2048
+	zero_range "$B" 0 2048
+	zero_range "$C" 0 2048
+	monitor_start t0 "$mon"
+
+	dxm create t0 "$A" "$B" --sync-interval 0
+	dxm table t0 "$A" "$B" | grep -qE "^0 [0-9]+ daxmirror $A $B " ||
+		die "daxmirror table prints no table line"
+	wait_action_idle t0
+	wait_until 10 "monitor: t0 healthy" monitor_saw "$mon" '.new.health == "AA"'
+	dxm status t0
+	assert_eq "$(status_rc t0)" 0 "status exit code (new mirror)"
+	dxm status t0 --json | tee "$SCRATCH/st.json"
+	jq -e '.name == "t0" and .health == "AA" and .action == "idle"
+		and (.uuid | test("^[0-9a-f-]{36}$")) and .size_bytes > 0
+		and .lost_pages == 0 and .sync.in_sync_sectors == .sync.total_sectors
+		and (.legs | length) == 2
+		and .legs[0].device == "'"$A"'" and .legs[1].device == "'"$B"'"
+		and ([.legs[].state] == ["in_sync", "in_sync"])' \
+		"$SCRATCH/st.json" >/dev/null || die "status --json of the new mirror"
+	write_pattern "$dev" 0 4096 60
+
+	# poison under data on leg 0 (sticky on an NVDIMM): rescan repairs
+	# it by remapping the page to a spare; status shows it
+	inject_poison "$A" 1024 8
+	dxm rescan t0
+	wait_field t0 remapped0 -ge 1 30
+	dxm status t0
+	dxm status t0 --json | tee "$SCRATCH/st.json"
+	jq -e '.legs[0].remapped_pages >= 1 and .lost_pages == 0
+		and .health == "AA"
+		and any(.legs[0].badblocks[]; .sector <= 1024 and 1024 < .sector + .count)' \
+		"$SCRATCH/st.json" >/dev/null || die "status --json after the repair"
+	assert_eq "$(status_rc t0)" 0 "status exit code after the repair"
+	check_pattern "$dev" 0 4096 60
+	wait_until 10 "monitor: the remap" monitor_saw "$mon" '.new.remapped_pages[0] >= 1'
+
+	dxm fail t0 --leg 1
+	assert_eq "$(status_rc t0)" 1 "status exit code after fail"
+	status_json t0 | jq -e '.health == "AD" and .legs[1].state == "dead"' \
+		>/dev/null || die "status --json after fail"
+	wait_until 10 "monitor: leg 1 failed" monitor_saw "$mon" '.new.health == "AD"'
+
+	# throttled, so that the rebuild lasts a few monitor polls
+	set_sweep_kbps 32768
+	log "daxmirror replace t0 --leg 1 $C --wait | cat"
+	"$DXM" replace t0 --leg 1 "$C" --wait | cat >"$SCRATCH/replace.out"
+	assert_eq "${PIPESTATUS[0]}" 0 "replace --wait exit code"
+	# --wait without a terminal prints nothing
+	[ ! -s "$SCRATCH/replace.out" ] || die "replace --wait on a pipe printed: $(od -c "$SCRATCH/replace.out" | head)"
+	set_sweep_kbps 0
+	dxm status t0
+	assert_eq "$(status_rc t0)" 0 "status exit code after the rebuild"
+	dxm status t0 --json | jq -e '.health == "AA" and .legs[1].device == "'"$C"'"' \
+		>/dev/null || die "status --json after the rebuild"
+	check_pattern "$dev" 0 4096 60
+	dxm scrub t0 --wait
+	status_json t0 | jq -e '.mismatches == 0 and .health == "AA"' >/dev/null ||
+		die "check scrub after the rebuild"
+	dxm remove t0
+	no_device t0
+
+	# the monitor saw it all, in order, with old and new state
+	wait_until 10 "monitor's removed event" grep -q '"event":"removed"' "$mon"
+	monitor_stop
+	log "monitor events:"
+	jq -cM '[.event, .changes, .old.health, .old.action, .new.health,
+		.new.action, .new.remapped_pages]' "$mon"
+	jq -e . "$mon" >/dev/null || die "monitor printed something else than JSON"
+	l=$(event_line "$mon" 0 '.event == "added" and .device == "t0"
+		and .old == null and .new.health != null')
+	l=$(event_line "$mon" "$l" '.event == "change"
+		and (.changes | index("remapped"))
+		and .new.remapped_pages[0] > .old.remapped_pages[0]
+		and .new.health == "AA"')
+	l=$(event_line "$mon" "$l" '.event == "change"
+		and .old.health == "AA" and .new.health == "AD"
+		and .old.state == "healthy" and .new.state == "degraded"')
+	l=$(event_line "$mon" "$l" '.event == "change"
+		and .old.action != "rebuild" and .new.action == "rebuild"
+		and .new.health[1:2] == "a"')
+	event_line "$mon" "$l" '.event == "change" and .old.health != "AA"
+		and .new.health == "AA" and .new.state == "healthy"' >/dev/null
+	l=$(event_line "$mon" "$l" '.event == "change"
+		and .old.action == "rebuild" and .new.action == "idle"')
+	l=$(event_line "$mon" "$l" '.event == "removed" and .new == null
+		and .old.health == "AA"')
+	# every line is one event of t0 with a well-formed header
+	jq -e 'select((.device == "t0" and (.event_nr | type) == "number"
+		and (.time | test("Z$")) and (.changes | type) == "array") | not)' \
+		"$mon" >/dev/null && die "monitor: malformed event"
+	return 0
+}
+
+# Degraded assembly needs --run, with the legs given and with --scan.
+case_degraded_assemble() {
+	local uuid scanned
+	wipe_meta "$C"
+	zero_legs "$A" "$B"
+	dxm create a0 "$A" "$B" --nosync
+	wait_action_idle a0
+	uuid=$("$DXM" status a0 --json | jq -r .uuid)
+	scanned=daxmirror-${uuid:0:8}
+	write_pattern /dev/mapper/a0 0 2048 61
+	dxm remove a0
+
+	# one leg given as '-': refused without --run, nothing started
+	expect_refusal 4 "^daxmirror assemble: a0: only one leg of set $uuid found; use --run to start degraded$" \
+		"$DXM" assemble a0 "$A" -
+	no_device a0
+	expect_refusal 4 "use --run" "$DXM" assemble a0 - "$B"
+	no_device a0
+	# both legs found: --scan starts the set without --run
+	dxm assemble --scan
+	assert_eq "$(status_rc "$scanned")" 0 "status exit code after --scan"
+	check_pattern "/dev/mapper/$scanned" 0 2048 61
+	dxm remove "$scanned"
+	# with --run: started degraded (exit 1)
+	assert_eq "$(rc_of "$DXM" assemble a0 "$A" - --run)" 1 "assemble --run exit code"
+	dxm status a0 || true
+	assert_eq "$(status_rc a0)" 1 "status exit code (degraded)"
+	status_json a0 | jq -e '.health == "AD" and .legs[1].state == "missing"' \
+		>/dev/null || die "status --json of the degraded mirror"
+	check_pattern /dev/mapper/a0 0 2048 61
+	dxm remove a0
+
+	# --scan finds one leg only (leg 1 blanked): refused without --run
+	wipe_meta "$B"
+	expect_refusal 4 "^daxmirror assemble: $scanned: only one leg of set $uuid found; use --run" \
+		"$DXM" assemble --scan
+	no_device "$scanned"
+	assert_eq "$(rc_of "$DXM" assemble --scan --run)" 1 "assemble --scan --run exit code"
+	assert_eq "$(status_rc "$scanned")" 1 "status exit code (degraded, scanned)"
+	check_pattern "/dev/mapper/$scanned" 0 2048 61
+	# and back to two legs
+	dxm replace "$scanned" --leg 1 "$B" --wait
+	assert_eq "$(status_rc "$scanned")" 0 "status exit code after replace"
+	check_pattern "/dev/mapper/$scanned" 0 2048 61
+	dxm remove "$scanned"
+}
+
+# --wait on a terminal: a bar with percentage, rate and ETA, redrawn in
+# place; the same command on a pipe prints nothing.
+case_progress_pty() {
+	local out=$SCRATCH/pty.out rc=0
+	wipe_meta "$C"
+	zero_legs "$A" "$B"
+	dxm create p0 "$A" "$B" --nosync
+	wait_action_idle p0
+	set_sweep_kbps 16384
+	script -qfec "$DXM rebuild p0 --leg 1 --wait" /dev/null </dev/null >"$out" || rc=$?
+	assert_eq "$rc" 0 "rebuild --wait exit code (pty)"
+	log "on the terminal: $(tr '\r' '\n' <"$out" | grep -c .) redraws, last: $(tr '\r' '\n' <"$out" | grep . | tail -n 2 | head -n 1)"
+	tr '\r' '\n' <"$out" | grep -qE '^rebuild \[#*-*\] +[0-9]+\.[0-9]%  [0-9.]+ ([KMGT]i)?B/s  ETA [0-9:]+s?' ||
+		die "no progress bar with rate and ETA on the terminal: $(od -c "$out" | head -n 20)"
+	[ "$(tr '\r' '\n' <"$out" | grep -c 'ETA')" -ge 2 ] || die "the bar was drawn only once"
+	grep -q $'\033\\[K' "$out" || die "the bar does not clear the line"
+	# on a pipe: nothing, and the same exit code
+	set_sweep_kbps 0
+	log "daxmirror rebuild p0 --leg 1 --wait | cat"
+	"$DXM" rebuild p0 --leg 1 --wait | cat >"$SCRATCH/pipe.out"
+	assert_eq "${PIPESTATUS[0]}" 0 "rebuild --wait exit code (pipe)"
+	[ ! -s "$SCRATCH/pipe.out" ] || die "rebuild --wait on a pipe printed: $(od -c "$SCRATCH/pipe.out" | head)"
+	assert_eq "$(status_rc p0)" 0 "status exit code after the rebuilds"
+	dxm remove p0
+}
+
+# lifecycle last: the poison it puts on leg 0 stays on the NVDIMM (a
+# write cannot clear it in the guest) and would fail the others' writes
+run_case refuses_ext4 case_refuses_ext4
+run_case degraded_assemble case_degraded_assemble
+run_case progress_pty case_progress_pty
+run_case lifecycle case_lifecycle
+finish
