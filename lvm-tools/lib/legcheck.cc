@@ -49,8 +49,14 @@ LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p)
 	if (f.busy_errno == EBUSY)
 		v.problems.push_back({ "is in use (mounted, or held by another "
 				       "device)", true });
-	for (const auto &s : f.signatures)
-		v.problems.push_back({ "holds a " + s.describe(), true });
+	for (const auto &s : f.signatures) {
+		std::string what = s.describe();
+		bool vowel = std::string("aeiouAEIOU").find(what[0]) !=
+			     std::string::npos;
+
+		v.problems.push_back({ (vowel ? "holds an " : "holds a ") +
+					       what, true });
+	}
 
 	switch (f.sb_kind) {
 	case SbKind::Blank:
