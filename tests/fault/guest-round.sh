@@ -50,8 +50,10 @@ EVENTS=()
 SEED=0
 MODE=normal
 SECONDS_LOAD=30
+LEGS=nvdimm
 while read -r k a b c d; do
 	case "$k" in
+	legs) LEGS=$a ;;
 	seed) SEED=$a ;;
 	mode) MODE=$a ;;
 	seconds) SECONDS_LOAD=$a ;;
@@ -71,6 +73,11 @@ trap 'dmesg >"$W/dmesg-$PHASE.txt" 2>/dev/null || true' EXIT
 # legs: LEG[0] LEG[1] and the spare, kept in $W/legs across boots
 if [ "$PHASE" = run ]; then
 	LEG=("$PMEM0" "$PMEM1")
+	if [ "$LEGS" = mixed ]; then
+		# leg 1 on legacy pmem: its poison is cleared by a write
+		setup_legacy_pmem
+		LEG=("$PMEM0" "$LEGACY_PMEM0")
+	fi
 	SPARE=$PMEM2
 	echo "${LEG[0]} ${LEG[1]} $SPARE" >"$W/legs"
 else
@@ -84,7 +91,7 @@ REGION=$(opt_val region_size)
 SPARE_PAGES=$(opt_val spare_pages)
 if [ "$PHASE" = run ]; then
 	# the spare NVDIMM must be able to replace either leg
-	LEN=$(dxm_usable_sectors "$PMEM0" "$PMEM1" "${REGION:-128}" "${SPARE_PAGES:-256}")
+	LEN=$(dxm_usable_sectors "${LEG[0]}" "${LEG[1]}" "${REGION:-128}" "${SPARE_PAGES:-256}")
 	dxm_geometry "$PMEM2" "${REGION:-128}" "${SPARE_PAGES:-256}"
 	[ "$G_data_sectors" -ge "$LEN" ] || LEN=$G_data_sectors
 	echo "$LEN" >"$W/len"
@@ -343,6 +350,10 @@ ev_poison() {
 	echo "$dev $pg" >>"$POISONED"
 	inject_poison "$dev" "$pg" 8
 	stat_add poison
+	case "$dev" in
+	"${LEGACY_PMEM0:-none}") stat_add poison_clearable ;;
+	*) stat_add poison_sticky ;;
+	esac
 }
 
 # in_sync_idle: both legs alive, no rebuild or resync or scrub running
@@ -377,7 +388,7 @@ ev_fail() {
 	stat_add fail
 	[ "$(health_of "$l")" = D ] || inject_error "leg $l not D after fail: $(status_field "$NAME" line)"
 	# the spare becomes blank: its last 8 MiB zeroed
-	zero_range "$SPARE" $((LEG_SECTORS - 16384)) 16384 ||
+	zero_range "$SPARE" $(($(sectors "$SPARE") - 16384)) 16384 ||
 		{ inject_error "wiping $SPARE failed"; return 0; }
 	if [ "$l" = 0 ]; then
 		t=$(mk_table "$SPARE" "${LEG[1]}")
