@@ -19,12 +19,7 @@ echo "# seed ${DXM_SEED:-45} (rerun: DXM_SEED=${DXM_SEED:-45} $0 --kernel $KVER)
 
 if boot boot1-cut-mid-remap 137 --fresh "${OPTS[@]}" --kill-after 900 "$GUEST" cut; then
 	grep -E "Call Trace|BUG:|WARNING:|Oops" "$WD/boot1-cut-mid-remap.console" >>"$WD/trace" || true
-	if [ -s "$WD/trace" ]; then
-		fail "boot1-kernel-log (trace before the cut)"
-		sed 's/^/    /' "$WD/trace" | head -n 60
-	else
-		pass "boot1-kernel-log (no trace before the cut)"
-	fi
+	report_cut_trace boot1-kernel-log
 	boot boot2-verify 0 "${OPTS[@]}" "$GUEST" verify || true
 fi
 finish_host

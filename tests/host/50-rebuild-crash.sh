@@ -24,12 +24,7 @@ if boot boot1-cut-mid-rebuild 137 --fresh "${OPTS[@]}" \
 	if [ -s "$WD/progress" ]; then
 		echo "# progress seen before the cut: $(wc -l <"$WD/progress") samples, last: $(tail -n 1 "$WD/progress")"
 	fi
-	if [ -s "$WD/trace" ]; then
-		fail "boot1-kernel-log (trace before the cut)"
-		sed 's/^/    /' "$WD/trace" | head -n 60
-	else
-		pass "boot1-kernel-log (no trace before the cut)"
-	fi
+	report_cut_trace boot1-kernel-log
 	boot boot2-resume 0 "${OPTS[@]}" "$GUEST" resume || true
 fi
 finish_host

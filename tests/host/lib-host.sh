@@ -67,6 +67,17 @@ boot() {
 	pass "$step (vm-run exit $BOOT_RC, $(($(date +%s) - t0)) s)"
 }
 
+# report_cut_trace STEP: PASS/FAIL for the kernel trace a guest saved in
+# $WD/trace before a power cut (the console's last lines die with the VM).
+report_cut_trace() {
+	if [ -s "$WD/trace" ]; then
+		fail "$1 (trace before the cut)"
+		sed 's/^/    /' "$WD/trace" | head -n 60
+	else
+		pass "$1 (no trace before the cut)"
+	fi
+}
+
 # finish_host: summary, media removed unless --keep, exit status.
 finish_host() {
 	[ "$KEEP" = 1 ] || rm -f "$WD"/nvdimm*.img
