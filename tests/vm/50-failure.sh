@@ -42,6 +42,11 @@ case_fail_leg1_under_fio() {
 	fio_loop_wait_rounds f1 1
 	sleep 1
 	fio_loop_running f1 || die "fio loop stopped"
+	# a round is running (the loop writes its result, then starts the next)
+	for ((n = 0; n < 50; n++)); do
+		tail -n 1 "$SCRATCH/loop-f1.res" | grep -q started && break
+		sleep 0.1
+	done
 	tail -n 1 "$SCRATCH/loop-f1.res" | grep -q started || die "no fio round running"
 	n=$(fio_loop_rounds f1)
 	dxm_message m0 fail 1
