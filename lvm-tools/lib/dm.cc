@@ -367,24 +367,25 @@ void reload(const std::string &name, const std::vector<Target> &table)
 	t.run_or_fail();
 }
 
-void clear_inactive(const std::string &name)
+/* A task on one device with nothing to add and nothing to read back. */
+static void run_on(const std::string &name, int type, const char *what)
 {
 	require_driver();
 	std::lock_guard<std::mutex> g(lock);
-	Task t(DM_DEVICE_CLEAR, "clearing the inactive table");
+	Task t(type, what);
 
 	t.name(name);
 	t.run_or_fail();
 }
 
+void clear_inactive(const std::string &name)
+{
+	run_on(name, DM_DEVICE_CLEAR, "clearing the inactive table");
+}
+
 void suspend(const std::string &name)
 {
-	require_driver();
-	std::lock_guard<std::mutex> g(lock);
-	Task t(DM_DEVICE_SUSPEND, "suspending the device");
-
-	t.name(name);
-	t.run_or_fail();
+	run_on(name, DM_DEVICE_SUSPEND, "suspending the device");
 }
 
 void resume(const std::string &name)
