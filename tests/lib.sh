@@ -620,6 +620,23 @@ check_pmd_faults() {
 
 # ----------------------------------------------------------- power cut ---
 
+# two_sets DEV0 DEV1: two formatted mirror sets over the halves of two
+# devices, removed again: x over a0 + b0 and y over a1 + b1 (dm-linear
+# a0/a1 = halves of DEV0, b0/b1 = halves of DEV1, HALF sectors each), for
+# tests that offer legs of different sets together.
+two_sets() {
+	HALF=$(( ($(sectors "$1") / 2) / 4096 * 4096 ))
+	dmsetup create a0 --table "0 $HALF linear $1 0"
+	dmsetup create a1 --table "0 $HALF linear $1 $HALF"
+	dmsetup create b0 --table "0 $HALF linear $2 0"
+	dmsetup create b1 --table "0 $HALF linear $2 $HALF"
+	wipe_meta /dev/mapper/a0 /dev/mapper/a1 /dev/mapper/b0 /dev/mapper/b1
+	dxm_create x /dev/mapper/a0 /dev/mapper/b0 nosync
+	dxm_remove x
+	dxm_create y /dev/mapper/a1 /dev/mapper/b1 nosync
+	dxm_remove y
+}
+
 # build_validator: $VALIDATE, the userspace twin of the module's metadata
 # checks (fuzz/dxm_validate.c, see fuzz/dxm-validate-cli.c for its output)
 build_validator() {

@@ -293,16 +293,8 @@ case_malformed_tables() {
 # legs from two different mirror sets are refused
 case_different_sets() {
 	local half h n0
-	half=$(( ($(sectors "$A") / 2) / 4096 * 4096 ))
-	dmsetup create a0 --table "0 $half linear $A 0"
-	dmsetup create a1 --table "0 $half linear $A $half"
-	dmsetup create b0 --table "0 $half linear $B 0"
-	dmsetup create b1 --table "0 $half linear $B $half"
-	wipe_meta /dev/mapper/a0 /dev/mapper/a1 /dev/mapper/b0 /dev/mapper/b1
-	dxm_create x /dev/mapper/a0 /dev/mapper/b0 nosync
-	dxm_remove x
-	dxm_create y /dev/mapper/a1 /dev/mapper/b1 nosync
-	dxm_remove y
+	two_sets "$A" "$B"
+	half=$HALF
 	h=$(hash_range /dev/mapper/b1 $((half - 65536)) 65536)
 	n0=$(dmesg_lines)
 	expect_fail dmsetup create z --table "$(dxm_table /dev/mapper/a0 /dev/mapper/b1)"

@@ -205,16 +205,8 @@ case_degraded_activation() {
 # reason logged and nothing written
 case_foreign_leg_refused() {
 	local half h0 h1 n0 st
-	half=$(( ($(sectors "$A") / 2) / 4096 * 4096 ))
-	dmsetup create a0 --table "0 $half linear $A 0"
-	dmsetup create a1 --table "0 $half linear $A $half"
-	dmsetup create b0 --table "0 $half linear $B 0"
-	dmsetup create b1 --table "0 $half linear $B $half"
-	wipe_meta /dev/mapper/a0 /dev/mapper/a1 /dev/mapper/b0 /dev/mapper/b1
-	dxm_create x /dev/mapper/a0 /dev/mapper/b0 nosync
-	dxm_remove x
-	dxm_create y /dev/mapper/a1 /dev/mapper/b1 nosync
-	dxm_remove y
+	two_sets "$A" "$B"
+	half=$HALF
 	h0=$(meta_hash /dev/mapper/a0)
 	h1=$(meta_hash /dev/mapper/b1)
 	# create with one leg of x and one of y
