@@ -151,6 +151,15 @@ restore_legs() {
 	dd if="$SCRATCH/legB.tail" of="$B" oflag=direct,seek_bytes bs=1M seek=$(((N - 8192) * 512)) conv=notrunc status=none
 }
 
+# report_problems KIND BAD MESSAGE: with BAD > 0, show $SCRATCH/problems,
+# keep it as $VM_WORK/problems-KIND.txt and fail the case with MESSAGE.
+report_problems() {
+	[ "$2" -eq 0 ] && return 0
+	sed 's/^/    /' "$SCRATCH/problems"
+	cp "$SCRATCH/problems" "$VM_WORK/problems-$1.txt" 2>/dev/null || true
+	die "$3"
+}
+
 case_bad_tables() {
 	local s0 s1 grew
 	T_TRIED=0
@@ -199,11 +208,7 @@ case_bad_tables() {
 	assert_eq "$(status_field m0 health)" AA "health after all refusals"
 	dxm_remove m0
 	echo "tables: $T_TRIED tried, $T_BAD problems"
-	if [ "$T_BAD" -ne 0 ]; then
-		sed 's/^/    /' "$SCRATCH/problems"
-		cp "$SCRATCH/problems" "$VM_WORK/problems-tables.txt" 2>/dev/null || true
-		die "$T_BAD of $T_TRIED bad tables were not refused cleanly"
-	fi
+	report_problems tables "$T_BAD" "$T_BAD of $T_TRIED bad tables were not refused cleanly"
 }
 
 # ---------------------------------------------------------------- messages
@@ -259,11 +264,7 @@ case_bad_messages() {
 	fi
 	dxm_remove m0
 	echo "messages: $i tried, $bad problems"
-	if [ "$bad" -ne 0 ]; then
-		sed 's/^/    /' "$SCRATCH/problems"
-		cp "$SCRATCH/problems" "$VM_WORK/problems-messages.txt" 2>/dev/null || true
-		die "$bad of $i bad messages were not refused cleanly"
-	fi
+	report_problems messages "$bad" "$bad of $i bad messages were not refused cleanly"
 }
 
 # ---------------------------------------------------------------- metadata
@@ -377,17 +378,12 @@ case_corrupt_metadata() {
 		restore_legs
 	done
 	echo "metadata flips: $tried tried, $refused refused, $accepted accepted (old/unused remap copy), $bad problems"
-	if [ "$bad" -ne 0 ]; then
-		sed 's/^/    /' "$SCRATCH/problems"
-		cp "$SCRATCH/problems" "$VM_WORK/problems-metadata.txt" 2>/dev/null || true
-		die "$bad problems with corrupted metadata"
-	fi
+	report_problems metadata "$bad" "$bad problems with corrupted metadata"
 }
 
 # ------------------------------------------------------------------- leaks
 case_leaks() {
-	local v
-	local left
+	local v left
 	left=$(ls /sys/block | grep '^dm-' || true)
 	[ -z "$left" ] || die "dm devices left: $(dmsetup ls)"
 	if [ -e /sys/kernel/debug/kmemleak ]; then
