@@ -13,18 +13,25 @@
 #include <linux/slab.h>
 #include "daxmirror.h"
 
-/* Mark [sector, sector + nr_sectors) hot and durable in the bitmap. */
+/*
+ * Mark [sector, sector + nr_sectors) durable in the bitmap, with @hot also
+ * hot, and with @handout >= 0 also as the current task's latest hand-out
+ * (inflight.c; 1: for a mapping, 0: for a kernel copy).
+ */
 static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
-			 sector_t nr_sectors, bool hot)
+			 sector_t nr_sectors, bool hot, int handout)
 {
 	unsigned long first = dxm_region(dc, sector);
 	unsigned long last = dxm_region(dc, sector + nr_sectors - 1);
+	unsigned long page = sector >> 3;
+	unsigned long nr = ((sector + nr_sectors - 1) >> 3) - page + 1;
 	unsigned long flags;
 
 	spin_lock_irqsave(&dc->lock, flags);
 	if (hot)
-		bitmap_set(dc->hot, sector >> 3,
-			   ((sector + nr_sectors - 1) >> 3) - (sector >> 3) + 1);
+		dxm_set_hot(dc, page, nr);
+	if (handout >= 0)
+		dxm_note_handout(dc, page, nr, handout);
 	dxm_bitmap_mark(dc, first, last);
 	spin_unlock_irqrestore(&dc->lock, flags);
 }
@@ -68,8 +75,9 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 	}
 	if (avail <= 0)
 		return avail;
+	/* a caller that wants the pfn installs a mapping (a fault) */
 	dxm_mark_hot(dc, sector, (sector_t)avail << (PAGE_SHIFT - SECTOR_SHIFT),
-		     true);
+		     true, pfn != NULL);
 	return avail;
 }
 
@@ -98,7 +106,7 @@ static unsigned int dxm_dax_begin(struct dxm_c *dc, sector_t sector,
 	unsigned int b = dxm_bucket(dxm_region(dc, sector));
 
 	atomic_inc(&dc->inflight[b]);
-	dxm_mark_hot(dc, sector, nr, false);
+	dxm_mark_hot(dc, sector, nr, false, -1);
 	return b;
 }
 
@@ -148,7 +156,7 @@ int dxm_dax_zero_page_range(struct dm_target *ti, pgoff_t pgoff,
 		if (r) {
 			err = r;
 			/* let the flush path copy it once the leg recovers */
-			dxm_mark_hot(dc, sector, nr, true);
+			dxm_mark_hot(dc, sector, nr, true, -1);
 			continue;
 		}
 		ok++;
@@ -232,7 +240,7 @@ size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
 		if (n < pages ||
 		    dax_recovery_write(dc->legs[other].dev->dax_dev, opg,
 				       k2 + off, done, &src) != done)
-			dxm_mark_hot(dc, sector, 1, true);
+			dxm_mark_hot(dc, sector, 1, true, -1);
 	}
 	dxm_write_done_region(dc, b);
 	return done;

@@ -34,6 +34,7 @@ static void dxm_free(struct dxm_c *dc)
 	vfree(dc->cmp_buf);
 	if (dc->io_client)
 		dm_io_client_destroy(dc->io_client);
+	bioset_exit(&dc->flush_bs);
 	dxm_free_args(&dc->args);
 	kfree(dc);
 }
@@ -57,8 +58,9 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->marked = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	dc->copying = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	dc->cooling = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
+	dc->warm = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
-	    !dc->cooling)
+	    !dc->cooling || !dc->warm)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
 		vfree(dc->copy_buf);
@@ -135,6 +137,11 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		r = PTR_ERR(dc->io_client);
 		dc->io_client = NULL;
 		ti->error = "Cannot create a dm-io client";
+		goto bad;
+	}
+	r = bioset_init(&dc->flush_bs, 2 * DXM_NR_LEGS, 0, BIOSET_NEED_RESCUER);
+	if (r) {
+		ti->error = "Cannot create a bio set";
 		goto bad;
 	}
 	dc->copy_buf = vmalloc(DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT);
@@ -275,9 +282,11 @@ static int dxm_activate(struct dxm_c *dc)
 	if (r)
 		return r;
 	/* marks from an earlier run: resync them, and treat them as cooling */
+	spin_lock_irq(&dc->lock);
 	for_each_set_bit(reg, dc->dirty, dc->nr_regions)
-		bitmap_set(dc->cooling, reg << dc->pages_shift,
-			   dxm_region_len(dc, reg) >> 3);
+		dxm_set_cooling(dc, reg << dc->pages_shift,
+				dxm_region_len(dc, reg) >> 3);
+	spin_unlock_irq(&dc->lock);
 	if (stale >= 0)
 		dc->sweep_cursor = dxm_rebuild_checkpoint(dc, stale);
 	r = dxm_write_superblocks(dc);

@@ -73,6 +73,20 @@ struct dxm_leg {
 	atomic_t errors;
 };
 
+/* The latest DAX hand-out of a task (inflight.c). */
+#define DXM_ACC_BITS	6
+#define DXM_NR_ACC	(1U << DXM_ACC_BITS)
+#define DXM_COOL_MS	50
+
+struct dxm_accessor {
+	struct task_struct *task;	/* NULL: free slot */
+	bool mapped;			/* for a mapping, not a kernel copy */
+	unsigned long page;		/* first data page handed out */
+	unsigned long nr;		/* pages */
+	unsigned int gen;		/* dc->flush_gen at the hand-out */
+	unsigned long copied;		/* jiffies of the first flush since */
+};
+
 enum dxm_action {
 	DXM_IDLE,
 	DXM_RESYNC,
@@ -87,6 +101,7 @@ struct dxm_c {
 	struct dxm_args args;
 	struct dxm_leg legs[DXM_NR_LEGS];
 	struct dm_io_client *io_client;
+	struct bio_set flush_bs;	/* leg flushes of the fast path */
 
 	sector_t data_sectors;		/* mirrored data area */
 	u32 region_sectors;
@@ -102,8 +117,11 @@ struct dxm_c {
 	unsigned long *dirty;		/* must be resynced (crash, initial) */
 	unsigned long *marked;		/* set in the on-leg bitmap */
 	unsigned long *copying;		/* being copied/compared right now */
-	unsigned long *cooling;		/* pages copied; copy again later */
+	unsigned long *cooling;		/* pages to copy until a time */
 	unsigned long cool_since[DXM_NR_BUCKETS];
+	unsigned long *warm;		/* regions with hot or cooling pages */
+	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
+	unsigned int flush_gen;		/* odd while a flush clears pages */
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];
 	wait_queue_head_t inflight_wait;
@@ -150,6 +168,8 @@ struct dxm_bio {
 	int leg;			/* leg a read was sent to */
 	unsigned int bucket;
 	bool counted;			/* holds an in-flight count */
+	atomic_t flushes;		/* leg flushes still running */
+	bool flush_failed;
 };
 
 /* table.c */
@@ -197,6 +217,21 @@ int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to);
 int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
 		   int to);
 unsigned long dxm_hot_regions(struct dxm_c *dc);
+bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio);
+
+/* inflight.c */
+void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr);
+void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr);
+void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
+		      bool mapped);
+void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
+			 unsigned long end, struct task_struct *flusher);
+void dxm_acc_flush_end(struct dxm_c *dc);
+bool dxm_acc_overlaps(struct dxm_c *dc, unsigned long first,
+		      unsigned long end);
+bool dxm_acc_any(struct dxm_c *dc);
+bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r);
+bool dxm_page_unsettled(struct dxm_c *dc, unsigned long page);
 int dxm_flush_legs(struct dxm_c *dc);
 void dxm_failover_sync(struct dxm_c *dc);
 void dxm_failover_work(struct work_struct *work);

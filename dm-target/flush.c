@@ -14,10 +14,14 @@
  * again, which makes the region hot again.  Pages whose mapping cannot be
  * removed (reflink-shared pages) keep their region hot.  A kernel user can
  * still be between direct_access() and its store (a write(2) chunk, a
- * fault not yet installed); to cover that window a copied page stays
- * "cooling": it is zapped and copied again by every flush until one comes
- * at least DXM_COOL_MS after it was cleared.  See docs/design.md for the
+ * fault not yet installed); inflight.c keeps each task's latest hand-out
+ * and every flush copies those again.  See docs/design.md for the
  * guarantee and its residual window.
+ *
+ * A flush normally runs in the context of the task that submits it
+ * (dxm_flush_fast(): CPU copies only, no waiting, leg flushes sent
+ * asynchronously); whatever needs block I/O or would wait is done by the
+ * flush worker instead.
  */
 #include <linux/bio.h>
 #include <linux/fs.h>
@@ -30,8 +34,6 @@
 #include <linux/libnvdimm.h>
 #include "daxmirror.h"
 
-#define DXM_COOL_MS	50
-
 /* Region copies exclude writes to the regions of the same bucket. */
 void dxm_region_lock(struct dxm_c *dc, unsigned long region)
 {
@@ -42,6 +44,22 @@ void dxm_region_lock(struct dxm_c *dc, unsigned long region)
 	dc->bucket_busy[b]++;
 	spin_unlock_irq(&dc->lock);
 	wait_event(dc->inflight_wait, !atomic_read(&dc->inflight[b]));
+}
+
+/* The same without waiting: false when writes of the bucket are in flight. */
+static bool dxm_region_trylock(struct dxm_c *dc, unsigned long region)
+{
+	unsigned int b = dxm_bucket(region);
+	bool ok;
+
+	spin_lock_irq(&dc->lock);
+	ok = !atomic_read(&dc->inflight[b]);
+	if (ok) {
+		__set_bit(region, dc->copying);
+		dc->bucket_busy[b]++;
+	}
+	spin_unlock_irq(&dc->lock);
+	return ok;
 }
 
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region)
@@ -249,20 +267,24 @@ void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector)
 	dxm_zap_run(dc, leg, leg_sector, 1);
 }
 
-/* Zap and copy the pages set in @todo (a run-length walk). */
+/*
+ * Zap and copy the pages set in @todo (a run-length walk).  With @nowait
+ * only CPU copies are made; -EAGAIN when one is not possible.
+ */
 static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 			  const unsigned long *todo, unsigned int nr, int from,
-			  int to, bool *keep_hot)
+			  int to, bool nowait, bool *keep_hot)
 {
 	sector_t base = dxm_region_start(dc, reg);
 	unsigned int p = 0, e;
 	int r, err = 0;
 
 	while ((p = find_next_bit(todo, nr, p)) < nr) {
+		sector_t start = base + ((sector_t)p << 3);
+
 		e = find_next_zero_bit(todo, nr, p);
 		if (dc->dax) {
-			sector_t s = base + ((sector_t)p << 3);
-			sector_t end = base + ((sector_t)e << 3);
+			sector_t s = start, end = base + ((sector_t)e << 3);
 
 			while (s < end) {
 				sector_t run = dxm_remap_run(dc, s, end - s);
@@ -275,8 +297,15 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 			}
 		}
 		if (to >= 0) {
-			r = dxm_copy_range(dc, base + ((sector_t)p << 3),
-					   (sector_t)(e - p) << 3, from, to);
+			if (nowait)
+				r = dxm_copy_dax(dc, start, (sector_t)(e - p) << 3,
+						 from, to);
+			else
+				r = dxm_copy_range(dc, start,
+						   (sector_t)(e - p) << 3, from,
+						   to);
+			if (r && nowait)
+				return r;
 			if (r && !err)
 				err = r;
 		}
@@ -286,87 +315,134 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 }
 
 /*
- * Copy the hot pages (and the cooling ones, and with @include_dirty the
- * resync-pending regions) of regions [first, last] to the other leg.
- * Cost follows the hot data, not the device size.  Returns 0 or the first
- * copy error (the pages concerned stay hot).
+ * Take the pages of region @reg to copy now into @todo: hot pages (their
+ * hot bit is cleared), cooling ones (cleared once due) and, with @dirty,
+ * all.  Clears the region's warm bit when nothing is left in it.
  */
-int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
-		 bool include_dirty)
+static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
+				   unsigned long *todo, bool dirty,
+				   unsigned long now)
+{
+	unsigned long p0 = reg << dc->pages_shift;
+	unsigned int nr = dxm_region_len(dc, reg) >> 3, i;
+	unsigned int np = min_t(unsigned long, nr, dc->nr_pages - p0);
+	unsigned int slot = reg % DXM_NR_BUCKETS;
+	bool due;
+
+	bitmap_zero(todo, 1U << (11 - 3));
+	spin_lock_irq(&dc->lock);
+	due = !time_before(now, dc->cool_since[slot] +
+			   msecs_to_jiffies(DXM_COOL_MS));
+	for (i = 0; i < np; i++) {
+		if (__test_and_clear_bit(p0 + i, dc->hot)) {
+			__set_bit(i, todo);
+			if (test_bit(p0 + i, dc->cooling))
+				dc->cool_since[slot] = now;
+		} else if (test_bit(p0 + i, dc->cooling)) {
+			__set_bit(i, todo);
+			if (due)
+				__clear_bit(p0 + i, dc->cooling);
+		}
+	}
+	if (!dxm_region_has(dc, dc->hot, reg) &&
+	    !dxm_region_has(dc, dc->cooling, reg))
+		__clear_bit(reg, dc->warm);
+	spin_unlock_irq(&dc->lock);
+	if (dirty)
+		bitmap_fill(todo, np);
+	return np;
+}
+
+/*
+ * Copy the hot pages (and the cooling ones, the latest hand-out of every
+ * task, and with @include_dirty the resync-pending regions) of regions
+ * [first, last] to the other leg; the caller holds sync_mutex.  Cost
+ * follows the hot data, not the device size.  Returns 0 or the first copy
+ * error (the pages concerned stay hot); with @nowait, -EAGAIN as soon as
+ * something would need block I/O or a wait (the rest stays hot).
+ */
+static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
+			       unsigned long last, bool include_dirty,
+			       bool nowait)
 {
 	DECLARE_BITMAP(todo, 1U << (11 - 3));	/* pages of the largest region */
 	int from = dxm_primary(dc), to, err = 0, r;
-	unsigned long reg = first, now = jiffies, p0, np;
-	unsigned int nr, i, slot;
-	bool dirty, due, keep_hot;
+	unsigned long reg, now = jiffies, n1, n3, end;
+	unsigned int np, i;
+	bool dirty, keep_hot, locked;
 
+	lockdep_assert_held(&dc->sync_mutex);
 	if (from < 0)
 		return -EIO;
 	to = dxm_other(dc, from);
 	if (!dxm_leg_alive(dc, to))
 		to = -1;	/* a stale leg being rebuilt does get copies */
+	end = min(last + 1, dc->nr_regions);
 
-	mutex_lock(&dc->sync_mutex);
-	for (; reg <= last && reg < dc->nr_regions; reg++) {
-		unsigned long n1, n2, n3;
-
-		p0 = reg << dc->pages_shift;
-		n1 = find_next_bit(dc->hot, dc->nr_pages, p0);
-		n2 = find_next_bit(dc->cooling, dc->nr_pages, p0);
-		n3 = include_dirty ? find_next_bit(dc->dirty, last + 1, reg) :
-		     last + 1;
-		reg = min(min(n1, n2) >> dc->pages_shift, n3);
-		if (reg > last || reg >= dc->nr_regions)
+	spin_lock_irq(&dc->lock);
+	dxm_acc_flush_begin(dc, first << dc->pages_shift,
+			    end << dc->pages_shift, nowait ? current : NULL);
+	spin_unlock_irq(&dc->lock);
+	for (reg = first; reg < end; reg++) {
+		n1 = find_next_bit(dc->warm, end, reg);
+		n3 = include_dirty ? find_next_bit(dc->dirty, end, reg) : end;
+		reg = min(n1, n3);
+		if (reg >= end)
 			break;
-		p0 = reg << dc->pages_shift;
-		nr = dxm_region_len(dc, reg) >> 3;
-		np = min_t(unsigned long, nr, dc->nr_pages - p0);
-		slot = reg % DXM_NR_BUCKETS;
-
-		bitmap_zero(todo, 1U << (11 - 3));
-		spin_lock_irq(&dc->lock);
 		dirty = include_dirty && test_bit(reg, dc->dirty);
-		due = !time_before(now, dc->cool_since[slot] +
-				   msecs_to_jiffies(DXM_COOL_MS));
-		for (i = 0; i < np; i++) {
-			if (__test_and_clear_bit(p0 + i, dc->hot)) {
-				__set_bit(p0 + i, dc->cooling);
-				__set_bit(i, todo);
-				dc->cool_since[slot] = now;
-			} else if (test_bit(p0 + i, dc->cooling)) {
-				__set_bit(i, todo);
-				if (due)
-					__clear_bit(p0 + i, dc->cooling);
-			}
-		}
-		spin_unlock_irq(&dc->lock);
-		if (dirty)
-			bitmap_fill(todo, np);
+		np = dxm_take_pages(dc, reg, todo, dirty, now);
+		if (bitmap_empty(todo, np))
+			continue;
 
 		keep_hot = false;
-		if (to >= 0)
+		locked = false;
+		r = 0;
+		if (to >= 0 && !nowait) {
 			dxm_region_lock(dc, reg);
-		r = dxm_sync_pages(dc, reg, todo, np, from, to, &keep_hot);
-		if (to >= 0) {
-			if (!r && dirty) {
-				spin_lock_irq(&dc->lock);
-				__clear_bit(reg, dc->dirty);
-				spin_unlock_irq(&dc->lock);
-			}
-			dxm_region_unlock(dc, reg);
+			locked = true;
+		} else if (to >= 0) {
+			locked = dxm_region_trylock(dc, reg);
+			if (!locked)
+				r = -EAGAIN;
 		}
+		if (!r)
+			r = dxm_sync_pages(dc, reg, todo, np, from, to, nowait,
+					   &keep_hot);
+		if (!r && dirty && to >= 0) {
+			spin_lock_irq(&dc->lock);
+			__clear_bit(reg, dc->dirty);
+			spin_unlock_irq(&dc->lock);
+		}
+		if (locked)
+			dxm_region_unlock(dc, reg);
 		if (r || keep_hot) {
 			spin_lock_irq(&dc->lock);
 			for (i = 0; i < np; i++)
 				if (test_bit(i, todo))
-					__set_bit(p0 + i, dc->hot);
+					dxm_set_hot(dc, (reg << dc->pages_shift) + i,
+						    1);
 			spin_unlock_irq(&dc->lock);
 			if (r && !err)
 				err = r;
+			if (r == -EAGAIN)
+				break;
 		}
 	}
-	mutex_unlock(&dc->sync_mutex);
+	spin_lock_irq(&dc->lock);
+	dxm_acc_flush_end(dc);
+	spin_unlock_irq(&dc->lock);
 	return err;
+}
+
+int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
+		 bool include_dirty)
+{
+	int r;
+
+	mutex_lock(&dc->sync_mutex);
+	r = dxm_sync_hot_locked(dc, first, last, include_dirty, false);
+	mutex_unlock(&dc->sync_mutex);
+	return r;
 }
 
 /* Send a cache flush to every live leg; a leg whose flush fails is failed. */
@@ -385,6 +461,69 @@ int dxm_flush_legs(struct dxm_c *dc)
 			ok++;
 	}
 	return ok ? 0 : -EIO;
+}
+
+static void dxm_leg_flush_endio(struct bio *lb)
+{
+	struct bio *bio = lb->bi_private;
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	struct dxm_c *dc = bio->bi_private;
+	unsigned long flags;
+
+	if (lb->bi_status)
+		WRITE_ONCE(pb->flush_failed, true);
+	bio_put(lb);
+	if (!atomic_dec_and_test(&pb->flushes))
+		return;
+	if (READ_ONCE(pb->flush_failed)) {
+		/* the worker flushes again and fails the leg that refuses */
+		spin_lock_irqsave(&dc->lock, flags);
+		bio_list_add(&dc->flushes, bio);
+		spin_unlock_irqrestore(&dc->lock, flags);
+		queue_work(dc->sync_wq, &dc->flush_work);
+		return;
+	}
+	bio_endio(bio);
+}
+
+/*
+ * Handle a flush in the submitter's context when no block I/O and no
+ * wait is needed: copy what is hot with the CPU, then send a cache flush
+ * to every live leg and complete @bio when they are done (the bios are
+ * issued once the map function returns).  Returns false (nothing
+ * pending, part may be copied) when the flush worker must do it.
+ */
+bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
+{
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	struct bio *lbs[DXM_NR_LEGS];
+	unsigned int i, n = 0;
+	int r;
+
+	if (!mutex_trylock(&dc->sync_mutex))
+		return false;
+	r = dxm_sync_hot_locked(dc, 0, dc->nr_regions - 1, false, true);
+	mutex_unlock(&dc->sync_mutex);
+	if (r)
+		return false;
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dxm_leg_alive(dc, i))
+			continue;
+		lbs[n] = bio_alloc_bioset(dc->legs[i].dev->bdev, 0,
+					  REQ_OP_WRITE | REQ_PREFLUSH |
+					  REQ_SYNC, GFP_NOIO, &dc->flush_bs);
+		lbs[n]->bi_private = bio;
+		lbs[n]->bi_end_io = dxm_leg_flush_endio;
+		n++;
+	}
+	if (!n)
+		return false;
+	bio->bi_private = dc;
+	atomic_set(&pb->flushes, n);
+	pb->flush_failed = false;
+	for (i = 0; i < n; i++)
+		submit_bio_noacct(lbs[i]);
+	return true;
 }
 
 /*
@@ -418,8 +557,9 @@ static unsigned long dxm_next_mapped(struct dxm_c *dc, unsigned long p)
  * The primary failed (by itself, or by message after dxm_failover_sync):
  * direct_access hands out the other leg's pages from now on, but pages of
  * the failed leg may still be mapped by processes (every page that can
- * be is hot or cooling).  Each is unmapped, so that the next access
- * faults in the new primary's page instead of storing to a dead leg.
+ * be is hot, cooling or a task's latest hand-out).  Each is unmapped, so
+ * that the next access faults in the new primary's page instead of
+ * storing to a dead leg.
  * Nothing is copied: the bits may by now stand for new hand-outs of the
  * new primary, which a copy from the failed leg would overwrite.  After
  * a graceful failover there is nothing left to copy; after a failure by
@@ -430,7 +570,9 @@ void dxm_failover_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(work, struct dxm_c, failover_work);
 	int from = READ_ONCE(dc->failed_primary);
+	struct dxm_accessor a;
 	unsigned long p;
+	unsigned int i;
 
 	down_write(&dc->failover_sem);
 	mutex_lock(&dc->sync_mutex);
@@ -438,6 +580,14 @@ void dxm_failover_work(struct work_struct *work)
 	     p = dxm_next_mapped(dc, p + 1))
 		dxm_zap_page(dc, from, dxm_leg_sector(dc, from,
 						      (sector_t)p << 3));
+	for (i = 0; i < DXM_NR_ACC; i++) {
+		spin_lock_irq(&dc->lock);
+		a = dc->acc[i];
+		spin_unlock_irq(&dc->lock);
+		for (p = a.page; a.task && p < a.page + a.nr; p++)
+			dxm_zap_page(dc, from, dxm_leg_sector(dc, from,
+							      (sector_t)p << 3));
+	}
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
 }

@@ -154,6 +154,8 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 	if (bio->bi_opf & REQ_PREFLUSH) {
 		unsigned long flags;
 
+		if (dxm_flush_fast(dc, bio))
+			return DM_MAPIO_SUBMITTED;
 		spin_lock_irqsave(&dc->lock, flags);
 		bio_list_add(&dc->flushes, bio);
 		spin_unlock_irqrestore(&dc->lock, flags);
@@ -199,7 +201,7 @@ static bool dxm_range_in_sync(struct dxm_c *dc, sector_t sector,
 	unsigned long r;
 
 	for (r = first; r <= last; r++)
-		if (dxm_region_has(dc, dc->hot, r) || test_bit(r, dc->dirty) ||
+		if (dxm_region_unsettled(dc, r) || test_bit(r, dc->dirty) ||
 		    test_bit(r, dc->copying))
 			return false;
 	return true;

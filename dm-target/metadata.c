@@ -607,4 +607,5 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 	bitmap_free(dc->marked);
 	bitmap_free(dc->copying);
 	bitmap_free(dc->cooling);
+	bitmap_free(dc->warm);
 }

@@ -138,7 +138,7 @@ int dxm_rescue_page(struct dxm_c *dc, int leg, sector_t s, void *buf)
 /* Whether DAX stores to page @s may not have reached the other leg yet. */
 static bool dxm_page_unsynced(struct dxm_c *dc, sector_t s)
 {
-	return test_bit(s >> 3, dc->hot) || test_bit(s >> 3, dc->cooling) ||
+	return dxm_page_unsettled(dc, s >> 3) ||
 	       test_bit(dxm_region(dc, s), dc->dirty);
 }
 

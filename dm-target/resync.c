@@ -140,8 +140,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 				break;
 		}
 		if ((act == DXM_CHECK || act == DXM_REPAIR) &&
-		    (dxm_region_has(dc, dc->hot, reg) ||
-		     dxm_region_has(dc, dc->cooling, reg))) {
+		    dxm_region_unsettled(dc, reg)) {
 			reg++;	/* DAX stores pending: not comparable yet */
 			continue;
 		}
@@ -208,9 +207,8 @@ static void dxm_clear_marks(struct dxm_c *dc)
 	spin_lock_irqsave(&dc->lock, flags);
 	sync = dxm_bitmap_mark_is_sync(dc);
 	for_each_set_bit(r, dc->marked, dc->nr_regions) {
-		if (dxm_region_has(dc, dc->hot, r) ||
-		    dxm_region_has(dc, dc->cooling, r) ||
-		    test_bit(r, dc->dirty) || test_bit(r, dc->copying) ||
+		if (dxm_region_unsettled(dc, r) || test_bit(r, dc->dirty) ||
+		    test_bit(r, dc->copying) ||
 		    atomic_read(&dc->inflight[dxm_bucket(r)]))
 			continue;
 		__clear_bit(r, dc->marked);
@@ -254,8 +252,8 @@ void dxm_sync_work(struct work_struct *work)
 	if (interval && time_after_eq(jiffies, dc->last_interval_sync +
 				      msecs_to_jiffies(interval))) {
 		dc->last_interval_sync = jiffies;
-		if (find_first_bit(dc->hot, dc->nr_pages) < dc->nr_pages ||
-		    find_first_bit(dc->cooling, dc->nr_pages) < dc->nr_pages) {
+		if (find_first_bit(dc->warm, dc->nr_regions) < dc->nr_regions ||
+		    dxm_acc_any(dc)) {
 			dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 			dxm_flush_legs(dc);
 		}

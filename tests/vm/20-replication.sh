@@ -82,6 +82,25 @@ case_twofile_xfs_write() { twofile xfs --write; }
 case_twofile_xfs_pmd() { twofile xfs --pmd; }
 case_twofile_xfs_pmd_msync() { twofile xfs --pmd --msync; }
 
+# ---------------------------------------------------- a write in flight ---
+
+# A flush runs while a write(2) has its DAX address but has not stored
+# yet (held there by a userfaultfd source buffer): the next fsync must
+# still copy what the write stored (tests/helpers/inflight.c).
+case_inflight_write() {
+	local rc=0
+	fs_mirror ext4
+	"$HELPERS/inflight" "$MNT" "$A" "$B" "$DOFF" || rc=$?
+	case "$rc" in
+	0) ;;
+	77) skip "no userfaultfd in this kernel" ;;
+	4) die "negative control failed: leg 1 got the write without a flush" ;;
+	1) die "a write in flight during a flush did not reach leg 1 at the next fsync" ;;
+	*) die "inflight exited with $rc" ;;
+	esac
+	umount "$MNT"
+}
+
 # --------------------------------------------------------- ranged flush ---
 
 case_ranged_flush() {
@@ -298,6 +317,7 @@ run_case twofile_xfs_mmap case_twofile_xfs_mmap
 run_case twofile_xfs_write case_twofile_xfs_write
 run_case twofile_xfs_pmd case_twofile_xfs_pmd
 run_case twofile_xfs_pmd_msync case_twofile_xfs_pmd_msync
+run_case inflight_write case_inflight_write
 run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval

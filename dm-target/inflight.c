@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DAX accesses that may still be in flight.
+ *
+ * direct_access() returns an address; the caller stores to it afterwards
+ * (a write(2) chunk copies into it, a fault installs a page table entry
+ * for it).  A flush that copies a page between those two moments copies
+ * the old data, and nothing marks the page again.  The kernel offers a
+ * module no way to wait for such callers, so the target keeps, per task
+ * and kind, the range of the latest hand-out.  The kinds are kernel
+ * copies (read/write(2), zeroing: the caller asks for no pfn) and
+ * mappings (faults: the caller wants the pfn).  Accesses of one task and
+ * kind are sequential; a fault can happen inside a copy (write(2) from a
+ * buffer that is itself a DAX mapping), never a copy inside a copy or a
+ * fault inside a fault.  So only the latest hand-out of each kind can be
+ * in flight.
+ *
+ *  - Every flush copies the latest hand-outs again (and zaps their
+ *    mappings), however often it flushes, so stores made after an
+ *    earlier copy are taken.
+ *  - When the task asks for its next range of the same kind, its previous
+ *    access is complete; if a flush ran since that hand-out, the previous
+ *    range is marked hot once more, so its final data is copied.
+ *  - A flush submitted by a task itself ends that task's kernel copy: no
+ *    flush is submitted from inside read/write(2)'s copy, so the copy is
+ *    complete and this flush's copy of it is final.  (Not so for
+ *    mappings: a MAP_SYNC write fault fsyncs before it installs the page
+ *    table entry.)  This is what keeps write(2) + fsync at one copy.
+ *  - A range copied by a flush at least DXM_COOL_MS ago is dropped after
+ *    the next flush copies it once more (the residual window: an access
+ *    that stays between direct_access() and its store for longer than
+ *    that and across two flushes).
+ *  - When no slot is free, the range falls back to time-bounded cooling
+ *    (copied by every flush until one comes DXM_COOL_MS later).
+ *
+ * The cost of a flush is thus the hot data plus one range per task that
+ * used DAX recently, not every page handed out in the last DXM_COOL_MS.
+ * Everything here runs under dc->lock.
+ */
+#include <linux/hash.h>
+#include <linux/sched.h>
+#include <linux/jiffies.h>
+#include "daxmirror.h"
+
+#define DXM_ACC_PROBE	4
+
+static void dxm_warm_pages(struct dxm_c *dc, unsigned long page,
+			   unsigned long nr)
+{
+	unsigned long r = page >> dc->pages_shift;
+	unsigned long last = (page + nr - 1) >> dc->pages_shift;
+
+	for (; r <= last; r++)
+		__set_bit(r, dc->warm);
+}
+
+/* Pages to copy at the next flush. */
+void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr)
+{
+	lockdep_assert_held(&dc->lock);
+	if (!nr)
+		return;
+	bitmap_set(dc->hot, page, nr);
+	dxm_warm_pages(dc, page, nr);
+}
+
+/* Pages to copy at every flush until one comes DXM_COOL_MS from now. */
+void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr)
+{
+	unsigned long r, last;
+
+	lockdep_assert_held(&dc->lock);
+	if (!nr)
+		return;
+	bitmap_set(dc->cooling, page, nr);
+	dxm_warm_pages(dc, page, nr);
+	last = (page + nr - 1) >> dc->pages_shift;
+	for (r = page >> dc->pages_shift; r <= last; r++)
+		dc->cool_since[r % DXM_NR_BUCKETS] = jiffies;
+}
+
+static bool dxm_acc_expired(struct dxm_accessor *a)
+{
+	return a->copied && time_after_eq(jiffies, a->copied +
+					  msecs_to_jiffies(DXM_COOL_MS));
+}
+
+/*
+ * The access of @a is over (or its slot is taken): if a flush may have
+ * copied its range while it was in flight, copy the range again.
+ */
+static void dxm_acc_release(struct dxm_c *dc, struct dxm_accessor *a)
+{
+	if (a->gen != dc->flush_gen || (a->gen & 1))
+		dxm_set_hot(dc, a->page, a->nr);
+	a->task = NULL;
+}
+
+/*
+ * direct_access() handed [page, page + nr) to the current task, for a
+ * mapping (@mapped) or a kernel copy.
+ */
+void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
+		      bool mapped)
+{
+	unsigned int h = hash_ptr(current, DXM_ACC_BITS) ^ mapped, i;
+	struct dxm_accessor *a, *spare = NULL;
+
+	lockdep_assert_held(&dc->lock);
+	for (i = 0; i < DXM_ACC_PROBE; i++) {
+		a = &dc->acc[(h + i) % DXM_NR_ACC];
+		if (a->task == current && a->mapped == mapped)
+			break;
+		if (!spare && (!a->task || dxm_acc_expired(a)))
+			spare = a;
+		a = NULL;
+	}
+	if (!a) {
+		if (!spare) {
+			/* every nearby slot is in use: time-bounded cooling */
+			dxm_set_cooling(dc, page, nr);
+			return;
+		}
+		a = spare;
+	}
+	if (a->task)
+		dxm_acc_release(dc, a);
+	a->task = current;
+	a->mapped = mapped;
+	a->page = page;
+	a->nr = nr;
+	a->gen = dc->flush_gen;
+	a->copied = 0;
+}
+
+/*
+ * A flush of pages [first, end) starts: the latest hand-outs in that span
+ * are copied again.  @flusher is the task that submitted the flush, when
+ * it runs in that task's context.  Returns with dc->flush_gen odd until
+ * dxm_acc_flush_end().
+ */
+void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
+			 unsigned long end, struct task_struct *flusher)
+{
+	struct dxm_accessor *a;
+	unsigned long now = jiffies ?: 1;
+
+	lockdep_assert_held(&dc->lock);
+	dc->flush_gen++;
+	for (a = dc->acc; a < dc->acc + DXM_NR_ACC; a++) {
+		if (!a->task || a->page >= end || a->page + a->nr <= first)
+			continue;
+		dxm_set_hot(dc, a->page, a->nr);
+		if (dxm_acc_expired(a) || (a->task == flusher && !a->mapped))
+			a->task = NULL;	/* this copy is its last */
+		else if (!a->copied)
+			a->copied = now;
+	}
+}
+
+void dxm_acc_flush_end(struct dxm_c *dc)
+{
+	lockdep_assert_held(&dc->lock);
+	dc->flush_gen++;
+}
+
+/*
+ * Whether a task's latest hand-out overlaps pages [first, end).  Callers
+ * without dc->lock get an answer that may be stale, as for the bitmaps.
+ */
+bool dxm_acc_overlaps(struct dxm_c *dc, unsigned long first,
+		      unsigned long end)
+{
+	struct dxm_accessor *a;
+	unsigned long page;
+
+	for (a = dc->acc; a < dc->acc + DXM_NR_ACC; a++) {
+		if (!READ_ONCE(a->task))
+			continue;
+		page = READ_ONCE(a->page);
+		if (page < end && page + READ_ONCE(a->nr) > first)
+			return true;
+	}
+	return false;
+}
+
+bool dxm_acc_any(struct dxm_c *dc)
+{
+	return dxm_acc_overlaps(dc, 0, ULONG_MAX);
+}
+
+/*
+ * Whether DAX stores to region @r may not be on both legs: hot or cooling
+ * pages, or a hand-out that may be in flight.
+ */
+bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r)
+{
+	unsigned long first = r << dc->pages_shift;
+
+	return dxm_region_has(dc, dc->hot, r) ||
+	       dxm_region_has(dc, dc->cooling, r) ||
+	       dxm_acc_overlaps(dc, first, first + (1UL << dc->pages_shift));
+}
+
+/* The same for one page. */
+bool dxm_page_unsettled(struct dxm_c *dc, unsigned long page)
+{
+	return test_bit(page, dc->hot) || test_bit(page, dc->cooling) ||
+	       dxm_acc_overlaps(dc, page, page + 1);
+}
