@@ -30,6 +30,8 @@ static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 	spin_lock_irqsave(&dc->lock, flags);
 	if (hot)
 		dxm_set_hot(dc, page, nr);
+	if (hot && handout > 0)
+		dxm_set_mapped(dc, page, nr);
 	if (handout >= 0)
 		dxm_note_handout(dc, page, nr, handout);
 	dxm_bitmap_mark(dc, first, last);

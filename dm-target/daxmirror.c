@@ -59,8 +59,9 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->copying = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	dc->cooling = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
 	dc->warm = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
+	dc->mapped = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
 	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
-	    !dc->cooling || !dc->warm)
+	    !dc->cooling || !dc->warm || !dc->mapped)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
 		vfree(dc->copy_buf);
@@ -198,13 +199,27 @@ bad:
 	return r;
 }
 
-/* Copy everything that may differ and make both legs durable. */
+/*
+ * Copy everything that may differ and make both legs durable.  Then
+ * unmap every page processes may still have mapped (flushes leave
+ * read-only mappings in place): a table loaded next may put other media
+ * under these sectors.
+ */
 static void dxm_quiesce(struct dxm_c *dc)
 {
-	if (dxm_primary(dc) < 0)
+	int leg = dxm_primary(dc);
+
+	if (leg < 0)
 		return;
 	dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 	dxm_flush_legs(dc);
+	if (!dc->dax)
+		return;
+	down_write(&dc->failover_sem);
+	mutex_lock(&dc->sync_mutex);
+	dxm_unmap_all(dc, leg);
+	mutex_unlock(&dc->sync_mutex);
+	up_write(&dc->failover_sem);
 }
 
 static void dxm_stop_workers(struct dxm_c *dc)

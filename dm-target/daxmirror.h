@@ -8,6 +8,8 @@
  * io.c         the block I/O path (mirrored writes, read failover)
  * dax.c        direct_access, zero_page_range, recovery_write
  * flush.c      the flush path: hot-region tracking and replica sync
+ * inflight.c   DAX hand-outs that may still be in flight
+ * zap.c        unmapping the primary's pages from processes
  * resync.c     the background worker: resync, rebuild, check/repair
  * poison.c     bad-block scanning and repair from the good leg
  * remap.c      remapping of unrepairable pages to the spare pool
@@ -118,6 +120,7 @@ struct dxm_c {
 	unsigned long *marked;		/* set in the on-leg bitmap */
 	unsigned long *copying;		/* being copied/compared right now */
 	unsigned long *cooling;		/* pages to copy until a time */
+	unsigned long *mapped;		/* may be mapped by a process */
 	unsigned long cool_since[DXM_NR_BUCKETS];
 	unsigned long *warm;		/* regions with hot or cooling pages */
 	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
@@ -222,6 +225,7 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio);
 /* inflight.c */
 void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr);
 void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr);
+void dxm_set_mapped(struct dxm_c *dc, unsigned long page, unsigned long nr);
 void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 		      bool mapped);
 void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
@@ -235,10 +239,14 @@ bool dxm_page_unsettled(struct dxm_c *dc, unsigned long page);
 int dxm_flush_legs(struct dxm_c *dc);
 void dxm_failover_sync(struct dxm_c *dc);
 void dxm_failover_work(struct work_struct *work);
+void dxm_unmap_all(struct dxm_c *dc, int leg);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 
+/* zap.c */
 void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);
+bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
+		      long pages, unsigned long *kept, unsigned int bit);
 
 /* holder.c */
 void dxm_holder_register(struct dxm_c *dc);

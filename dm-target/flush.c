@@ -8,11 +8,11 @@
  * primary to the other leg and then flushes both legs.
  *
  * A region handed out before a flush may still be mapped writable in some
- * process after it (a file nobody fsynced).  Before a hot region is copied
- * its user mappings are therefore removed (each fsdax page records its
- * mapping and index): the next store faults and calls direct_access()
- * again, which makes the region hot again.  Pages whose mapping cannot be
- * removed (reflink-shared pages) keep their region hot.  A kernel user can
+ * process after it (a file nobody fsynced).  Before a hot page is copied
+ * its writable user mappings are therefore removed (zap.c): the next
+ * store faults and calls direct_access() again, which makes the page hot
+ * again.  Read-only mappings stay (a store to them faults too).  Pages
+ * whose mappings cannot be known (reflink-shared pages) stay hot.  A kernel user can
  * still be between direct_access() and its store (a write(2) chunk, a
  * fault not yet installed); inflight.c keeps each task's latest hand-out
  * and every flush copies those again.  See docs/design.md for the
@@ -183,119 +183,55 @@ int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to)
 			      dxm_region_len(dc, region), from, to);
 }
 
-static void dxm_put_inode(struct inode *inode)
-{
-	/* never drop the last reference from the flush path */
-	if (atomic_add_unless(&inode->i_count, -1, 1))
-		return;
-	iput(inode);
-}
-
-/* Remove the user mappings of the pages of @pages struct pages. */
-static bool dxm_zap_pfns(pfn_t pfn, long pages)
-{
-	struct address_space *mapping;
-	struct inode *inode;
-	pgoff_t index;
-	long i;
-	bool ok = true;
-
-	if (!pfn_t_has_page(pfn))
-		return false;
-	for (i = 0; i < pages; i++) {
-		struct page *page = pfn_to_page(pfn_t_to_pfn(pfn) + i);
-
-		rcu_read_lock();
-		mapping = READ_ONCE(page->mapping);
-		if (!mapping) {
-			rcu_read_unlock();
-			continue;
-		}
-		if ((unsigned long)mapping & PAGE_MAPPING_FLAGS) {
-			/* shared (reflinked) DAX page: owners unknown */
-			rcu_read_unlock();
-			ok = false;
-			continue;
-		}
-		inode = igrab(mapping->host);
-		index = READ_ONCE(page->index);
-		rcu_read_unlock();
-		if (!inode)
-			continue;	/* being evicted: no mapping remains */
-		if (READ_ONCE(page->mapping) == inode->i_mapping)
-			unmap_mapping_pages(inode->i_mapping, index, 1, false);
-		dxm_put_inode(inode);
-	}
-	return ok;
-}
-
 /*
- * Remove the user mappings of @pages pages of a leg from @leg_sector.
- * Poisoned pages are looked up one by one in recovery mode, which gives
- * their address where normal access refuses.
+ * Unmap the writable mappings of the pages set in @zap (a run-length
+ * walk); pages that may stay mapped are set in @kept.  False when some
+ * page's mappings cannot be known.
  */
-static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
-			long pages)
+static bool dxm_zap_pages(struct dxm_c *dc, unsigned long reg,
+			  const unsigned long *zap, unsigned long *kept,
+			  unsigned int nr, int from)
 {
-	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
-	pgoff_t pgoff = dxm_leg_pgoff(dc, leg, leg_sector);
+	sector_t base = dxm_region_start(dc, reg), s, end, run;
+	unsigned int p = 0, e;
 	bool ok = true;
-	void *kaddr;
-	pfn_t pfn;
-	long i, n;
-	int id;
 
-	id = dax_read_lock();
-	n = dax_direct_access(dax_dev, pgoff, pages, DAX_ACCESS, &kaddr, &pfn);
-	if (n >= pages) {
-		ok = dxm_zap_pfns(pfn, pages);
-		pages = 0;
+	while ((p = find_next_bit(zap, nr, p)) < nr) {
+		e = find_next_zero_bit(zap, nr, p);
+		s = base + ((sector_t)p << 3);
+		end = base + ((sector_t)e << 3);
+		for (; s < end; s += run) {
+			run = dxm_remap_run(dc, s, end - s);
+			if (!dxm_zap_writable(dc, from,
+					      dxm_leg_sector(dc, from, s),
+					      run >> 3, kept, (s - base) >> 3))
+				ok = false;
+		}
+		p = e;
 	}
-	for (i = 0; i < pages; i++) {
-		n = dax_direct_access(dax_dev, pgoff + i, 1, DAX_RECOVERY_WRITE,
-				      &kaddr, &pfn);
-		if (n < 1 || !dxm_zap_pfns(pfn, 1))
-			ok = false;	/* cannot see the page: keep it hot */
-	}
-	dax_read_unlock(id);
 	return ok;
 }
 
-/* Remove the user mappings of one page at @leg_sector of a leg. */
-void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector)
-{
-	dxm_zap_run(dc, leg, leg_sector, 1);
-}
-
 /*
- * Zap and copy the pages set in @todo (a run-length walk).  With @nowait
- * only CPU copies are made; -EAGAIN when one is not possible.
+ * Unmap the pages set in @zap where mapped writable (those that may stay
+ * mapped are set in @kept), then copy the pages set in @todo.  With
+ * @nowait only CPU copies are made; -EAGAIN when one is not possible.
  */
 static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
-			  const unsigned long *todo, unsigned int nr, int from,
+			  const unsigned long *todo, const unsigned long *zap,
+			  unsigned long *kept, unsigned int nr, int from,
 			  int to, bool nowait, bool *keep_hot)
 {
 	sector_t base = dxm_region_start(dc, reg);
 	unsigned int p = 0, e;
 	int r, err = 0;
 
+	if (dc->dax && !dxm_zap_pages(dc, reg, zap, kept, nr, from))
+		*keep_hot = true;
 	while ((p = find_next_bit(todo, nr, p)) < nr) {
 		sector_t start = base + ((sector_t)p << 3);
 
 		e = find_next_zero_bit(todo, nr, p);
-		if (dc->dax) {
-			sector_t s = start, end = base + ((sector_t)e << 3);
-
-			while (s < end) {
-				sector_t run = dxm_remap_run(dc, s, end - s);
-
-				if (!dxm_zap_run(dc, from,
-						 dxm_leg_sector(dc, from, s),
-						 run >> 3))
-					*keep_hot = true;
-				s += run;
-			}
-		}
 		if (to >= 0) {
 			if (nowait)
 				r = dxm_copy_dax(dc, start, (sector_t)(e - p) << 3,
@@ -317,11 +253,14 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 /*
  * Take the pages of region @reg to copy now into @todo: hot pages (their
  * hot bit is cleared), cooling ones (cleared once due) and, with @dirty,
- * all.  Clears the region's warm bit when nothing is left in it.
+ * all.  Those that may be mapped go into @zap: hot pages a fault was
+ * given (their mapped bit is cleared; set again if a mapping may remain)
+ * and every cooling page.  Clears the region's warm bit when nothing is
+ * left in it.
  */
 static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
-				   unsigned long *todo, bool dirty,
-				   unsigned long now)
+				   unsigned long *todo, unsigned long *zap,
+				   bool dirty, unsigned long now)
 {
 	unsigned long p0 = reg << dc->pages_shift;
 	unsigned int nr = dxm_region_len(dc, reg) >> 3, i;
@@ -330,16 +269,22 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 	bool due;
 
 	bitmap_zero(todo, 1U << (11 - 3));
+	bitmap_zero(zap, 1U << (11 - 3));
 	spin_lock_irq(&dc->lock);
 	due = !time_before(now, dc->cool_since[slot] +
 			   msecs_to_jiffies(DXM_COOL_MS));
 	for (i = 0; i < np; i++) {
 		if (__test_and_clear_bit(p0 + i, dc->hot)) {
 			__set_bit(i, todo);
-			if (test_bit(p0 + i, dc->cooling))
+			if (__test_and_clear_bit(p0 + i, dc->mapped))
+				__set_bit(i, zap);
+			if (test_bit(p0 + i, dc->cooling)) {
+				__set_bit(i, zap);
 				dc->cool_since[slot] = now;
+			}
 		} else if (test_bit(p0 + i, dc->cooling)) {
 			__set_bit(i, todo);
+			__set_bit(i, zap);
 			if (due)
 				__clear_bit(p0 + i, dc->cooling);
 		}
@@ -366,6 +311,8 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 			       bool nowait)
 {
 	DECLARE_BITMAP(todo, 1U << (11 - 3));	/* pages of the largest region */
+	DECLARE_BITMAP(zap, 1U << (11 - 3));
+	DECLARE_BITMAP(kept, 1U << (11 - 3));
 	int from = dxm_primary(dc), to, err = 0, r;
 	unsigned long reg, now = jiffies, n1, n3, end;
 	unsigned int np, i;
@@ -390,12 +337,13 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 		if (reg >= end)
 			break;
 		dirty = include_dirty && test_bit(reg, dc->dirty);
-		np = dxm_take_pages(dc, reg, todo, dirty, now);
+		np = dxm_take_pages(dc, reg, todo, zap, dirty, now);
 		if (bitmap_empty(todo, np))
 			continue;
 
 		keep_hot = false;
 		locked = false;
+		bitmap_zero(kept, np);
 		r = 0;
 		if (to >= 0 && !nowait) {
 			dxm_region_lock(dc, reg);
@@ -406,8 +354,8 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 				r = -EAGAIN;
 		}
 		if (!r)
-			r = dxm_sync_pages(dc, reg, todo, np, from, to, nowait,
-					   &keep_hot);
+			r = dxm_sync_pages(dc, reg, todo, zap, kept, np, from,
+					   to, nowait, &keep_hot);
 		if (!r && dirty && to >= 0) {
 			spin_lock_irq(&dc->lock);
 			__clear_bit(reg, dc->dirty);
@@ -415,18 +363,23 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 		}
 		if (locked)
 			dxm_region_unlock(dc, reg);
-		if (r || keep_hot) {
+		if (r || keep_hot || !bitmap_empty(kept, np)) {
 			spin_lock_irq(&dc->lock);
-			for (i = 0; i < np; i++)
-				if (test_bit(i, todo))
-					dxm_set_hot(dc, (reg << dc->pages_shift) + i,
-						    1);
+			for (i = 0; i < np; i++) {
+				unsigned long pg = (reg << dc->pages_shift) + i;
+
+				if ((r || keep_hot) && test_bit(i, todo))
+					dxm_set_hot(dc, pg, 1);
+				if (test_bit(i, kept) ||
+				    ((r || keep_hot) && test_bit(i, zap)))
+					dxm_set_mapped(dc, pg, 1);
+			}
 			spin_unlock_irq(&dc->lock);
-			if (r && !err)
-				err = r;
-			if (r == -EAGAIN)
-				break;
 		}
+		if (r && !err)
+			err = r;
+		if (r == -EAGAIN)
+			break;
 	}
 	spin_lock_irq(&dc->lock);
 	dxm_acc_flush_end(dc);
@@ -549,8 +502,38 @@ out:
 
 static unsigned long dxm_next_mapped(struct dxm_c *dc, unsigned long p)
 {
-	return min(find_next_bit(dc->hot, dc->nr_pages, p),
-		   find_next_bit(dc->cooling, dc->nr_pages, p));
+	return min3(find_next_bit(dc->hot, dc->nr_pages, p),
+		    find_next_bit(dc->cooling, dc->nr_pages, p),
+		    find_next_bit(dc->mapped, dc->nr_pages, p));
+}
+
+/*
+ * Remove every user mapping of leg @leg's data pages: each page a process
+ * can have mapped is hot, cooling, a task's latest hand-out or set in
+ * the mapped bitmap.  The bits stay (a hand-out of the new primary may
+ * have set them meanwhile).  The caller holds sync_mutex.
+ */
+void dxm_unmap_all(struct dxm_c *dc, int leg)
+{
+	struct dxm_accessor a;
+	unsigned long p;
+	unsigned int i;
+
+	lockdep_assert_held(&dc->sync_mutex);
+	for (p = dxm_next_mapped(dc, 0); p < dc->nr_pages;
+	     p = dxm_next_mapped(dc, p + 1)) {
+		dxm_zap_page(dc, leg, dxm_leg_sector(dc, leg,
+						     (sector_t)p << 3));
+		cond_resched();
+	}
+	for (i = 0; i < DXM_NR_ACC; i++) {
+		spin_lock_irq(&dc->lock);
+		a = dc->acc[i];
+		spin_unlock_irq(&dc->lock);
+		for (p = a.page; a.task && p < a.page + a.nr; p++)
+			dxm_zap_page(dc, leg, dxm_leg_sector(dc, leg,
+							     (sector_t)p << 3));
+	}
 }
 
 /*
@@ -570,24 +553,10 @@ void dxm_failover_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(work, struct dxm_c, failover_work);
 	int from = READ_ONCE(dc->failed_primary);
-	struct dxm_accessor a;
-	unsigned long p;
-	unsigned int i;
 
 	down_write(&dc->failover_sem);
 	mutex_lock(&dc->sync_mutex);
-	for (p = dxm_next_mapped(dc, 0); p < dc->nr_pages;
-	     p = dxm_next_mapped(dc, p + 1))
-		dxm_zap_page(dc, from, dxm_leg_sector(dc, from,
-						      (sector_t)p << 3));
-	for (i = 0; i < DXM_NR_ACC; i++) {
-		spin_lock_irq(&dc->lock);
-		a = dc->acc[i];
-		spin_unlock_irq(&dc->lock);
-		for (p = a.page; a.task && p < a.page + a.nr; p++)
-			dxm_zap_page(dc, from, dxm_leg_sector(dc, from,
-							      (sector_t)p << 3));
-	}
+	dxm_unmap_all(dc, from);
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
 }

@@ -64,6 +64,25 @@ void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr)
 	dxm_warm_pages(dc, page, nr);
 }
 
+/*
+ * Hot pages that a fault was given: the flush that copies them must first
+ * unmap them if they are mapped writable (zap.c).  Pages only handed to
+ * kernel copies (read/write(2)) skip that lookup.
+ */
+void dxm_set_mapped(struct dxm_c *dc, unsigned long page, unsigned long nr)
+{
+	lockdep_assert_held(&dc->lock);
+	bitmap_set(dc->mapped, page, nr);
+}
+
+/* A task's latest hand-out is to be copied (again) at the next flush. */
+static void dxm_acc_set_hot(struct dxm_c *dc, struct dxm_accessor *a)
+{
+	dxm_set_hot(dc, a->page, a->nr);
+	if (a->mapped)
+		dxm_set_mapped(dc, a->page, a->nr);
+}
+
 /* Pages to copy at every flush until one comes DXM_COOL_MS from now. */
 void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr)
 {
@@ -92,7 +111,7 @@ static bool dxm_acc_expired(struct dxm_accessor *a)
 static void dxm_acc_release(struct dxm_c *dc, struct dxm_accessor *a)
 {
 	if (a->gen != dc->flush_gen || (a->gen & 1))
-		dxm_set_hot(dc, a->page, a->nr);
+		dxm_acc_set_hot(dc, a);
 	a->task = NULL;
 }
 
@@ -150,7 +169,7 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 	for (a = dc->acc; a < dc->acc + DXM_NR_ACC; a++) {
 		if (!a->task || a->page >= end || a->page + a->nr <= first)
 			continue;
-		dxm_set_hot(dc, a->page, a->nr);
+		dxm_acc_set_hot(dc, a);
 		if (dxm_acc_expired(a) || (a->task == flusher && !a->mapped))
 			a->task = NULL;	/* this copy is its last */
 		else if (!a->copied)

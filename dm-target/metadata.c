@@ -608,4 +608,5 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 	bitmap_free(dc->copying);
 	bitmap_free(dc->cooling);
 	bitmap_free(dc->warm);
+	bitmap_free(dc->mapped);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * twofile [--write] [--pmd] [--msync] DIR LEG0 LEG1 DATA_OFFSET
+ * twofile [--write] [--pmd] [--msync] [--read-first] DIR LEG0 LEG1 DATA_OFFSET
  *
  * The two-file property of DAX replication, checked on the legs
  * themselves.  DIR is on a DAX filesystem on a daxmirror device over LEG0
@@ -8,7 +8,12 @@
  * DATA_OFFSET is the status field data_offset (sectors).
  *
  *  1. create DIR/twofile.1 and DIR/twofile.2 (fallocated, fsynced), map
- *     both MAP_SHARED at 2 MiB-aligned addresses;
+ *     both MAP_SHARED at 2 MiB-aligned addresses; --read-first: write
+ *     zeros first (written extents), load every page of both mappings
+ *     (read faults map the media read-only), then
+ *     fsync file 1 (a flush copies them and may leave them mapped
+ *     read-only), so that the stores of step 2 upgrade read-only entries
+ *     instead of faulting on empty ones;
  *  2. store pattern A1 to file 1 and A2 to file 2 (--write: pwrite);
  *     LEG0 must hold them (this checks the FIEMAP placement); LEG1 must
  *     not hold either yet (negative control: no flush, no copy);
@@ -93,10 +98,20 @@ static void put(struct file *f, uint64_t seed, int use_write)
 		store_pattern(f->map, 0, size, seed);
 }
 
+static void write_zeros(int fd, size_t len)
+{
+	static char zero[65536];
+	size_t o;
+
+	for (o = 0; o < len; o += sizeof(zero))
+		if (pwrite(fd, zero, sizeof(zero), o) != (ssize_t)sizeof(zero))
+			die("pwrite:");
+}
+
 int main(int argc, char **argv)
 {
 	struct file files[2] = { { .name = "file 1" }, { .name = "file 2" } };
-	int use_write = 0, pmd = 0, use_msync = 0, a = 1, i, j;
+	int use_write = 0, pmd = 0, use_msync = 0, read_first = 0, a = 1, i, j;
 
 	prog = "twofile";
 	for (; a < argc && argv[a][0] == '-'; a++) {
@@ -106,11 +121,13 @@ int main(int argc, char **argv)
 			pmd = 1;
 		else if (!strcmp(argv[a], "--msync"))
 			use_msync = 1;
+		else if (!strcmp(argv[a], "--read-first"))
+			read_first = 1;
 		else
 			die("unknown option %s", argv[a]);
 	}
-	if (argc - a != 4 || (use_write && use_msync)) {
-		fprintf(stderr, "usage: twofile [--write] [--pmd] [--msync] DIR LEG0 LEG1 DATA_OFFSET\n");
+	if (argc - a != 4 || (use_write && (use_msync || read_first))) {
+		fprintf(stderr, "usage: twofile [--write] [--pmd] [--msync] [--read-first] DIR LEG0 LEG1 DATA_OFFSET\n");
 		return 2;
 	}
 	size = pmd ? 2 * PMD_SIZE : 256 << 10;
@@ -132,6 +149,9 @@ int main(int argc, char **argv)
 			die("%s:", f->path);
 		if (fallocate(f->fd, 0, 0, size))
 			die("fallocate %s:", f->path);
+		/* written extents: reads then map media, not the zero page */
+		if (read_first)
+			write_zeros(f->fd, size);
 		if (fsync(f->fd))
 			die("fsync %s:", f->path);
 		f->nsegs = file_segments(f->fd, 0, size, f->segs, MAX_SEGS);
@@ -146,6 +166,21 @@ int main(int argc, char **argv)
 		}
 		if (!use_write)
 			f->map = map_aligned(f->fd, size, 0);
+	}
+
+	if (read_first) {
+		volatile const char *p;
+		unsigned long sum = 0;
+		size_t o;
+
+		for (i = 0; i < 2; i++)
+			for (o = 0, p = files[i].map; o < size; o += 4096)
+				sum += p[o];
+		if (sum)
+			die("fallocated files read back non-zero");
+		if (fsync(files[0].fd))
+			die("fsync file 1:");
+		printf("# read every page of both mappings, then fsync file 1\n");
 	}
 
 	/* 2. pattern A to both files; only leg 0 has it */

@@ -12,6 +12,12 @@
 #     holds A for file 1 and B for file 2.  Negative controls: before each
 #     sync, leg 1 does NOT hold the new data.  Variants: write(2) instead
 #     of stores, 2 MiB mappings (2 MiB faults counted), ext4 and XFS.
+#   twofile_*_read_first: the pages are first read through the mappings
+#     and flushed (left mapped read-only), then stored to as above.
+#   read_mapping_kept: a flush leaves read-only mappings in place and
+#     unmaps pages that were stored to (fault counts of a second pass).
+#   failover_readonly_mapping: a read-only mapping kept across a flush
+#     and "fail 0" shows data written afterwards (the failover unmaps it).
 #   ranged_flush: "flush <sector> <nr>" copies that range (and at most the
 #     regions it touches), nothing beyond.
 #   map_sync_*: MAP_SYNC mappings are allowed; their stores (no flush)
@@ -77,10 +83,49 @@ twofile() {
 case_twofile_ext4_mmap() { twofile ext4; }
 case_twofile_ext4_write() { twofile ext4 --write; }
 case_twofile_ext4_pmd_msync() { twofile ext4 --pmd --msync; }
+case_twofile_ext4_read_first() { twofile ext4 --read-first; }
 case_twofile_xfs_mmap() { twofile xfs; }
 case_twofile_xfs_write() { twofile xfs --write; }
 case_twofile_xfs_pmd() { twofile xfs --pmd; }
 case_twofile_xfs_pmd_msync() { twofile xfs --pmd --msync; }
+case_twofile_xfs_read_first() { twofile xfs --read-first; }
+
+# ------------------------------------------------- read-only mappings ---
+
+# A flush unmaps only pages that may be mapped writable (the DAX entry's
+# dirty tag, dm-target/zap.c).  Pages a process has only read stay
+# mapped: reading them again after a flush takes no fault.  Pages stored
+# to must be unmapped by the flush (else later stores would go untracked):
+# reading them again faults.  Kernels before 6.2 tag DAX entries dirty on
+# read faults too, so there the read pages are unmapped as well (reported).
+case_read_mapping_kept() {
+	local f=$MNT/readmap out rd st pages=256 maj min
+	fs_mirror ext4
+	# written extents (a read of an unwritten one maps the zero page)
+	dd if=/dev/urandom of="$f" bs=4096 count=$pages conv=fsync status=none
+	out=$("$HELPERS/readmap" "$f" $((pages * 4096)) "dmsetup message m 0 flush") ||
+		die "readmap failed: $out"
+	log "$(echo "$out" | tr '\n' ' ')"
+	rd=$(echo "$out" | awk '$1 == "read_refaults" { print $2 }')
+	st=$(echo "$out" | awk '$1 == "store_refaults" { print $2 }')
+	[ -n "$rd" ] && [ -n "$st" ] || die "readmap printed no counts"
+	[ "$st" -ge "$pages" ] ||
+		die "only $st of $pages stored-to pages faulted again after a flush: writable mappings were left in place"
+	maj=${KVER%%.*}
+	min=${KVER#*.}
+	min=${min%%.*}
+	if [ "$maj" -gt 6 ] || { [ "$maj" -eq 6 ] && [ "$min" -ge 2 ]; }; then
+		[ "$rd" -eq 0 ] ||
+			die "$rd of $pages read-only pages faulted again after a flush (expected 0)"
+	else
+		log "kernel $KVER tags read faults dirty: $rd of $pages read pages were unmapped by the flush"
+	fi
+	# the last pass faulted the unmapped pages in again: hot until a flush
+	[ "$(status_field m hot_regions)" -gt 0 ] || die "hot_regions 0 after pages were faulted in"
+	dxm_message m flush
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after a flush"
+	umount "$MNT"
+}
 
 # ---------------------------------------------------- a write in flight ---
 
@@ -307,21 +352,68 @@ failover() {
 	[ "$mode" = spares ] || repl_same_legs "$A" "$B"
 }
 
+# A process keeps a read-only mapping of a file across a flush (flushes
+# leave read-only mappings in place) and across "fail 0"; the file is then
+# rewritten with write(2), which lands on leg 1, the new primary.  Reads
+# through the old mapping must see the new data: the failover unmaps every
+# page processes may have mapped, not only hot ones.  (On kernels before
+# 6.2 the flush already unmapped the read pages; see read_mapping_kept.)
+case_failover_readonly_mapping() {
+	local f=$MNT/ro len=$((2 << 20)) sum2 pid got
+	fs_mirror ext4
+	put_file "$f" 2 21
+	pattern 22 "$len" >"$SCRATCH/p22"
+	sum2=$(sha256sum <"$SCRATCH/p22" | cut -d' ' -f1)
+	rm -f "$SCRATCH/ready" "$SCRATCH/go" "$SCRATCH/seen"
+	python3 - "$f" "$SCRATCH" <<-'PY' &
+	import hashlib, mmap, os, sys, time
+	path, d = sys.argv[1], sys.argv[2]
+	fd = os.open(path, os.O_RDONLY)
+	m = mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)
+	hashlib.sha256(m[:]).hexdigest()	# read faults: mapped read-only
+	open(d + "/ready", "w").close()
+	while not os.path.exists(d + "/go"):
+	    time.sleep(0.05)
+	open(d + "/seen", "w").write(hashlib.sha256(m[:]).hexdigest())
+	PY
+	pid=$!
+	while [ ! -e "$SCRATCH/ready" ]; do
+		kill -0 "$pid" 2>/dev/null || die "the mapping process died"
+		sleep 0.1
+	done
+	dxm_message m flush
+	dxm_message m fail 0
+	assert_eq "$(status_field m health)" DA "health after fail 0"
+	dd if="$SCRATCH/p22" of="$f" bs=1M conv=notrunc,fsync status=none
+	touch "$SCRATCH/go"
+	wait "$pid" || die "the mapping process failed"
+	got=$(cat "$SCRATCH/seen")
+	[ "$got" = "$sum2" ] ||
+		die "a read-only mapping made before the failover still shows the failed leg's data"
+	umount "$MNT"
+	dxm_remove m
+	repl_same_legs "$A" "$B"
+}
+
 case_fail_primary() { failover message; }
 case_primary_fails() { failover spares; }
 
 run_case twofile_ext4_mmap case_twofile_ext4_mmap
 run_case twofile_ext4_write case_twofile_ext4_write
 run_case twofile_ext4_pmd_msync case_twofile_ext4_pmd_msync
+run_case twofile_ext4_read_first case_twofile_ext4_read_first
 run_case twofile_xfs_mmap case_twofile_xfs_mmap
 run_case twofile_xfs_write case_twofile_xfs_write
 run_case twofile_xfs_pmd case_twofile_xfs_pmd
 run_case twofile_xfs_pmd_msync case_twofile_xfs_pmd_msync
+run_case twofile_xfs_read_first case_twofile_xfs_read_first
+run_case read_mapping_kept case_read_mapping_kept
 run_case inflight_write case_inflight_write
 run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
 run_case hot_regions case_hot_regions
+run_case failover_readonly_mapping case_failover_readonly_mapping
 run_case fail_primary case_fail_primary
 run_case primary_fails case_primary_fails
 finish

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Removing user mappings of the primary leg's pages.
+ *
+ * Each fsdax page records the file it belongs to (page->mapping, set when
+ * a fault maps it) and its index there, so the target can unmap it from
+ * every process without knowing the file: the next access faults and
+ * calls direct_access() again.
+ *
+ * The flush path only needs to unmap pages that may be mapped *writable*
+ * (a read-only mapping cannot change the data; a store to it faults and
+ * hands the page out again).  The kernel keeps that fact in the file's
+ * page cache: a write fault sets the dirty tag on the DAX entry before
+ * it installs a writable entry (dax_insert_entry(), and
+ * dax_insert_pfn_mkwrite() for MAP_SYNC), and writeback clears the tag
+ * only after it has write-protected every mapping of the entry
+ * (dax_writeback_one()).  So a clean entry has no writable mapping; a
+ * fault that is installing one has called direct_access() already, and
+ * inflight.c copies that hand-out again at the next flushes.  Kernels
+ * before 6.2 also tag entries dirty on read faults; there the check
+ * unmaps more than needed, never less.
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pfn_t.h>
+#include <linux/dax.h>
+#include <linux/xarray.h>
+#include "daxmirror.h"
+
+static void dxm_put_inode(struct inode *inode)
+{
+	/* never drop the last reference from the flush path */
+	if (atomic_add_unless(&inode->i_count, -1, 1))
+		return;
+	iput(inode);
+}
+
+/* What may remain of a page's mappings after dxm_zap_one(). */
+enum {
+	DXM_ZAP_GONE,		/* no mapping remains */
+	DXM_ZAP_READONLY,	/* read-only mappings may remain */
+	DXM_ZAP_UNKNOWN,	/* its mappings cannot be known */
+};
+
+/*
+ * Unmap one fsdax page, or with @writable_only only if it may be mapped
+ * writable.  Unknown: a reflinked page shared by several files.
+ */
+static int dxm_zap_one(struct page *page, bool writable_only)
+{
+	struct address_space *mapping;
+	struct inode *inode;
+	pgoff_t index;
+
+	rcu_read_lock();
+	mapping = READ_ONCE(page->mapping);
+	if (!mapping) {
+		rcu_read_unlock();
+		return DXM_ZAP_GONE;	/* not mapped by any file */
+	}
+	if ((unsigned long)mapping & PAGE_MAPPING_FLAGS) {
+		rcu_read_unlock();
+		return DXM_ZAP_UNKNOWN;	/* shared (reflinked) DAX page */
+	}
+	index = READ_ONCE(page->index);
+	/* inodes are freed after a grace period: i_pages is safe to read */
+	if (writable_only &&
+	    !xa_get_mark(&mapping->i_pages, index, PAGECACHE_TAG_DIRTY)) {
+		rcu_read_unlock();
+		return DXM_ZAP_READONLY;
+	}
+	inode = igrab(mapping->host);
+	rcu_read_unlock();
+	if (!inode)
+		return DXM_ZAP_GONE;	/* being evicted: no mapping remains */
+	if (READ_ONCE(page->mapping) == inode->i_mapping)
+		unmap_mapping_pages(inode->i_mapping, index, 1, false);
+	dxm_put_inode(inode);
+	return DXM_ZAP_GONE;
+}
+
+/*
+ * Unmap @pages pages of a leg from @leg_sector (see dxm_zap_one()).  Bit
+ * @bit + i of @kept (if given) is set for each page i that may still be
+ * mapped.  Poisoned pages are looked up one by one in recovery mode,
+ * which gives their address where normal access refuses.  False when
+ * some page's mappings cannot be known.
+ */
+static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
+			long pages, bool writable_only, unsigned long *kept,
+			unsigned int bit)
+{
+	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
+	pgoff_t pgoff = dxm_leg_pgoff(dc, leg, leg_sector);
+	bool ok = true, one = false;
+	void *kaddr;
+	pfn_t pfn;
+	long i, n;
+	int id, z;
+
+	id = dax_read_lock();
+	n = dax_direct_access(dax_dev, pgoff, pages, DAX_ACCESS, &kaddr, &pfn);
+	for (i = 0; i < pages; i++) {
+		if (n < pages) {
+			/* some page is poisoned: take them one at a time */
+			one = dax_direct_access(dax_dev, pgoff + i, 1,
+						DAX_RECOVERY_WRITE, &kaddr,
+						&pfn) >= 1;
+		}
+		if ((n >= pages || one) && pfn_t_has_page(pfn))
+			z = dxm_zap_one(pfn_to_page(pfn_t_to_pfn(pfn) +
+						    (n >= pages ? i : 0)),
+					writable_only);
+		else
+			z = DXM_ZAP_UNKNOWN;	/* cannot see the page */
+		if (z == DXM_ZAP_UNKNOWN)
+			ok = false;
+		if (z != DXM_ZAP_GONE && kept)
+			__set_bit(bit + i, kept);
+	}
+	dax_read_unlock(id);
+	return ok;
+}
+
+/* Unmap one page at @leg_sector of a leg, whatever its mappings. */
+void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector)
+{
+	dxm_zap_run(dc, leg, leg_sector, 1, false, NULL, 0);
+}
+
+/*
+ * Unmap those of @pages pages from @leg_sector that may be mapped
+ * writable (before a flush copies them); bit @bit + i of @kept is set
+ * for each page i that may still be mapped (read-only, or unknown).
+ * False when a page's mappings cannot be known: it must stay hot.
+ */
+bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
+		      long pages, unsigned long *kept, unsigned int bit)
+{
+	return dxm_zap_run(dc, leg, leg_sector, pages, true, kept, bit);
+}
