@@ -17,7 +17,9 @@
 #   DXM_BENCH_RUNTIME   seconds per fio job (3)
 #   DXM_BENCH_REPS      repetitions, interleaved over the configs (3)
 #   DXM_BENCH_FILE_MB   size of the fio file on ext4 (64)
-#   DXM_BENCH_SECTIONS  any of: matrix rebuild flush (all three)
+#   DXM_BENCH_SECTIONS  any of: matrix rebuild flush control (default:
+#                       the first three; scripts/bench runs "control" in a
+#                       second VM with another CPU model)
 #   DXM_BENCH_FLUSH_S   seconds per flushbench point (0.5; at least 3 rounds)
 #   DXM_BENCH_FS_MB     size of the ext4 filesystems of the matrix (256)
 #
@@ -188,12 +190,20 @@ mkfs_mount() {
 # The jobs of the matrix: "metric kind fio-args"; kind read|write|sync
 # names the part of fio's JSON that holds the result.  The ext4 jobs run
 # on a file of $FILE_MB MiB, the O_DIRECT jobs on the device itself.
+# The *_warm read jobs are not counted for their first $WARM seconds (fio
+# ramp_time): by then every page of the file has been faulted in and, on
+# daxmirror, copied once by the interval sync, so they measure reads
+# through established mappings; the plain read jobs include that start.
+WARM=2
+FSYNC_JOB="fsync_randwrite sync --ioengine=psync --rw=randwrite --fsync=1"
 FS_JOBS=(
 	"dax_randread_mmap read --ioengine=mmap --rw=randread"
+	"dax_randread_mmap_warm read --ioengine=mmap --rw=randread --ramp_time=$WARM"
 	"dax_randwrite_mmap write --ioengine=mmap --rw=randwrite"
 	"dax_randread_libpmem read --ioengine=libpmem --rw=randread"
+	"dax_randread_libpmem_warm read --ioengine=libpmem --rw=randread --ramp_time=$WARM"
 	"dax_randwrite_libpmem write --ioengine=libpmem --rw=randwrite"
-	"fsync_randwrite sync --ioengine=psync --rw=randwrite --fsync=1"
+	"$FSYNC_JOB"
 )
 DEV_JOBS=(
 	"dio_randwrite_4k write --rw=randwrite --bs=4k"
@@ -219,8 +229,8 @@ fio_batch() {
 		set -- $j
 		met=$1
 		shift 2
-		if [[ $met == dax_*libpmem ]] && [ "$DAXOK" = 0 ]; then
-			rec matrix "$met" "$cfg" "$rep" NA - "dax=0 fio's libpmem engine refuses a file that is not on DAX"
+		if [[ $met == dax_*libpmem* ]] && [ "$DAXOK" = 0 ]; then
+			rec "$REC_SEC" "$met" "$cfg" "$rep" NA - "dax=0 fio's libpmem engine refuses a file that is not on DAX"
 			continue
 		fi
 		jobs+=("$j")
@@ -253,14 +263,14 @@ fio_record() {
 		 (.sync.lat_ns.percentile["50.000000"] // 0),
 		 (.sync.lat_ns.percentile["99.000000"] // 0)] | @tsv' "$json.clean" 2>/dev/null || true)
 	if [ -z "$line" ]; then
-		rec matrix "$met" "$cfg" "$rep" NA - "dax=$DAXOK fio gave no result"
+		rec "$REC_SEC" "$met" "$cfg" "$rep" NA - "dax=$DAXOK fio gave no result"
 		say "  $met $cfg: no result"
 		return 0
 	fi
 	local err iops bw p50 p99 s50 s99 note drain hot cpu
 	read -r err iops bw p50 p99 s50 s99 <<<"$line"
 	if [ "$err" != 0 ]; then
-		rec matrix "$met" "$cfg" "$rep" NA - "dax=$DAXOK fio error $err"
+		rec "$REC_SEC" "$met" "$cfg" "$rep" NA - "dax=$DAXOK fio error $err"
 		say "  $met $cfg: fio error $err"
 		return 0
 	fi
@@ -276,8 +286,8 @@ fio_record() {
 	[ -z "$drain" ] || note+=" drain_s=$drain"
 	[ -z "$hot" ] || note+=" hot_regions_after=$hot"
 	case "$met" in
-	*1m) rec matrix "$met" "$cfg" "$rep" "$(awk -v b="$bw" 'BEGIN { printf "%.1f", b / 1024 }')" MiB/s "$note" ;;
-	*)   rec matrix "$met" "$cfg" "$rep" "$(printf '%.0f' "$iops")" IOPS "$note" ;;
+	*1m) rec "$REC_SEC" "$met" "$cfg" "$rep" "$(awk -v b="$bw" 'BEGIN { printf "%.1f", b / 1024 }')" MiB/s "$note" ;;
+	*)   rec "$REC_SEC" "$met" "$cfg" "$rep" "$(printf '%.0f' "$iops")" IOPS "$note" ;;
 	esac
 	say "  $met $cfg: iops=$(printf '%.0f' "$iops") $note"
 }
@@ -292,6 +302,7 @@ make_file() {
 
 # ---------------------------------------------------------------- matrix ---
 MATRIX_CFGS=(raw linear dxm mirror md)
+REC_SEC=matrix	# the section fio_record files its lines under
 
 matrix_one() {
 	local cfg=$1 rep=$2 f
@@ -544,11 +555,40 @@ run_flush() {
 	done
 }
 
+# --------------------------------------------------------------- control ---
+# The fsync job alone on dm-linear and daxmirror.  scripts/bench runs this
+# section in a second VM whose CPU model lacks ERMS/FSRM: there the
+# kernel's machine-check-safe copy (copy_mc_to_kernel, every flush copy)
+# is not "rep movsb", which TCG emulates a byte at a time.
+run_control() {
+	local rep i f cfgs=(linear dxm) cfg
+	rec info control_cpu_flags - - "$(grep -qw erms /proc/cpuinfo && echo erms || echo no-erms)" -
+	REC_SEC=control
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for ((i = 0; i < 2; i++)); do
+			cfg=${cfgs[$(((i + rep - 1) % 2))]}
+			cfg_up "$cfg"
+			say "control rep $rep: $cfg on $DEV"
+			mkfs_mount "$FS_MB"
+			f=$MNT/bench.dat
+			make_file "$f" "$FILE_MB"
+			export BENCH_DATAFILE=$f
+			fio_batch "$cfg" "$rep" ctl --filename="$f" --size="${FILE_MB}M" \
+				--bs=4k --randseed=$((3000 + rep)) -- "$FSYNC_JOB"
+			umount "$MNT"
+			BENCH_DATAFILE=
+			cfg_down
+		done
+	done
+	REC_SEC=matrix
+}
+
 for sec in $SECTIONS; do
 	case "$sec" in
 	matrix) run_matrix ;;
 	rebuild) run_rebuild ;;
 	flush) run_flush ;;
+	control) run_control ;;
 	*) die "unknown section $sec" ;;
 	esac
 done
