@@ -12,11 +12,11 @@
  * its writable user mappings are therefore removed (zap.c): the next
  * store faults and calls direct_access() again, which makes the page hot
  * again.  Read-only mappings stay (a store to them faults too).  Pages
- * whose mappings cannot be known (reflink-shared pages) stay hot.  A kernel user can
- * still be between direct_access() and its store (a write(2) chunk, a
- * fault not yet installed); inflight.c keeps each task's latest hand-out
- * and every flush copies those again.  See docs/design.md for the
- * guarantee and its residual window.
+ * whose mappings cannot be known (reflink-shared pages) stay hot.  A
+ * kernel user can still be between direct_access() and its store (a
+ * write(2) chunk, a fault not yet installed); inflight.c keeps each
+ * task's latest hand-out and every flush copies those again.  See
+ * docs/design.md for the guarantee and its residual window.
  *
  * A flush normally runs in the context of the task that submits it
  * (dxm_flush_fast(): CPU copies only, no waiting, leg flushes sent
@@ -482,8 +482,9 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
 /*
  * The primary is about to be failed while it still works ("fail" message):
  * regions still to be resynced are copied, and pages holding DAX stores
- * not yet on the other leg are zapped and copied, twice: the second pass, a cooling period later, takes the pages
- * a fault or a write(2) chunk was between direct_access and its store
+ * not yet on the other leg are unmapped (where writable) and copied,
+ * twice: the second pass, a cooling period later, takes the pages a
+ * fault or a write(2) chunk was between direct_access and its store
  * during the first.  The caller holds failover_sem for writing, so no
  * new page of the primary is handed out until it is failed; afterwards
  * direct_access hands out the other leg's pages, which hold everything.
