@@ -381,7 +381,9 @@ copy_done() {
 # resync, in that order, each repetition.
 run_rebuild() {
 	local rep bytes l0 l1 len
-	l0=${SMALL0:-$BIG0} l1=${SMALL1:-$BIG1}
+	# the large pair: a copy of several seconds, so that the fixed cost of
+	# starting and ending a rebuild and the 0.1 s polling do not decide
+	l0=$BIG0 l1=$BIG1
 	len=$(dxm_usable_sectors "$l0" "$l1")
 	bytes=$((len * 512))
 	rec info rebuild_legs - - "$l0 $l1" -

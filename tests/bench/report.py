@@ -395,8 +395,8 @@ def write_md(path, info, res, png_name, data_name):
     L.append("## Rebuild and resync throughput relative to a dd copy")
     L.append("")
     rb = int(info.get("rebuild_bytes", "0")) >> 20
-    L.append(f"{rb} MiB (the small pair's mirror data size) on the two small "
-             "NVDIMMs, no other I/O: "
+    L.append(f"{rb} MiB (the mirror data size of the two large NVDIMMs), "
+             "no other I/O: "
              "`dd if=LEG0 of=LEG1 bs=1M iflag=direct oflag=direct` (reference = 1.00); "
              "daxmirror `dmsetup message NAME 0 rebuild 1` until the status "
              "action is `idle` (polled every 0.1 s); dm-mirror initial resync "
@@ -420,11 +420,10 @@ def write_md(path, info, res, png_name, data_name):
              "before commit 50a2130) was 7 times slower than dd because of it. "
              "daxmirror now copies a page at a time through a DRAM page "
              "(machine-check-safe read, then non-temporal stores), so the two "
-             "rows should agree; they are kept as the control. The copy is "
-             "short (122 MiB, under a second), so the fixed cost of starting "
-             "and ending a rebuild (superblock writes, the final flush, the "
-             "0.1 s status polling) weighs on this ratio; a 248 MB rebuild "
-             "measured the same way by hand took 1.2 s against dd's 1.5 s.")
+             "rows should agree; they are kept as the control. The times "
+             "include the fixed cost of starting and ending a rebuild "
+             "(superblock writes, the final flush) and up to 0.1 s of status "
+             "polling.")
     L.append("")
     L.append("## Flush cost follows the hot data, not the device size")
     L.append("")
