@@ -210,14 +210,13 @@ bool dxm_acc_any(struct dxm_c *dc)
 
 /*
  * Whether DAX stores to region @r may not be on both legs: hot or cooling
- * pages, or a hand-out that may be in flight.
+ * pages (the region's warm bit), or a hand-out that may be in flight.
  */
 bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r)
 {
 	unsigned long first = r << dc->pages_shift;
 
-	return dxm_region_has(dc, dc->hot, r) ||
-	       dxm_region_has(dc, dc->cooling, r) ||
+	return test_bit(r, dc->warm) ||
 	       dxm_acc_overlaps(dc, first, first + (1UL << dc->pages_shift));
 }
 
