@@ -26,16 +26,6 @@ static long minflt(void)
 	return ru.ru_minflt;
 }
 
-static unsigned long load_all(volatile const char *map, size_t size)
-{
-	unsigned long sum = 0;
-	size_t o;
-
-	for (o = 0; o < size; o += 4096)
-		sum += map[o];
-	return sum;
-}
-
 static void run(const char *cmd)
 {
 	if (system(cmd))
@@ -63,17 +53,17 @@ int main(int argc, char **argv)
 		die("%s:", argv[1]);
 	map = map_aligned(fd, size, 0);
 
-	sum = load_all(map, size);
+	sum = load_pages(map, size);
 	run(argv[3]);
 	f0 = minflt();
-	sum += load_all(map, size);
+	sum += load_pages(map, size);
 	printf("read_refaults %ld\n", minflt() - f0);
 
 	for (o = 0; o < size; o += 4096)
 		map[o] = (char)(o >> 12 | 1);
 	run(argv[3]);
 	f0 = minflt();
-	sum += load_all(map, size);
+	sum += load_pages(map, size);
 	printf("store_refaults %ld\n", minflt() - f0);
 	printf("# checksum %lu\n", sum);
 	munmap(map, size);

@@ -223,6 +223,17 @@ static inline char *map_aligned(int fd, size_t len, int extra)
 	return map;
 }
 
+/* Load one byte of every page of [map, map + len): read faults. */
+static inline unsigned long load_pages(volatile const char *map, size_t len)
+{
+	unsigned long sum = 0;
+	size_t o;
+
+	for (o = 0; o < len; o += 4096)
+		sum += map[o];
+	return sum;
+}
+
 /* Store pattern SEED to [off, off + len) of a mapping, page by page. */
 static inline void store_pattern(char *map, uint64_t off, size_t len, uint64_t seed)
 {
