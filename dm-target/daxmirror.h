@@ -10,6 +10,7 @@
  * flush.c      the flush path: hot-region tracking and replica sync
  * inflight.c   DAX hand-outs that may still be in flight
  * zap.c        unmapping the primary's pages from processes
+ * pmemcopy.c   the machine-check-safe CPU copy between the legs
  * resync.c     the background worker: resync, rebuild, check/repair
  * poison.c     bad-block scanning and repair from the good leg
  * remap.c      remapping of unrepairable pages to the spare pool
@@ -247,6 +248,9 @@ void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);
 bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      long pages, unsigned long *kept, unsigned int bit);
+
+/* pmemcopy.c */
+int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce);
 
 /* holder.c */
 void dxm_holder_register(struct dxm_c *dc);

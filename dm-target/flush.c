@@ -111,22 +111,18 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 }
 
 /*
- * Copy with the CPU between the legs' DAX mappings, a page at a time
- * through dc->copy_buf (callers hold sync_mutex): a machine-check-safe
- * read into DRAM, then non-temporal stores to the destination
- * (memcpy_flushcache, what the pmem driver's writes use), fenced.  The
- * bounce costs a DRAM copy but keeps the copy from filling the cache with
- * destination lines that would each need a write-back; under TCG a
- * direct copy_mc_to_kernel() from pmem to pmem was 15 times slower (it
- * made a rebuild 7 times slower than dd).  Only for runs without remaps
+ * Copy with the CPU between the legs' DAX mappings (callers hold
+ * sync_mutex, which owns dc->copy_buf): machine-check-safe loads,
+ * non-temporal stores (pmemcopy.c), fenced.  Only for runs without remaps
  * and without known poison on the destination; returns -EAGAIN when the
- * slow path must be used.
+ * slow path must be used (it also finds out which page of the source is
+ * poisoned).
  */
 static int dxm_copy_dax(struct dxm_c *dc, sector_t start, sector_t len,
 			int from, int to)
 {
 	long pages = len >> 3;
-	size_t off, n, bytes = len << SECTOR_SHIFT;
+	size_t bytes = len << SECTOR_SHIFT;
 	void *src, *dst;
 	long n1, n2;
 	int id, r = 0;
@@ -144,13 +140,8 @@ static int dxm_copy_dax(struct dxm_c *dc, sector_t start, sector_t len,
 			       DAX_ACCESS, &dst, NULL);
 	if (n1 < pages || n2 < pages)
 		r = -EAGAIN;
-	for (off = 0; !r && off < bytes; off += n) {
-		n = min_t(size_t, bytes - off, PAGE_SIZE);
-		if (copy_mc_to_kernel(dc->copy_buf, src + off, n))
-			r = -EAGAIN;
-		else
-			memcpy_flushcache(dst + off, dc->copy_buf, n);
-	}
+	if (!r && dxm_copy_to_pmem(dst, src, bytes, dc->copy_buf))
+		r = -EAGAIN;
 	wmb();	/* the non-temporal stores are durable (ADR) */
 	dax_read_unlock(id);
 	return r;

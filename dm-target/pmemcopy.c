@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CPU copy from one leg's DAX mapping to the other's.
+ *
+ * The source may hold poison nobody has found yet, so every load from it
+ * must be machine-check safe: a machine check raised by the load has to
+ * end the copy with an error instead of taking the machine down.  The
+ * destination is written with non-temporal stores, so the copy is durable
+ * once fenced and does not fill the cache with lines that each need a
+ * write-back.
+ *
+ * On x86-64 this is one pass: 8-byte loads, each with an exception-table
+ * entry of the machine-check-safe type (the machine-check handler, and
+ * the page-fault handler, resume a load that has one at its fixup label;
+ * arch/x86/kernel/cpu/mce/severity.c classifies such an error as
+ * recoverable in the kernel), and MOVNTI stores.  Elsewhere: a
+ * copy_mc_to_kernel() into a DRAM bounce buffer, then memcpy_flushcache().
+ *
+ * Why not copy_mc_to_kernel() on x86-64 too: on CPUs with ERMS it is a
+ * "rep movsb" into the bounce buffer, then a second pass writes the
+ * destination.  Under TCG (the VM tests) "rep movsb" is emulated a byte
+ * at a time: 11.7 us per 4 KiB page against 2 us for memcpy(), the
+ * largest part of an fsync on the mirror.  On hardware the single pass
+ * saves the second read of every page; the loads are aligned 8-byte
+ * loads, the pattern the kernel's own copy_mc_fragile() uses on the CPUs
+ * whose machine-check recovery is most restricted.
+ */
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/libnvdimm.h>
+#include "daxmirror.h"
+
+#if defined(CONFIG_X86_64)
+#include <asm/asm.h>
+#include <asm/extable_fixup_types.h>
+
+/*
+ * Copy @blocks blocks of 32 bytes; @src and @dst 8-byte aligned.  Returns
+ * the number of blocks not copied: 0, or more when a load faulted or
+ * consumed poison (the loop counter is only decremented after a block's
+ * four loads have completed).
+ */
+static noinline unsigned long dxm_copy_blocks_nt(void *dst, const void *src,
+						 unsigned long blocks)
+{
+	asm volatile("1:	movq 0(%[src]), %%r8\n"
+		     "2:	movq 8(%[src]), %%r9\n"
+		     "3:	movq 16(%[src]), %%r10\n"
+		     "4:	movq 24(%[src]), %%r11\n"
+		     "	movnti %%r8, 0(%[dst])\n"
+		     "	movnti %%r9, 8(%[dst])\n"
+		     "	movnti %%r10, 16(%[dst])\n"
+		     "	movnti %%r11, 24(%[dst])\n"
+		     "	addq $32, %[src]\n"
+		     "	addq $32, %[dst]\n"
+		     "	decq %[blocks]\n"
+		     "	jnz 1b\n"
+		     "5:\n"
+		     _ASM_EXTABLE_TYPE(1b, 5b, EX_TYPE_DEFAULT_MCE_SAFE)
+		     _ASM_EXTABLE_TYPE(2b, 5b, EX_TYPE_DEFAULT_MCE_SAFE)
+		     _ASM_EXTABLE_TYPE(3b, 5b, EX_TYPE_DEFAULT_MCE_SAFE)
+		     _ASM_EXTABLE_TYPE(4b, 5b, EX_TYPE_DEFAULT_MCE_SAFE)
+		     : [src] "+r" (src), [dst] "+r" (dst),
+		       [blocks] "+r" (blocks)
+		     : : "r8", "r9", "r10", "r11", "cc", "memory");
+	return blocks;
+}
+
+#endif
+
+/*
+ * Copy @len bytes from @src to @dst (both DAX mappings of the legs);
+ * @bounce is a page of DRAM for the generic path.  Returns 0, or -EIO when
+ * a load from @src consumed poison or faulted (the destination then holds
+ * an unknown part of the data).  The caller fences the stores (wmb()).
+ */
+int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce)
+{
+	size_t off, n;
+
+#if defined(CONFIG_X86_64)
+	if (len && !(len % 32) &&
+	    !(((unsigned long)src | (unsigned long)dst) & 7))
+		return dxm_copy_blocks_nt(dst, src, len / 32) ? -EIO : 0;
+#endif
+	for (off = 0; off < len; off += n) {
+		n = min_t(size_t, len - off, PAGE_SIZE);
+		if (copy_mc_to_kernel(bounce, src + off, n))
+			return -EIO;
+		memcpy_flushcache(dst + off, bounce, n);
+	}
+	return 0;
+}
