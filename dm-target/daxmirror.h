@@ -125,6 +125,7 @@ struct dxm_c {
 	unsigned long cool_since[DXM_NR_BUCKETS];
 	unsigned long *warm;		/* regions with hot or cooling pages */
 	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
+	DECLARE_BITMAP(acc_used, DXM_NR_ACC);	/* slots with a task */
 	unsigned int flush_gen;		/* odd while a flush clears pages */
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];

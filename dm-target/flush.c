@@ -264,21 +264,25 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 	spin_lock_irq(&dc->lock);
 	due = !time_before(now, dc->cool_since[slot] +
 			   msecs_to_jiffies(DXM_COOL_MS));
-	for (i = 0; i < np; i++) {
-		if (__test_and_clear_bit(p0 + i, dc->hot)) {
-			__set_bit(i, todo);
-			if (__test_and_clear_bit(p0 + i, dc->mapped))
-				__set_bit(i, zap);
-			if (test_bit(p0 + i, dc->cooling)) {
-				__set_bit(i, zap);
-				dc->cool_since[slot] = now;
-			}
-		} else if (test_bit(p0 + i, dc->cooling)) {
-			__set_bit(i, todo);
+	/* only the set bits are visited: a flush usually finds one page */
+	for (i = find_next_bit(dc->hot, p0 + np, p0) - p0; i < np;
+	     i = find_next_bit(dc->hot, p0 + np, p0 + i + 1) - p0) {
+		__clear_bit(p0 + i, dc->hot);
+		__set_bit(i, todo);
+		if (__test_and_clear_bit(p0 + i, dc->mapped))
 			__set_bit(i, zap);
-			if (due)
-				__clear_bit(p0 + i, dc->cooling);
+		if (test_bit(p0 + i, dc->cooling)) {
+			__set_bit(i, zap);
+			dc->cool_since[slot] = now;
 		}
+	}
+	for (i = find_next_bit(dc->cooling, p0 + np, p0) - p0; i < np;
+	     i = find_next_bit(dc->cooling, p0 + np, p0 + i + 1) - p0) {
+		if (__test_and_set_bit(i, todo))
+			continue;	/* hot as well: stays cooling */
+		__set_bit(i, zap);
+		if (due)
+			__clear_bit(p0 + i, dc->cooling);
 	}
 	if (!dxm_region_has(dc, dc->hot, reg) &&
 	    !dxm_region_has(dc, dc->cooling, reg))
@@ -355,16 +359,16 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 		if (locked)
 			dxm_region_unlock(dc, reg);
 		if (r || keep_hot || !bitmap_empty(kept, np)) {
-			spin_lock_irq(&dc->lock);
-			for (i = 0; i < np; i++) {
-				unsigned long pg = (reg << dc->pages_shift) + i;
+			unsigned long p0 = reg << dc->pages_shift;
 
-				if ((r || keep_hot) && test_bit(i, todo))
-					dxm_set_hot(dc, pg, 1);
-				if (test_bit(i, kept) ||
-				    ((r || keep_hot) && test_bit(i, zap)))
-					dxm_set_mapped(dc, pg, 1);
-			}
+			if (r || keep_hot)
+				bitmap_or(kept, kept, zap, np);
+			spin_lock_irq(&dc->lock);
+			for_each_set_bit(i, kept, np)
+				dxm_set_mapped(dc, p0 + i, 1);
+			if (r || keep_hot)
+				for_each_set_bit(i, todo, np)
+					dxm_set_hot(dc, p0 + i, 1);
 			spin_unlock_irq(&dc->lock);
 		}
 		if (r && !err)

@@ -98,6 +98,12 @@ void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr)
 		dc->cool_since[r % DXM_NR_BUCKETS] = jiffies;
 }
 
+static void dxm_acc_free(struct dxm_c *dc, struct dxm_accessor *a)
+{
+	a->task = NULL;
+	__clear_bit(a - dc->acc, dc->acc_used);
+}
+
 static bool dxm_acc_expired(struct dxm_accessor *a)
 {
 	return a->copied && time_after_eq(jiffies, a->copied +
@@ -112,7 +118,7 @@ static void dxm_acc_release(struct dxm_c *dc, struct dxm_accessor *a)
 {
 	if (a->gen != dc->flush_gen || (a->gen & 1))
 		dxm_acc_set_hot(dc, a);
-	a->task = NULL;
+	dxm_acc_free(dc, a);
 }
 
 /*
@@ -145,6 +151,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	if (a->task)
 		dxm_acc_release(dc, a);
 	a->task = current;
+	__set_bit(a - dc->acc, dc->acc_used);
 	a->mapped = mapped;
 	a->page = page;
 	a->nr = nr;
@@ -163,15 +170,17 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 {
 	struct dxm_accessor *a;
 	unsigned long now = jiffies ?: 1;
+	unsigned int i;
 
 	lockdep_assert_held(&dc->lock);
 	dc->flush_gen++;
-	for (a = dc->acc; a < dc->acc + DXM_NR_ACC; a++) {
-		if (!a->task || a->page >= end || a->page + a->nr <= first)
+	for_each_set_bit(i, dc->acc_used, DXM_NR_ACC) {
+		a = &dc->acc[i];
+		if (a->page >= end || a->page + a->nr <= first)
 			continue;
 		dxm_acc_set_hot(dc, a);
 		if (dxm_acc_expired(a) || (a->task == flusher && !a->mapped))
-			a->task = NULL;	/* this copy is its last */
+			dxm_acc_free(dc, a);	/* this copy is its last */
 		else if (!a->copied)
 			a->copied = now;
 	}
