@@ -30,7 +30,6 @@
  */
 #include <linux/string.h>
 #include <linux/uaccess.h>
-#include <linux/libnvdimm.h>
 #include "daxmirror.h"
 
 #if defined(CONFIG_X86_64)
