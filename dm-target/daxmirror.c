@@ -401,9 +401,17 @@ static struct target_type dxm_target = {
 
 static int __init dxm_init(void)
 {
+	int r;
+
 	BUILD_BUG_ON(sizeof(struct dxm_superblock) != DXM_SB_SIZE);
 	BUILD_BUG_ON(sizeof(struct dxm_remap_header) != DXM_REMAP_HEADER_SIZE);
 	BUILD_BUG_ON(sizeof(struct dxm_remap_entry) != 8);
+	r = dxm_pmemcopy_selftest();
+	if (r) {
+		DMERR("self-test of the machine-check-safe copy failed (%d): not loading",
+		      r);
+		return r;
+	}
 	return dm_register_target(&dxm_target);
 }
 

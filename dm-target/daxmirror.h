@@ -252,6 +252,7 @@ bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
 
 /* pmemcopy.c */
 int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce);
+int dxm_pmemcopy_selftest(void);
 
 /* holder.c */
 void dxm_holder_register(struct dxm_c *dc);
