@@ -414,13 +414,9 @@ dm_sysdir() {
 	echo "/sys/block/$(dmsetup info -c --noheadings -o blkdevname "$1")"
 }
 
-# status_field NAME FIELD: one field of the daxmirror status line.
-# FIELD: health sync in_sync total action mismatches remapped remapped0
-# remapped1 spare_free spare_free0 spare_free1 lost_pages hot_regions
-# data_offset dax error leg0 leg1 (maj:min), or line (the whole line).
-status_field() {
-	local name=$1 f=$2 line
-	line=$(dmsetup status "$name")
+# _status_pick NAME LINE FIELD: FIELD of LINE, a status line of NAME.
+_status_pick() {
+	local name=$1 line=$2 f=$3
 	# 0 <len> daxmirror 2 <leg0> <leg1> <health> ...
 	# shellcheck disable=SC2086
 	set -- $line
@@ -450,13 +446,33 @@ status_field() {
 	esac
 }
 
+# status_field NAME FIELD: one field of the daxmirror status line.
+# FIELD: health sync in_sync total action mismatches remapped remapped0
+# remapped1 spare_free spare_free0 spare_free1 lost_pages hot_regions
+# data_offset dax error leg0 leg1 (maj:min), or line (the whole line).
+status_field() {
+	_status_pick "$1" "$(dmsetup status "$1")" "$2"
+}
+
+# status_fields NAME FIELD...: the fields of ONE status line, joined by
+# "/" (two status_field calls can straddle a change of state)
+status_fields() {
+	local name=$1 line out= f
+	shift
+	line=$(dmsetup status "$name")
+	for f; do
+		out+="${out:+/}$(_status_pick "$name" "$line" "$f")"
+	done
+	echo "$out"
+}
+
 # wait_action_idle NAME [TIMEOUT]: until action is idle (and no leg is
 # "a"); fails after TIMEOUT seconds (default 600).
 wait_action_idle() {
 	local name=$1 t=${2:-600} i=0 line
 	while :; do
 		line=$(dmsetup status "$name")
-		case "$(status_field "$name" action)/$(status_field "$name" health)" in
+		case "$(_status_pick "$name" "$line" action)/$(_status_pick "$name" "$line" health)" in
 		idle/*a*) ;;
 		idle/*) return 0 ;;
 		esac

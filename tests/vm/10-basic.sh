@@ -368,7 +368,7 @@ case_messages() {
 	check_pattern "$DXM_DEV" 0 8192 31
 	# rebuild a live leg
 	dxm_message m0 rebuild 1
-	case "$(status_field m0 action)/$(status_field m0 health)" in
+	case "$(status_fields m0 action health)" in
 	rebuild/Aa|idle/AA) ;;
 	*) die "after rebuild 1: $(status_field m0 line)" ;;
 	esac

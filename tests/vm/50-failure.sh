@@ -173,7 +173,7 @@ case_degraded_activation() {
 	# both again: leg 0 missed the degraded run and is rebuilt from leg 1
 	dxm_create m0 "$A" "$B"
 	show_status m0
-	case "$(status_field m0 health)/$(status_field m0 action)" in
+	case "$(status_fields m0 health action)" in
 	aA/rebuild|AA/idle) ;;
 	*) die "after a degraded run without leg 0: $(status_field m0 line)" ;;
 	esac

@@ -118,7 +118,7 @@ case_resume() {
 	# and once more after a clean stop: nothing left to do
 	dxm_remove m0
 	dxm_create m0 "$A" "$C"
-	assert_eq "$(status_field m0 health)/$(status_field m0 action)" AA/idle "after re-create"
+	assert_eq "$(status_fields m0 health action)" AA/idle "after re-create"
 }
 
 case "$PHASE" in
