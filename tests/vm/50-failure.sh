@@ -191,8 +191,12 @@ case_degraded_activation() {
 	dxm_remove m0
 	dxm_create m0 "$A" "$B"
 	show_status m0
-	assert_eq "$(status_field m0 health)" Aa "health: leg 1 missed writes"
-	assert_eq "$(status_field m0 action)" rebuild action
+	# leg 1 missed writes: rebuilt (a small rebuild may be done already;
+	# legs_identical below shows leg 1 got the writes it missed)
+	case "$(status_fields m0 health action)" in
+	Aa/rebuild|AA/idle) ;;
+	*) die "after a degraded run without leg 1: $(status_field m0 line)" ;;
+	esac
 	check_pattern "$DXM_DEV" 8192 2048 502
 	wait_action_idle m0 600
 	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
