@@ -420,9 +420,9 @@ def write_md(path, info, res, png_name, data_name):
              "(`copy_mc_to_kernel()` from pmem to pmem, before commit 50a2130) "
              "was 7 times slower than dd because of it. daxmirror's copy "
              "(dm-target/pmemcopy.c) loads a 64-byte line from one leg into "
-             "registers, then stores it to the other: two software-TLB misses "
-             "per line when the legs alias, which the control row avoids; the "
-             "gap between the two rows is that emulator cost. The times "
+             "registers, then stores it to the other: it alternates between "
+             "the legs once per line, not at every byte, so the two rows "
+             "should agree; they are kept as the control. The times "
              "include the fixed cost of starting and ending a rebuild "
              "(superblock writes, the final flush) and up to 0.1 s of status "
              "polling.")
