@@ -284,8 +284,8 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 		if (due)
 			__clear_bit(p0 + i, dc->cooling);
 	}
-	if (!dxm_region_has(dc, dc->hot, reg) &&
-	    !dxm_region_has(dc, dc->cooling, reg))
+	/* every hot bit of the region was cleared above */
+	if (!dxm_region_has(dc, dc->cooling, reg))
 		__clear_bit(reg, dc->warm);
 	spin_unlock_irq(&dc->lock);
 	if (dirty)
