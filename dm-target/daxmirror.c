@@ -125,6 +125,8 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		}
 		dc->legs[i].nodax = *dc->legs[i].dev;
 		dc->legs[i].nodax.dax_dev = NULL;
+		dc->legs[i].flush_is_fence =
+			dxm_leg_flush_is_fence(&dc->legs[i]);
 	}
 	if (dc->legs[0].dev && dc->legs[1].dev &&
 	    dc->legs[0].dev->bdev == dc->legs[1].dev->bdev) {

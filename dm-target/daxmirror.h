@@ -59,6 +59,7 @@ struct dxm_leg {
 	bool blank;			/* no superblock at ctr time */
 	bool formatted;			/* formatted by this instance */
 	bool stale;			/* out of date: must be rebuilt */
+	bool flush_is_fence;		/* its cache flush only fences */
 	sector_t nr_sectors;		/* size of the leg device */
 	struct dxm_superblock *sb;	/* in-memory copy */
 	struct dxm_geometry geo;
@@ -223,6 +224,7 @@ int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
 		   int to);
 unsigned long dxm_hot_regions(struct dxm_c *dc);
 bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio);
+bool dxm_leg_flush_is_fence(struct dxm_leg *leg);
 
 /* inflight.c */
 void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr);

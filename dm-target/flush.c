@@ -20,10 +20,13 @@
  *
  * A flush normally runs in the context of the task that submits it
  * (dxm_flush_fast(): CPU copies only, no waiting, leg flushes sent
- * asynchronously); whatever needs block I/O or would wait is done by the
- * flush worker instead.
+ * asynchronously, or only a fence for legs whose flush is one); whatever
+ * needs block I/O or would wait is done by the flush worker instead.
  */
 #include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/dax.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
@@ -393,14 +396,43 @@ int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
 	return r;
 }
 
+/*
+ * Whether a cache flush of @leg is nothing but a store fence: a pmem
+ * namespace (driver nd_pmem) of a synchronous region without flush hints.
+ * That driver answers REQ_PREFLUSH with nvdimm_flush(), which for such a
+ * region writes no flush hint and only fences (generic_nvdimm_flush()).
+ * Its queue offers FUA exactly when the region has flush hints or a flush
+ * function of its own (virtio-pmem), and only synchronous regions allow
+ * MAP_SYNC.  Other legs (dm devices over pmem among them) get bios.
+ */
+bool dxm_leg_flush_is_fence(struct dxm_leg *leg)
+{
+	struct block_device *bdev = leg->dev->bdev;
+	struct device *parent = disk_to_dev(bdev->bd_disk)->parent;
+	struct device_driver *drv = parent ? READ_ONCE(parent->driver) : NULL;
+
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_PMEM_API) ||
+	    !IS_ENABLED(CONFIG_ARCH_HAS_UACCESS_FLUSHCACHE))
+		return false;
+	if (!leg->dev->dax_dev || !dax_synchronous(leg->dev->dax_dev) ||
+	    bdev_fua(bdev))
+		return false;
+	return drv && drv->name && !strcmp(drv->name, "nd_pmem");
+}
+
 /* Send a cache flush to every live leg; a leg whose flush fails is failed. */
 int dxm_flush_legs(struct dxm_c *dc)
 {
 	int i, r, ok = 0;
 
+	pmem_wmb();	/* what the flush of a fence-only leg does */
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		if (!dxm_leg_alive(dc, i))
 			continue;
+		if (dc->legs[i].flush_is_fence) {
+			ok++;
+			continue;
+		}
 		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_PREFLUSH | REQ_SYNC, 0,
 			       dc->cmp_buf, 0);
 		if (r)
@@ -437,15 +469,16 @@ static void dxm_leg_flush_endio(struct bio *lb)
 /*
  * Handle a flush in the submitter's context when no block I/O and no
  * wait is needed: copy what is hot with the CPU, then send a cache flush
- * to every live leg and complete @bio when they are done (the bios are
- * issued once the map function returns).  Returns false (nothing
- * pending, part may be copied) when the flush worker must do it.
+ * to every live leg that needs more than a fence and complete @bio when
+ * they are done (the bios are issued once the map function returns; with
+ * none, @bio is complete on return).  Returns false (nothing pending,
+ * part may be copied) when the flush worker must do it.
  */
 bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	struct bio *lbs[DXM_NR_LEGS];
-	unsigned int i, n = 0;
+	unsigned int i, n = 0, live = 0;
 	int r;
 
 	if (!mutex_trylock(&dc->sync_mutex))
@@ -457,6 +490,9 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		if (!dxm_leg_alive(dc, i))
 			continue;
+		live++;
+		if (dc->legs[i].flush_is_fence)
+			continue;
 		lbs[n] = bio_alloc_bioset(dc->legs[i].dev->bdev, 0,
 					  REQ_OP_WRITE | REQ_PREFLUSH |
 					  REQ_SYNC, GFP_NOIO, &dc->flush_bs);
@@ -464,8 +500,13 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
 		lbs[n]->bi_end_io = dxm_leg_flush_endio;
 		n++;
 	}
-	if (!n)
+	if (!live)
 		return false;
+	pmem_wmb();	/* the whole flush of a fence-only leg */
+	if (!n) {
+		bio_endio(bio);
+		return true;
+	}
 	bio->bi_private = dc;
 	atomic_set(&pb->flushes, n);
 	pb->flush_failed = false;
