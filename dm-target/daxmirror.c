@@ -60,8 +60,13 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->cooling = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
 	dc->warm = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
 	dc->mapped = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
+	dc->warm_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
+				       GFP_KERNEL);
+	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
+					GFP_KERNEL);
 	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
-	    !dc->cooling || !dc->warm || !dc->mapped)
+	    !dc->cooling || !dc->warm || !dc->mapped || !dc->warm_list ||
+	    !dc->flush_list)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
 		vfree(dc->copy_buf);

@@ -36,6 +36,7 @@
 #define DM_MSG_PREFIX "daxmirror"
 
 #define DXM_NR_LEGS	2
+#define DXM_WARM_LIST	4096	/* warm regions a full flush visits */
 #define DXM_NR_BUCKETS	256	/* in-flight write counters, hashed by region */
 
 struct dxm_args {
@@ -125,6 +126,10 @@ struct dxm_c {
 	unsigned long *mapped;		/* may be mapped by a process */
 	unsigned long cool_since[DXM_NR_BUCKETS];
 	unsigned long *warm;		/* regions with hot or cooling pages */
+	unsigned long *warm_list;	/* regions warmed since (flush.c) */
+	unsigned int nr_warm_list;
+	bool warm_overflow;		/* a warm region is not on the list */
+	unsigned long *flush_list;	/* the list a full flush took */
 	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
 	DECLARE_BITMAP(acc_used, DXM_NR_ACC);	/* slots with a task */
 	unsigned int flush_gen;		/* odd while a flush clears pages */
@@ -225,6 +230,8 @@ int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
 unsigned long dxm_hot_regions(struct dxm_c *dc);
 bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio);
 bool dxm_leg_flush_is_fence(struct dxm_leg *leg);
+void dxm_warm_list_add(struct dxm_c *dc, unsigned long reg);
+bool dxm_any_warm(struct dxm_c *dc);
 
 /* inflight.c */
 void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr);

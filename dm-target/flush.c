@@ -245,16 +245,42 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 }
 
 /*
+ * The warm list: the regions whose warm bit was set since the last full
+ * flush, so that a full flush visits those instead of scanning a bitmap
+ * as large as the device (24 million bits for 1.5 TiB of pmem).  A
+ * region whose warm bit is set is on the list or dc->warm_overflow is
+ * set, except while a full flush that took the list runs (under
+ * sync_mutex).  An entry may be stale (its warm bit was cleared by a
+ * ranged flush) or repeat; a full list sets the overflow flag and the
+ * next full flush scans the bitmap.  Called with dc->lock held.
+ */
+void dxm_warm_list_add(struct dxm_c *dc, unsigned long reg)
+{
+	lockdep_assert_held(&dc->lock);
+	if (dc->nr_warm_list < DXM_WARM_LIST)
+		dc->warm_list[dc->nr_warm_list++] = reg;
+	else
+		dc->warm_overflow = true;
+}
+
+/* Whether some region may be warm (cheap, without dc->lock). */
+bool dxm_any_warm(struct dxm_c *dc)
+{
+	return READ_ONCE(dc->nr_warm_list) || READ_ONCE(dc->warm_overflow);
+}
+
+/*
  * Take the pages of region @reg to copy now into @todo: hot pages (their
  * hot bit is cleared), cooling ones (cleared once due) and, with @dirty,
  * all.  Those that may be mapped go into @zap: hot pages a fault was
  * given (their mapped bit is cleared; set again if a mapping may remain)
  * and every cooling page.  Clears the region's warm bit when nothing is
- * left in it.
+ * left in it; with @relist (a full flush that took the warm list) a
+ * region left warm goes back on the list.
  */
 static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 				   unsigned long *todo, unsigned long *zap,
-				   bool dirty, unsigned long now)
+				   bool dirty, bool relist, unsigned long now)
 {
 	unsigned long p0 = reg << dc->pages_shift;
 	unsigned int nr = dxm_region_len(dc, reg) >> 3, i;
@@ -290,6 +316,8 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 	/* every hot bit of the region was cleared above */
 	if (!dxm_region_has(dc, dc->cooling, reg))
 		__clear_bit(reg, dc->warm);
+	else if (relist)
+		dxm_warm_list_add(dc, reg);
 	spin_unlock_irq(&dc->lock);
 	if (dirty)
 		bitmap_fill(todo, np);
@@ -297,24 +325,74 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 }
 
 /*
+ * Copy what region @reg holds for the other leg (see dxm_sync_hot_locked);
+ * @to < 0: no leg to copy to, the pages are only taken.
+ */
+static int dxm_sync_region(struct dxm_c *dc, unsigned long reg, int from,
+			   int to, bool dirty, bool relist, bool nowait,
+			   unsigned long now)
+{
+	DECLARE_BITMAP(todo, 1U << (11 - 3));	/* pages of the largest region */
+	DECLARE_BITMAP(zap, 1U << (11 - 3));
+	DECLARE_BITMAP(kept, 1U << (11 - 3));
+	unsigned long p0 = reg << dc->pages_shift;
+	bool keep_hot = false, locked = false;
+	unsigned int np, i;
+	int r = 0;
+
+	np = dxm_take_pages(dc, reg, todo, zap, dirty, relist, now);
+	if (bitmap_empty(todo, np))
+		return 0;
+	bitmap_zero(kept, np);
+	if (to >= 0 && !nowait) {
+		dxm_region_lock(dc, reg);
+		locked = true;
+	} else if (to >= 0) {
+		locked = dxm_region_trylock(dc, reg);
+		if (!locked)
+			r = -EAGAIN;
+	}
+	if (!r)
+		r = dxm_sync_pages(dc, reg, todo, zap, kept, np, from, to,
+				   nowait, &keep_hot);
+	if (!r && dirty && to >= 0) {
+		spin_lock_irq(&dc->lock);
+		__clear_bit(reg, dc->dirty);
+		spin_unlock_irq(&dc->lock);
+	}
+	if (locked)
+		dxm_region_unlock(dc, reg);
+	if (!r && !keep_hot && bitmap_empty(kept, np))
+		return 0;
+	if (r || keep_hot)
+		bitmap_or(kept, kept, zap, np);
+	spin_lock_irq(&dc->lock);
+	for_each_set_bit(i, kept, np)
+		dxm_set_mapped(dc, p0 + i, 1);
+	if (r || keep_hot)
+		for_each_set_bit(i, todo, np)
+			dxm_set_hot(dc, p0 + i, 1);
+	spin_unlock_irq(&dc->lock);
+	return r;
+}
+
+/*
  * Copy the hot pages (and the cooling ones, the latest hand-out of every
  * task, and with @include_dirty the resync-pending regions) of regions
  * [first, last] to the other leg; the caller holds sync_mutex.  Cost
- * follows the hot data, not the device size.  Returns 0 or the first copy
- * error (the pages concerned stay hot); with @nowait, -EAGAIN as soon as
- * something would need block I/O or a wait (the rest stays hot).
+ * follows the hot data, not the device size: a full flush visits the
+ * regions of the warm list.  Returns 0 or the first copy error (the pages
+ * concerned stay hot); with @nowait, -EAGAIN as soon as something would
+ * need block I/O or a wait (the rest stays hot).
  */
 static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 			       unsigned long last, bool include_dirty,
 			       bool nowait)
 {
-	DECLARE_BITMAP(todo, 1U << (11 - 3));	/* pages of the largest region */
-	DECLARE_BITMAP(zap, 1U << (11 - 3));
-	DECLARE_BITMAP(kept, 1U << (11 - 3));
-	int from = dxm_primary(dc), to, err = 0, r;
+	int from = dxm_primary(dc), to, err = 0, r = 0;
 	unsigned long reg, now = jiffies, n1, n3, end;
-	unsigned int np, i;
-	bool dirty, keep_hot, locked;
+	unsigned int i, n = 0;
+	bool dirty, full, scan = true;
 
 	lockdep_assert_held(&dc->sync_mutex);
 	if (from < 0)
@@ -323,63 +401,56 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 	if (!dxm_leg_alive(dc, to))
 		to = -1;	/* a stale leg being rebuilt does get copies */
 	end = min(last + 1, dc->nr_regions);
+	full = !first && end == dc->nr_regions && !include_dirty;
 
 	spin_lock_irq(&dc->lock);
 	dxm_acc_flush_begin(dc, first << dc->pages_shift,
 			    end << dc->pages_shift, nowait ? current : NULL);
+	if (full) {
+		/* take the list; a region left warm goes back on it */
+		scan = dc->warm_overflow;
+		n = scan ? 0 : dc->nr_warm_list;
+		memcpy(dc->flush_list, dc->warm_list, n * sizeof(*dc->warm_list));
+		dc->nr_warm_list = 0;
+		dc->warm_overflow = false;
+	}
 	spin_unlock_irq(&dc->lock);
-	for (reg = first; reg < end; reg++) {
+
+	for (i = 0; !scan && i < n; i++) {
+		reg = dc->flush_list[i];
+		if (!test_bit(reg, dc->warm))
+			continue;	/* stale: a ranged flush took it */
+		r = dxm_sync_region(dc, reg, from, to, false, true, nowait,
+				    now);
+		if (r && !err)
+			err = r;
+		if (r == -EAGAIN)
+			break;
+	}
+	for (reg = first; scan && reg < end; reg++) {
 		n1 = find_next_bit(dc->warm, end, reg);
 		n3 = include_dirty ? find_next_bit(dc->dirty, end, reg) : end;
 		reg = min(n1, n3);
 		if (reg >= end)
 			break;
 		dirty = include_dirty && test_bit(reg, dc->dirty);
-		np = dxm_take_pages(dc, reg, todo, zap, dirty, now);
-		if (bitmap_empty(todo, np))
-			continue;
-
-		keep_hot = false;
-		locked = false;
-		bitmap_zero(kept, np);
-		r = 0;
-		if (to >= 0 && !nowait) {
-			dxm_region_lock(dc, reg);
-			locked = true;
-		} else if (to >= 0) {
-			locked = dxm_region_trylock(dc, reg);
-			if (!locked)
-				r = -EAGAIN;
-		}
-		if (!r)
-			r = dxm_sync_pages(dc, reg, todo, zap, kept, np, from,
-					   to, nowait, &keep_hot);
-		if (!r && dirty && to >= 0) {
-			spin_lock_irq(&dc->lock);
-			__clear_bit(reg, dc->dirty);
-			spin_unlock_irq(&dc->lock);
-		}
-		if (locked)
-			dxm_region_unlock(dc, reg);
-		if (r || keep_hot || !bitmap_empty(kept, np)) {
-			unsigned long p0 = reg << dc->pages_shift;
-
-			if (r || keep_hot)
-				bitmap_or(kept, kept, zap, np);
-			spin_lock_irq(&dc->lock);
-			for_each_set_bit(i, kept, np)
-				dxm_set_mapped(dc, p0 + i, 1);
-			if (r || keep_hot)
-				for_each_set_bit(i, todo, np)
-					dxm_set_hot(dc, p0 + i, 1);
-			spin_unlock_irq(&dc->lock);
-		}
+		r = dxm_sync_region(dc, reg, from, to, dirty, full, nowait,
+				    now);
 		if (r && !err)
 			err = r;
 		if (r == -EAGAIN)
 			break;
 	}
+
 	spin_lock_irq(&dc->lock);
+	if (full && r == -EAGAIN) {
+		/* the regions not visited are warm and off the list */
+		if (scan)
+			dc->warm_overflow = true;
+		for (i++; !scan && i < n; i++)
+			if (test_bit(dc->flush_list[i], dc->warm))
+				dxm_warm_list_add(dc, dc->flush_list[i]);
+	}
 	dxm_acc_flush_end(dc);
 	spin_unlock_irq(&dc->lock);
 	return err;

@@ -51,7 +51,8 @@ static void dxm_warm_pages(struct dxm_c *dc, unsigned long page,
 	unsigned long last = (page + nr - 1) >> dc->pages_shift;
 
 	for (; r <= last; r++)
-		__set_bit(r, dc->warm);
+		if (!__test_and_set_bit(r, dc->warm))
+			dxm_warm_list_add(dc, r);
 }
 
 /* Pages to copy at the next flush. */

@@ -609,4 +609,6 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 	bitmap_free(dc->cooling);
 	bitmap_free(dc->warm);
 	bitmap_free(dc->mapped);
+	kvfree(dc->warm_list);
+	kvfree(dc->flush_list);
 }

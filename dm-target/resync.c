@@ -252,8 +252,7 @@ void dxm_sync_work(struct work_struct *work)
 	if (interval && time_after_eq(jiffies, dc->last_interval_sync +
 				      msecs_to_jiffies(interval))) {
 		dc->last_interval_sync = jiffies;
-		if (find_first_bit(dc->warm, dc->nr_regions) < dc->nr_regions ||
-		    dxm_acc_any(dc)) {
+		if (dxm_any_warm(dc) || dxm_acc_any(dc)) {
 			dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 			dxm_flush_legs(dc);
 		}
