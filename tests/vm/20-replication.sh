@@ -25,6 +25,8 @@
 #     with sync_interval_ms 0 only on a flush message.
 #   hot_regions: the status field counts regions with stores not yet on
 #     both legs; 0 after a flush.
+#   warm_list_overflow: more warm regions than a full flush's list holds
+#     (4 KiB regions): one fsync still copies them all; then the list again.
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 1800
 # shellcheck disable=SC2154
@@ -268,6 +270,39 @@ case_hot_regions() {
 	legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
 }
 
+# ------------------------------------------------------------ warm list ---
+
+# warm_list_overflow: with 4 KiB regions, stores to 6144 regions (more
+# than the 4096 a full flush finds on its list of warm regions) are all
+# copied by one fsync (that flush scans the bitmap instead), a ranged
+# flush before it leaves stale list entries behind, and the next flushes
+# use the list again.
+case_warm_list_overflow() {
+	local f=$MNT/many rc=0 hot
+	fs_mirror ext4 sync_interval_ms 0 region_size 8
+	put_file "$f" 24 1
+	"$HELPERS/daxstore" "$f" 0 $((24 << 20)) 2
+	hot=$(status_field m hot_regions)
+	log "hot_regions after stores to 24 MiB in 4 KiB regions: $hot"
+	[ "$hot" -ge 6144 ] || die "hot_regions $hot after stores to 6144 regions"
+	"$HELPERS/daxstore" --no-store "$f" 0 $((24 << 20)) 2 "$B" "$DOFF" 0 || rc=$?
+	[ "$rc" -eq 3 ] || die "negative control: leg 1 holds the stores before a flush (rc $rc)"
+	dxm_message m flush 0 2048
+	sync -f "$f"
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after fsync"
+	"$HELPERS/daxstore" --no-store "$f" 0 $((24 << 20)) 2 "$B" "$DOFF" 0
+	legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
+	# a few regions again: the list is used (and must be complete)
+	"$HELPERS/daxstore" "$f" $((5 << 20)) $((1 << 20)) 3
+	"$HELPERS/daxstore" "$f" $((20 << 20)) 4096 4
+	sync -f "$f"
+	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after the second fsync"
+	"$HELPERS/daxstore" --no-store "$f" $((5 << 20)) $((1 << 20)) 3 "$B" "$DOFF" 0
+	"$HELPERS/daxstore" --no-store "$f" $((20 << 20)) 4096 4 "$B" "$DOFF" 0
+	legs_same "$A" "$B" "$DOFF" "$DXM_LEN"
+	umount "$MNT"
+}
+
 # ------------------------------------------------------------- failover ---
 
 # failover MODE: a process keeps a file mapped across a failure of the
@@ -413,6 +448,7 @@ run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
 run_case hot_regions case_hot_regions
+run_case warm_list_overflow case_warm_list_overflow
 run_case failover_readonly_mapping case_failover_readonly_mapping
 run_case fail_primary case_fail_primary
 run_case primary_fails case_primary_fails
