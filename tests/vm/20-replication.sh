@@ -25,6 +25,8 @@
 #     with sync_interval_ms 0 only on a flush message.
 #   hot_regions: the status field counts regions with stores not yet on
 #     both legs; 0 after a flush.
+#   leg_flush_bios: fsyncs send no flush bio to pmem legs without flush
+#     hints (a fence does their flush), one per fsync to dm-linear legs.
 #   warm_list_overflow: more warm regions than a full flush's list holds
 #     (4 KiB regions): one fsync still copies them all; then the list again.
 # vm-run: --nvdimms 2 --nvdimm-size 512
@@ -303,6 +305,64 @@ case_warm_list_overflow() {
 	umount "$MNT"
 }
 
+# ------------------------------------------------------- leg flush bios ---
+
+# majmin DEV: "MAJ,MIN" as block tracepoints print it
+majmin() {
+	printf '%d,%d' "0x$(stat -L -c %t "$1")" "0x$(stat -L -c %T "$1")"
+}
+
+# flush_bios_during_fsyncs L0 L1: mirror over L0 + L1 with ext4; 20 x
+# (4 KiB write(2) + fsync); sets FB0/FB1 to the REQ_PREFLUSH bios queued
+# to L0/L1 meanwhile (block_bio_queue, RWBS starting with F)
+flush_bios_during_fsyncs() {
+	local f=$MNT/fb i t0 t1
+	repl_mirror m "$1" "$2" sync_interval_ms 0
+	repl_mkfs ext4 "$DXM_DEV"
+	repl_mount ext4 "$DXM_DEV" "$MNT"
+	put_file "$f" 1 1
+	t0=$(majmin "$1")
+	t1=$(majmin "$2")
+	echo 0 >"$TRACE/tracing_on"
+	echo >"$TRACE/trace"
+	echo 1 >"$TRACE/events/block/block_bio_queue/enable"
+	echo 1 >"$TRACE/tracing_on"
+	for i in $(seq 1 20); do
+		pattern "$i" 4096 | dd of="$f" bs=4k seek="$i" conv=notrunc,fsync status=none
+	done
+	echo 0 >"$TRACE/tracing_on"
+	echo 0 >"$TRACE/events/block/block_bio_queue/enable"
+	FB0=$(grep -c "block_bio_queue: $t0 F" "$TRACE/trace" || true)
+	FB1=$(grep -c "block_bio_queue: $t1 F" "$TRACE/trace" || true)
+	umount "$MNT"
+	legs_same "$1" "$2" "$DOFF" "$DXM_LEN"
+	dxm_remove m
+}
+
+# leg_flush_bios: the cache flush of a pmem leg without flush hints is a
+# store fence (no bio per fsync); a leg that is a dm-linear device over
+# pmem gets a REQ_PREFLUSH bio at every fsync.
+case_leg_flush_bios() {
+	local n=$(($(blockdev --getsz "$A") - 8192))
+	[ -d "$TRACE/events/block" ] || mount -t tracefs nodev "$TRACE" 2>/dev/null || true
+	[ -d "$TRACE/events/block" ] || skip "no block tracepoints"
+	[ "$(cat "/sys/block/${A#/dev/}/queue/fua")" = 0 ] || skip "$A has FUA (flush hints)"
+	flush_bios_during_fsyncs "$A" "$B"
+	log "pmem legs: $FB0 / $FB1 flush bios during 20 fsyncs"
+	[ "$FB0" -lt 5 ] && [ "$FB1" -lt 5 ] ||
+		die "pmem legs without flush hints got $FB0 / $FB1 flush bios during 20 fsyncs"
+	dmsetup create la --table "0 $n linear $A 0"
+	dmsetup create lb --table "0 $n linear $B 0"
+	_wait_blockdev /dev/mapper/la
+	_wait_blockdev /dev/mapper/lb
+	flush_bios_during_fsyncs /dev/mapper/la /dev/mapper/lb
+	log "dm-linear legs: $FB0 / $FB1 flush bios during 20 fsyncs"
+	[ "$FB0" -ge 20 ] && [ "$FB1" -ge 20 ] ||
+		die "dm-linear legs got $FB0 / $FB1 flush bios during 20 fsyncs, expected >= 20 each"
+	dmsetup remove la
+	dmsetup remove lb
+}
+
 # ------------------------------------------------------------- failover ---
 
 # failover MODE: a process keeps a file mapped across a failure of the
@@ -449,6 +509,7 @@ run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
 run_case hot_regions case_hot_regions
 run_case warm_list_overflow case_warm_list_overflow
+run_case leg_flush_bios case_leg_flush_bios
 run_case failover_readonly_mapping case_failover_readonly_mapping
 run_case fail_primary case_fail_primary
 run_case primary_fails case_primary_fails
