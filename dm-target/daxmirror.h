@@ -129,7 +129,7 @@ struct dxm_c {
 	unsigned long *warm_list;	/* regions warmed since (flush.c) */
 	unsigned int nr_warm_list;
 	bool warm_overflow;		/* a warm region is not on the list */
-	unsigned long *flush_list;	/* the list a full flush took */
+	unsigned long *flush_list;	/* taken by a full flush (swapped) */
 	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
 	DECLARE_BITMAP(acc_used, DXM_NR_ACC);	/* slots with a task */
 	unsigned int flush_gen;		/* odd while a flush clears pages */

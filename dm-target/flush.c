@@ -410,7 +410,7 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 		/* take the list; a region left warm goes back on it */
 		scan = dc->warm_overflow;
 		n = scan ? 0 : dc->nr_warm_list;
-		memcpy(dc->flush_list, dc->warm_list, n * sizeof(*dc->warm_list));
+		swap(dc->warm_list, dc->flush_list);
 		dc->nr_warm_list = 0;
 		dc->warm_overflow = false;
 	}
@@ -496,11 +496,11 @@ int dxm_flush_legs(struct dxm_c *dc)
 {
 	int i, r, ok = 0;
 
-	pmem_wmb();	/* what the flush of a fence-only leg does */
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		if (!dxm_leg_alive(dc, i))
 			continue;
 		if (dc->legs[i].flush_is_fence) {
+			pmem_wmb();	/* all its driver would do */
 			ok++;
 			continue;
 		}
@@ -573,7 +573,8 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
 	}
 	if (!live)
 		return false;
-	pmem_wmb();	/* the whole flush of a fence-only leg */
+	if (n < live)
+		pmem_wmb();	/* the whole flush of the fence-only legs */
 	if (!n) {
 		bio_endio(bio);
 		return true;
