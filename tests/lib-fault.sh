@@ -6,11 +6,6 @@
 # Source it after tests/lib.sh.
 # shellcheck disable=SC2034,SC2154
 
-# majmin DEV: "major:minor" as the status line prints it.
-majmin() {
-	printf '%d:%d' "0x$(stat -L -c %t "$1")" "0x$(stat -L -c %T "$1")"
-}
-
 # wait_until TIMEOUT WHAT CMD...: run CMD every 0.2 s until it succeeds;
 # fail after TIMEOUT seconds, naming WHAT.
 wait_until() {

@@ -602,6 +602,11 @@ mount_dax() {
 	rm -f "$2/.daxprobe"
 }
 
+# majmin DEV: "major:minor" as the status line and tables print it.
+majmin() {
+	printf '%d:%d' "0x$(stat -L -c %t "$1")" "0x$(stat -L -c %T "$1")"
+}
+
 # ----------------------------------------------------------- tracing ---
 
 TRACE=/sys/kernel/tracing

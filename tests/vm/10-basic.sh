@@ -16,8 +16,6 @@ group_setup load_module
 A=$PMEM0
 B=$PMEM1
 
-majmin() { printf '%d:%d' "0x$(stat -c %t "$1")" "0x$(stat -c %T "$1")"; }
-
 # small_legs MiB: legs A and B become dm-linear slices of that size at the
 # start of each NVDIMM (DAX-capable too), for cases whose point is not the
 # size: full copies (resync, rebuild, comparisons) then cost less

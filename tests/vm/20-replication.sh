@@ -307,11 +307,6 @@ case_warm_list_overflow() {
 
 # ------------------------------------------------------- leg flush bios ---
 
-# majmin DEV: "MAJ,MIN" as block tracepoints print it
-majmin() {
-	printf '%d,%d' "0x$(stat -L -c %t "$1")" "0x$(stat -L -c %T "$1")"
-}
-
 # flush_bios_during_fsyncs L0 L1: mirror over L0 + L1 with ext4; 20 x
 # (4 KiB write(2) + fsync); sets FB0/FB1 to the REQ_PREFLUSH bios queued
 # to L0/L1 meanwhile (block_bio_queue, RWBS starting with F)
@@ -321,8 +316,9 @@ flush_bios_during_fsyncs() {
 	repl_mkfs ext4 "$DXM_DEV"
 	repl_mount ext4 "$DXM_DEV" "$MNT"
 	put_file "$f" 1 1
-	t0=$(majmin "$1")
-	t1=$(majmin "$2")
+	# block tracepoints print MAJ,MIN
+	t0=$(majmin "$1" | tr : ,)
+	t1=$(majmin "$2" | tr : ,)
 	echo 0 >"$TRACE/tracing_on"
 	echo >"$TRACE/trace"
 	echo 1 >"$TRACE/events/block/block_bio_queue/enable"
