@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 41-poison-write: a write across a sticky-poisoned page.
+#   The pmem driver stops a bio at its first bad page, so a leg that hits
+#   sticky poison in the middle of a 64 KiB write never gets the pages
+#   after it.  The mirror acknowledges the write only once every page of
+#   it is on every live leg: through the mirror, on each leg read directly
+#   (the bad page through the leg's spare, by a check scrub), with the
+#   poison on leg 0 (the primary) and on leg 1; block O_DIRECT writes and
+#   write(2) on a DAX ext4.
+# Each case works on its own GPT partition ("slot") of both NVDIMMs: NVDIMM
+# poison is sticky until the next boot.
+# vm-run: --nvdimms 2 --nvdimm-size 512
+# vm-timeout: 1500
+# shellcheck disable=SC2154
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-fault.sh"
+
+NSLOTS=6
+group_setup setup_fsdax
+group_setup load_module
+group_setup pmem_slots "$PMEM0" "$NSLOTS"
+group_setup pmem_slots "$PMEM1" "$NSLOTS"
+
+MNT=$MNT_BASE/fs
+
+# legs K: A and B = slot K of both NVDIMMs
+legs() {
+	A=$(slot "$PMEM0" "$1")
+	B=$(slot "$PMEM1" "$1")
+	log "legs: $A $B"
+}
+
+# leg_pages_are DEV SECTOR SEED SKIP: the 16 pages at SECTOR of DEV, read
+# directly, hold pattern SEED, except page SKIP (-1: none).
+leg_pages_are() {
+	local dev=$1 s=$2 seed=$3 skip=$4 p bad=()
+	for ((p = 0; p < 16; p++)); do
+		[ "$p" = "$skip" ] && continue
+		read_page "$dev" $((s + p * 8)) |
+			cmp -s - <(pattern "$seed" 4096 $((p * 4096))) || bad+=("$p")
+	done
+	[ ${#bad[@]} -eq 0 ] ||
+		die "$dev: pages ${bad[*]} of the write do not hold the written data"
+}
+
+# check_scrub NAME: a check scrub finds the legs equal (bad pages compared
+# through the spare pages they were remapped to).
+check_scrub() {
+	dxm_message "$1" check
+	wait_action_idle "$1" 300
+	assert_eq "$(status_field "$1" mismatches)" 0 "check mismatches"
+}
+
+# poison_then_write DEV SECTOR TARGET TSECTOR FILE: poison one page at
+# SECTOR of DEV, then at once write FILE to TARGET at TSECTOR with one
+# O_DIRECT pwrite (microseconds apart: the mirror's background poll, once
+# a second, cannot repair the page in between, so the write meets it).
+poison_then_write() {
+	local disk start
+	read -r disk start < <(_disk_of "$1")
+	log "poison $1 sector $2 (+8), then write $5 to $3 at sector $4"
+	/usr/bin/python3 - "/sys/block/$disk/badblocks" "$((start + $2)) 8" \
+		"$3" "$4" "$5" <<'PY'
+import mmap, os, sys
+bb, entry, target, sector, path = sys.argv[1:6]
+data = open(path, 'rb').read()
+buf = mmap.mmap(-1, len(data))
+buf.write(data)
+fd = os.open(target, os.O_WRONLY | os.O_DIRECT)
+with open(bb, 'w') as f:
+    f.write(entry)
+n = os.pwritev(fd, [buf], int(sector) * 512)
+assert n == len(data), n
+os.close(fd)
+PY
+}
+
+# write_across LEG: a 64 KiB O_DIRECT write over a region whose 4th page
+# is sticky-poisoned on leg LEG.
+write_across() {
+	local bad=$1 s=8192 dev other
+	legs $((bad + 1))
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" "$s" 128 501
+	[ "$bad" = 0 ] && { dev=$A; other=$B; } || { dev=$B; other=$A; }
+	pattern 502 $((128 * 512)) >"$SCRATCH/new"
+	poison_then_write "$dev" $((s + 3 * 8)) "$DXM_DEV" "$s" "$SCRATCH/new"
+	# through the mirror (reads go to leg 0)
+	check_pattern "$DXM_DEV" "$s" 128 502
+	dxm_message m0 flush
+	show_status m0
+	assert_eq "$(status_field m0 health)" AA health
+	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
+	# each leg directly: every page (the bad one only on the good leg)
+	leg_pages_are "$other" "$s" 502 -1
+	leg_pages_are "$dev" "$s" 502 3
+	check_scrub m0
+	# the leg that had the poison, alone (its bad page through its spare)
+	dxm_message m0 fail $((1 - bad))
+	check_pattern "$DXM_DEV" "$s" 128 502
+	# the write met the poison (not repaired by the poll before it)
+	dmesg_expect "leg $bad: write to sector $s (+128) hit poison"
+}
+
+case_write_across_poison_leg0() { write_across 0; }
+case_write_across_poison_leg1() { write_across 1; }
+
+# write(2) of 64 KiB over a poisoned page of a file on a DAX ext4 (the
+# DAX path: no bio reaches the legs, direct_access and the flush do).
+dax_write_across() {
+	local bad=$1 f s p dev other
+	legs $((bad + 3))
+	fresh_pair m0 "$A" "$B"
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$MNT"
+	f=$MNT/victim
+	pattern 511 $((64 * 4096)) >"$f"
+	sync
+	s=$(file_sector "$f" 0)
+	[ "$(file_sector "$f" $((15 * 4096)))" = $((s + 15 * 8)) ] ||
+		die "the first 16 pages of the file are not contiguous"
+	[ "$bad" = 0 ] && { dev=$A; other=$B; } || { dev=$B; other=$A; }
+	poison_now "$dev" $((s + 3 * 8))
+	pattern 512 $((16 * 4096)) | dd of="$f" bs=64K count=1 conv=notrunc,fsync \
+		iflag=fullblock status=none
+	cmp <(dd if="$f" bs=64K count=1 status=none) <(pattern 512 $((16 * 4096))) ||
+		die "the file does not read back the write"
+	umount "$MNT"
+	dxm_message m0 flush
+	show_status m0
+	assert_eq "$(status_field m0 health)" AA health
+	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
+	leg_pages_are "$other" "$s" 512 -1
+	leg_pages_are "$dev" "$s" 512 3
+	check_scrub m0
+	dxm_message m0 fail $((1 - bad))
+	mount_dax "$DXM_DEV" "$MNT"
+	cmp <(dd if="$f" bs=64K count=1 status=none) <(pattern 512 $((16 * 4096))) ||
+		die "leg $bad alone does not read back the write"
+	cmp <(dd if="$f" bs=64K skip=1 status=none) \
+		<(pattern 511 $((48 * 4096)) $((16 * 4096))) || die "the rest of the file changed"
+	umount "$MNT"
+}
+
+case_dax_write_across_poison_leg0() { dax_write_across 0; }
+case_dax_write_across_poison_leg1() { dax_write_across 1; }
+
+run_case write_across_poison_leg0 case_write_across_poison_leg0
+run_case write_across_poison_leg1 case_write_across_poison_leg1
+run_case dax_write_across_poison_leg0 case_dax_write_across_poison_leg0
+run_case dax_write_across_poison_leg1 case_dax_write_across_poison_leg1
+finish
