@@ -327,77 +327,105 @@ static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 	bio_endio(bio);
 }
 
-/*
- * Every live leg failed a write on poison: write the bio's full pages
- * with clearing or remapping; partial pages cannot be rebuilt.
- */
-static bool dxm_write_through_poison(struct dxm_c *dc, struct bio *bio)
+/* Copy @len bytes at byte @off of the range @it of @bio into @buf. */
+static void dxm_bio_copy_from(struct bio *bio, struct bvec_iter it,
+			      unsigned int off, void *buf, unsigned int len)
 {
-	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
-	sector_t sector = pb->saved_iter.bi_sector;
-	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
-	struct bvec_iter it = pb->saved_iter;
-	void *page;
-	int i, ok;
+	bio_advance_iter(bio, &it, off);
+	while (len) {
+		struct bio_vec bv = bio_iter_iovec(bio, it);
+		unsigned int n = min(bv.bv_len, len);
 
-	if ((sector & 7) || (nr & 7))
-		return false;
-	page = kmalloc(PAGE_SIZE, GFP_NOIO);
-	if (!page)
-		return false;
-	for (; nr; sector += 8, nr -= 8) {
-		size_t done = 0;
-
-		while (done < PAGE_SIZE) {
-			struct bio_vec bv = bio_iter_iovec(bio, it);
-			size_t n = min_t(size_t, bv.bv_len, PAGE_SIZE - done);
-
-			memcpy_from_page(page + done, bv.bv_page, bv.bv_offset, n);
-			bio_advance_iter(bio, &it, n);
-			done += n;
-		}
-		for (i = 0, ok = 0; i < DXM_NR_LEGS; i++)
-			if (dxm_leg_alive(dc, i) &&
-			    !dxm_write_page_remap(dc, i, sector, page))
-				ok++;
-		if (!ok) {
-			kfree(page);
-			return false;
-		}
-		dxm_lost_set(dc, sector >> 3, false);
+		memcpy_from_page(buf, bv.bv_page, bv.bv_offset, n);
+		buf += n;
+		len -= n;
+		bio_advance_iter(bio, &it, n);
 	}
-	kfree(page);
-	return true;
 }
 
 /*
- * A write failed on at least one leg.  Poison on a leg is repaired (by
- * the rescan, from the leg that took the write); any other error fails
- * the leg, durably, before the write is acknowledged.
+ * Write every page the write @bio touches onto the legs in @legs, page by
+ * page, clearing poison or remapping.  A page the bio covers whole comes
+ * from the bio; a partial one from leg @src, which took the whole write
+ * (@src < 0: no leg did, a partial page cannot be rebuilt).  A leg that
+ * cannot take a page is failed.  Returns the legs that took every page.
+ */
+static unsigned long dxm_rewrite_pages(struct dxm_c *dc, struct bio *bio,
+				       unsigned long legs, int src)
+{
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	sector_t start = pb->saved_iter.bi_sector;
+	sector_t end = start + (pb->saved_iter.bi_size >> SECTOR_SHIFT);
+	sector_t p;
+	void *page;
+	int i, r;
+
+	page = kmalloc(PAGE_SIZE, GFP_NOIO);
+	if (!page)
+		return 0;
+	for (p = round_down(start, DXM_PAGE_SECTORS); p < end && legs;
+	     p += DXM_PAGE_SECTORS) {
+		bool whole = p >= start && p + DXM_PAGE_SECTORS <= end;
+
+		if (whole)
+			dxm_bio_copy_from(bio, pb->saved_iter,
+					  (p - start) << SECTOR_SHIFT, page,
+					  PAGE_SIZE);
+		else if (src < 0 || dxm_data_rw(dc, src, REQ_OP_READ, p, page,
+						DXM_PAGE_SECTORS))
+			break;
+		for_each_set_bit(i, &legs, DXM_NR_LEGS) {
+			r = dxm_leg_alive(dc, i) ?
+			    dxm_write_page_remap(dc, i, p, page) : -EIO;
+			if (!r)
+				continue;
+			clear_bit(i, &legs);
+			dxm_fail_leg(dc, i, r, "cannot rewrite a page after poison");
+		}
+		if (legs && whole)
+			dxm_lost_set(dc, p >> 3, false);
+	}
+	kfree(page);
+	return p < end ? 0 : legs;
+}
+
+/*
+ * A write failed on at least one leg.  The pmem driver stops a bio at its
+ * first bad page, so a leg that met poison lacks every page after it:
+ * such a leg is rewritten page by page (clear or remap) before the write
+ * is acknowledged.  Any other error fails the leg, durably, before the
+ * write is acknowledged.
  */
 static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	unsigned long bits = (unsigned long)pb->leg;
+	unsigned long ok = 0, poisoned = 0;
 	sector_t sector = pb->saved_iter.bi_sector;
 	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
-	int i, ok = 0, poisoned = 0;
+	int i;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		if (!dxm_leg_alive(dc, i))
 			continue;
 		if (!test_bit(i, &bits))
-			ok++;
+			__set_bit(i, &ok);
 		else if (dxm_leg_has_badblocks(dc, i, sector, nr))
-			poisoned++;
+			__set_bit(i, &poisoned);
 		else
 			dxm_fail_leg(dc, i, -EIO, "write error");
 	}
 	pb->leg = -1;
-	if (poisoned && ok)
+	if (poisoned) {
+		for_each_set_bit(i, &poisoned, DXM_NR_LEGS)
+			DMWARN_LIMIT("%s: leg %d: write to sector %llu (+%llu) hit poison: rewriting it page by page",
+				     dxm_name(dc), i, (unsigned long long)sector,
+				     (unsigned long long)nr);
+		ok |= dxm_rewrite_pages(dc, bio, poisoned,
+					ok ? (int)__ffs(ok) : -1);
+		/* other pages the lists name */
 		dxm_request_rescan(dc);
-	else if (poisoned && dxm_write_through_poison(dc, bio))
-		ok++;
+	}
 	dxm_write_done_region(dc, pb->bucket);
 	if (!ok)
 		bio->bi_status = BLK_STS_IOERR;

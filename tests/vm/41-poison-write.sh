@@ -17,7 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
 
-NSLOTS=6
+NSLOTS=6	# cases use slots 1-5
 group_setup setup_fsdax
 group_setup load_module
 group_setup pmem_slots "$PMEM0" "$NSLOTS"
@@ -101,17 +101,39 @@ write_across() {
 	dxm_message m0 fail $((1 - bad))
 	check_pattern "$DXM_DEV" "$s" 128 502
 	# the write met the poison (not repaired by the poll before it)
-	dmesg_expect "leg $bad: write to sector $s (+128) hit poison"
+	dmesg_expect "leg $bad: write to sector $s [(][+]128[)] hit poison"
 }
 
 case_write_across_poison_leg0() { write_across 0; }
 case_write_across_poison_leg1() { write_across 1; }
 
+# The same write 2 KiB off page alignment (first and last page partial:
+# those are rebuilt from the leg that took the write), poison on leg 1.
+case_write_across_poison_unaligned() {
+	local s=8192 o=4
+	legs 5
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" "$s" 256 503
+	pattern 504 $((128 * 512)) >"$SCRATCH/new"
+	poison_then_write "$B" $((s + 3 * 8)) "$DXM_DEV" $((s + o)) "$SCRATCH/new"
+	check_pattern "$DXM_DEV" $((s + o)) 128 504
+	assert_eq "$(status_field m0 health)" AA health
+	check_scrub m0
+	dxm_message m0 fail 0
+	check_pattern "$DXM_DEV" $((s + o)) 128 504
+	assert_eq "$(hash_range "$DXM_DEV" "$s" "$o")" \
+		"$(pattern 503 $((o * 512)) | sha256sum | cut -d' ' -f1)" "sectors before the write"
+	assert_eq "$(hash_range "$DXM_DEV" $((s + o + 128)) $((128 - o)))" \
+		"$(pattern 503 $(((128 - o) * 512)) $(((128 + o) * 512)) | sha256sum | cut -d' ' -f1)" \
+		"sectors after the write"
+	dmesg_expect "leg 1: write to sector $((s + o)) [(][+]124[)] hit poison"
+}
+
 # write(2) of 64 KiB over a poisoned page of a file on a DAX ext4 (the
 # DAX path: no bio reaches the legs, direct_access and the flush do).
 dax_write_across() {
 	local bad=$1 f s p dev other
-	legs $((bad + 3))
+	legs $((bad + 3))	# 3, 4
 	fresh_pair m0 "$A" "$B"
 	mkfs_dax ext4 "$DXM_DEV"
 	mount_dax "$DXM_DEV" "$MNT"
@@ -149,6 +171,7 @@ case_dax_write_across_poison_leg1() { dax_write_across 1; }
 
 run_case write_across_poison_leg0 case_write_across_poison_leg0
 run_case write_across_poison_leg1 case_write_across_poison_leg1
+run_case write_across_poison_unaligned case_write_across_poison_unaligned
 run_case dax_write_across_poison_leg0 case_dax_write_across_poison_leg0
 run_case dax_write_across_poison_leg1 case_dax_write_across_poison_leg1
 finish
