@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 55-legstate: the superblock state machine (what each leg's superblock
+# says about both legs) is never overruled or erased by an activation.
+#   a leg whose own record says STALE (a rebuild target whose source is
+#   gone) is refused as the only valid leg, alone or next to a blank
+#   replacement, and its record is left as it was; the table option
+#   "rebuild N" is refused when the other leg is not in sync; a leg failed,
+#   or a rebuild started, by the live table between "load" and "resume" of
+#   a new one stays failed/stale in the new one; messages to a table that
+#   was never activated (its resume failed) are refused and write nothing.
+# vm-run: --nvdimms 3 --nvdimm-size 256
+# vm-timeout: 1500
+# shellcheck disable=SC2154
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-fault.sh"
+
+group_setup setup_fsdax
+group_setup load_module
+A=$PMEM0
+B=$PMEM1
+C=${PMEM2:-}
+
+# refused NAME TABLE WHAT: dmsetup create must fail, with a reason logged.
+refused() {
+	local n0
+	n0=$(dmesg_lines)
+	expect_fail dmsetup create "$1" --table "$2"
+	dmsetup remove "$1" 2>/dev/null || true
+	dmesg_after "$n0" | grep -i daxmirror | grep -iE "$3" ||
+		die "no reason matching '$3' logged: $(dmesg_after "$n0" | tail -n 3)"
+}
+
+# An unfinished rebuild of leg 1 (its source, leg 0, then missing or
+# replaced by a blank leg): leg 1 alone holds a half-copied image.
+case_stale_leg_alone_refused() {
+	local hb
+	[ -n "$C" ] || skip "needs a third NVDIMM"
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" 0 4096 601
+	set_sweep_kbps 256
+	dxm_message m0 rebuild 1
+	assert_eq "$(status_fields m0 health action)" Aa/rebuild "rebuild of leg 1 running"
+	dxm_remove m0
+	set_sweep_kbps 0
+	hb=$(meta_hash "$B")
+	# leg 0 missing: leg 1 must not become the primary
+	refused m1 "$(dxm_table - "$B")" "stale|rebuild|incomplete"
+	assert_eq "$(meta_hash "$B")" "$hb" "leg 1 metadata after the refusal"
+	# a blank replacement for leg 0: leg 1 must not be its rebuild source
+	zero_legs "$C"
+	refused m1 "$(dxm_table "$C" "$B")" "stale|rebuild|incomplete"
+	assert_eq "$(meta_hash "$B")" "$hb" "leg 1 metadata after the second refusal"
+	# with its source back, the rebuild resumes and completes
+	dxm_create m0 "$A" "$B"
+	wait_action_idle m0 600
+	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	legs_identical "$A" "$B" "$DXM_LEN"
+	check_pattern "$DXM_DEV" 0 4096 601
+}
+
+# "rebuild 0" in the table while leg 1 is stale (it missed writes made
+# with leg 1 absent) or blank: both legs would be stale.
+case_rebuild_option_needs_good_other() {
+	local ha hb
+	[ -n "$C" ] || skip "needs a third NVDIMM"
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" 0 2048 611
+	dxm_remove m0
+	dxm_create m0 "$A" -
+	write_pattern "$DXM_DEV" 4096 2048 612
+	dxm_remove m0
+	ha=$(meta_hash "$A")
+	hb=$(meta_hash "$B")
+	refused m1 "$(dxm_table "$A" "$B" rebuild 0)" "rebuild"
+	assert_eq "$(meta_hash "$A")" "$ha" "leg 0 metadata after the refusal"
+	assert_eq "$(meta_hash "$B")" "$hb" "leg 1 metadata after the refusal"
+	zero_legs "$C"
+	refused m1 "$(dxm_table "$A" "$C" rebuild 0)" "rebuild"
+	assert_eq "$(meta_hash "$A")" "$ha" "leg 0 metadata after the second refusal"
+	# the set still works: leg 1 is rebuilt from leg 0
+	dxm_create m0 "$A" "$B"
+	wait_action_idle m0 600
+	assert_eq "$(status_field m0 health)" AA health
+	legs_identical "$A" "$B" "$DXM_LEN"
+	check_pattern "$DXM_DEV" 4096 2048 612
+}
+
+# load_then MSG...: load a new table (same legs), send MSG to the live one,
+# write through it, then resume: the new table must keep leg 1 stale and
+# rebuild it.
+load_then() {
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" 0 2048 621
+	dmsetup load m0 --table "$(dxm_table "$A" "$B")"
+	set_sweep_kbps 256
+	dxm_message m0 "$@"
+	write_pattern "$DXM_DEV" 8192 2048 622
+	dmsetup resume m0
+	show_status m0
+	case "$(status_fields m0 health action)" in
+	Aa/rebuild) ;;
+	*) die "after '$*' between load and resume: $(status_field m0 line) (leg 1 treated as in sync)" ;;
+	esac
+	set_sweep_kbps 0
+	wait_action_idle m0 600
+	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	legs_identical "$A" "$B" "$DXM_LEN"
+	check_pattern "$DXM_DEV" 8192 2048 622
+}
+
+case_fail_between_load_and_resume() { load_then fail 1; }
+case_rebuild_between_load_and_resume() { load_then rebuild 1; }
+
+# A live table whose first resume failed (a superblock changed between
+# load and resume) was never activated: every message is refused and
+# nothing reaches the legs.
+case_messages_before_activation() {
+	local ha n msg
+	fresh_pair m0 "$A" "$B"
+	dxm_remove m0
+	dmsetup create m0 --notable
+	dmsetup load m0 --table "$(dxm_table "$A" "$B")"
+	# corrupt leg 1's superblock (its last 4 KiB page) after the load
+	n=$(sectors "$B")
+	dd if=/dev/urandom of="$B" oflag=direct,seek_bytes bs=4096 count=1 \
+		seek=$(((n / 8 - 1) * 4096)) conv=notrunc status=none
+	expect_fail dmsetup resume m0
+	dmsetup table --inactive m0 | grep -q . && die "the table did not go live"
+	ha=$(meta_hash "$A")
+	for msg in "fail 1" "fail 0" "rebuild 1" "rescan" "check" "repair" "flush"; do
+		# shellcheck disable=SC2086
+		expect_fail dmsetup message m0 0 $msg
+	done
+	assert_eq "$(meta_hash "$A")" "$ha" "leg 0 metadata after the messages"
+	dmsetup remove m0
+}
+
+run_case stale_leg_alone_refused case_stale_leg_alone_refused
+run_case rebuild_option_needs_good_other case_rebuild_option_needs_good_other
+run_case fail_between_load_and_resume case_fail_between_load_and_resume
+run_case rebuild_between_load_and_resume case_rebuild_between_load_and_resume
+run_case messages_before_activation case_messages_before_activation
+finish
