@@ -164,6 +164,14 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	r = dxm_read_superblocks(dc);
 	if (r)
 		goto bad;
+	i = dc->args.rebuild_leg;
+	if (i >= 0 && dc->legs[dxm_other(dc, i)].stale) {
+		ti->error = "rebuild: the other leg is not in sync (stale or blank)";
+		DMERR("%s: rebuild %d refused: leg %d is not in sync", dxm_name(dc),
+		      i, dxm_other(dc, i));
+		r = -EINVAL;
+		goto bad;
+	}
 	if (ti->len > dc->data_sectors) {
 		ti->error = "Device length exceeds the mirror's usable data size";
 		r = -EINVAL;

@@ -194,6 +194,7 @@ int dxm_leg_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
 int dxm_read_superblocks(struct dxm_c *dc);
 int dxm_format(struct dxm_c *dc);
 int dxm_write_superblocks(struct dxm_c *dc);
+int dxm_derive_stale(struct dxm_c *dc);
 int dxm_refresh_superblocks(struct dxm_c *dc);
 unsigned long dxm_rebuild_checkpoint(struct dxm_c *dc, int leg);
 int dxm_bitmap_init(struct dxm_c *dc);

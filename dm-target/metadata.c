@@ -188,6 +188,37 @@ static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 	return 0;
 }
 
+/*
+ * Which legs are stale, from what the superblocks on the media say (legs
+ * formatted by this instance are stale already).  A leg that is the only
+ * one with a superblock must not be stale in its own record: it is an
+ * unfinished rebuild target, and its data may be incomplete.
+ */
+int dxm_derive_stale(struct dxm_c *dc)
+{
+	struct dxm_leg *on_media[DXM_NR_LEGS], *l;
+	int i, n = 0;
+
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		l = &dc->legs[i];
+		if (l->dev && l->sb && !l->blank && !l->formatted)
+			on_media[n++] = l;
+	}
+	if (n == DXM_NR_LEGS)
+		return dxm_pair(dc, on_media[0], on_media[1]);
+	if (!n)
+		return 0;
+	l = on_media[0];
+	if (le32_to_cpu(l->sb->leg_state[l->index]) == DXM_LEG_OK)
+		return 0;
+	DMERR("%s: leg %d (%s) is the only leg with a superblock and its own record says it is %s (an unfinished rebuild): its data may be incomplete",
+	      dxm_name(dc), l->index, l->dev->name,
+	      le32_to_cpu(l->sb->leg_state[l->index]) == DXM_LEG_STALE ?
+	      "stale" : "failed");
+	dc->ti->error = "The only valid leg is stale (unfinished rebuild)";
+	return -EINVAL;
+}
+
 /* Geometry of a leg about to be formatted (blank leg). */
 static int dxm_plan_blank(struct dxm_c *dc, struct dxm_leg *leg, u32 region,
 			  u32 spare)
@@ -236,11 +267,9 @@ int dxm_read_superblocks(struct dxm_c *dc)
 		return 0;
 	}
 
-	if (nr_valid == 2) {
-		r = dxm_pair(dc, &dc->legs[0], &dc->legs[1]);
-		if (r)
-			return r;
-	}
+	r = dxm_derive_stale(dc);
+	if (r)
+		return r;
 	dc->region_sectors = le32_to_cpu(valid->sb->region_sectors);
 	dc->data_sectors = le64_to_cpu(valid->sb->data_sectors);
 	if (a->region_given && a->region_sectors != dc->region_sectors) {
@@ -443,7 +472,14 @@ int dxm_refresh_superblocks(struct dxm_c *dc)
 		}
 		kfree(old);
 	}
-	return 0;
+	/*
+	 * The live table may have failed a leg or started a rebuild since
+	 * this one was loaded: stale is only ever added here, never cleared.
+	 */
+	r = dxm_derive_stale(dc);
+	if (r)
+		DMERR("%s: %s", dxm_name(dc), dc->ti->error);
+	return r;
 }
 
 /* Where an interrupted rebuild of @leg may resume (a region index). */

@@ -232,6 +232,12 @@ int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
 
 	if (!argc)
 		return -EINVAL;
+	if (!dc->activated) {
+		/* its legs may be unformatted, its state is not loaded */
+		DMERR("%s: message '%s' refused: the table was never activated",
+		      dxm_name(dc), argv[0]);
+		return -EINVAL;
+	}
 	if (!strcasecmp(argv[0], "flush"))
 		return dxm_msg_flush(dc, argc, argv);
 	if (!strcasecmp(argv[0], "rescan") && argc == 1)
