@@ -137,9 +137,54 @@ case_messages_before_activation() {
 	dmsetup remove m0
 }
 
+# "rebuild 0" while leg 0 is the primary and a process holds DAX stores
+# on it that no flush has copied yet (sync_interval_ms 0): the message
+# first copies them (as "fail" does), so the rebuild from leg 1 does not
+# overwrite them, and stores through the mapping afterwards are kept.
+case_rebuild_primary_keeps_stores() {
+	local f py mnt=$MNT_BASE/fs
+	fresh_pair m0 "$A" "$B" sync_interval_ms 0
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$mnt"
+	f=$mnt/mapped
+	pattern 631 $((16 * 4096)) >"$f"
+	sync
+	py=$SCRATCH/mapper.py
+	cat >"$py" <<'PY'
+import mmap, os, sys, time
+f, ready, go = sys.argv[1:4]
+fd = os.open(f, os.O_RDWR)
+m = mmap.mmap(fd, 16 * 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+m[0:8 * 4096] = b'S' * (8 * 4096)    # stores, not flushed
+open(ready, 'w').close()
+while not os.path.exists(go):
+    time.sleep(0.05)
+m[8 * 4096:16 * 4096] = b'T' * (8 * 4096)   # after the message
+m.flush()
+m.close()
+os.close(fd)
+PY
+	bg_start /usr/bin/python3 "$py" "$f" "$SCRATCH/ready" "$SCRATCH/go"
+	wait_until 30 "the mapper" test -e "$SCRATCH/ready"
+	dxm_message m0 rebuild 0
+	wait_action_idle m0 600
+	touch "$SCRATCH/go"
+	wait_until 30 "the mapper to finish" pid_gone "$(tail -n 1 "$BG_PIDS_FILE")"
+	umount "$mnt"
+	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	legs_identical "$A" "$B" "$DXM_LEN"
+	mount_dax "$DXM_DEV" "$mnt"
+	cmp <(dd if="$f" bs=4096 count=8 status=none) <(head -c $((8 * 4096)) /dev/zero | tr '\0' S) ||
+		die "stores made before 'rebuild 0' were overwritten by the rebuild"
+	cmp <(dd if="$f" bs=4096 skip=8 count=8 status=none) <(head -c $((8 * 4096)) /dev/zero | tr '\0' T) ||
+		die "stores made after 'rebuild 0' were lost"
+	umount "$mnt"
+}
+
 run_case stale_leg_alone_refused case_stale_leg_alone_refused
 run_case rebuild_option_needs_good_other case_rebuild_option_needs_good_other
 run_case fail_between_load_and_resume case_fail_between_load_and_resume
 run_case rebuild_between_load_and_resume case_rebuild_between_load_and_resume
 run_case messages_before_activation case_messages_before_activation
+run_case rebuild_primary_keeps_stores case_rebuild_primary_keeps_stores
 finish
