@@ -166,6 +166,7 @@ static int dxm_msg_flush(struct dxm_c *dc, unsigned int argc, char **argv)
 static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 {
 	int other = dxm_other(dc, leg);
+	bool was_primary;
 
 	if (!dxm_leg_alive(dc, leg) || !dxm_leg_alive(dc, other) ||
 	    dc->legs[other].stale) {
@@ -177,10 +178,25 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 		DMERR("%s: rebuild: another action is running", dxm_name(dc));
 		return -EBUSY;
 	}
+	/*
+	 * The primary stops being the primary: like "fail", copy what only
+	 * it holds (unflushed DAX stores) while no page of it is handed
+	 * out, then unmap its pages so that processes fault in the other
+	 * leg's, before the rebuild starts overwriting it.
+	 */
+	down_write(&dc->failover_sem);
+	was_primary = leg == dxm_primary(dc);
+	if (was_primary)
+		dxm_failover_sync(dc);
+	mutex_lock(&dc->sync_mutex);
 	dc->legs[leg].stale = true;
 	dc->sweep_cursor = 0;
+	if (dc->dax && was_primary)
+		dxm_unmap_all(dc, leg);
 	dxm_write_superblocks(dc);
 	dxm_start_action(dc, DXM_REBUILD, leg);
+	mutex_unlock(&dc->sync_mutex);
+	up_write(&dc->failover_sem);
 	return 0;
 }
 
