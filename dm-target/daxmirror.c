@@ -100,6 +100,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	mutex_init(&dc->sync_mutex);
 	init_rwsem(&dc->failover_sem);
 	mutex_init(&dc->bm_mutex);
+	mutex_init(&dc->sb_mutex);
 	init_waitqueue_head(&dc->inflight_wait);
 	bio_list_init(&dc->deferred);
 	bio_list_init(&dc->need_mark);

@@ -141,6 +141,8 @@ struct dxm_c {
 	struct bio_list failed_writes;	/* writes that failed on a leg */
 	bool bitmap_dirty;		/* on-leg bitmap needs a write-back */
 	struct mutex bm_mutex;		/* orders bitmap write-backs */
+	void *bm_snap;			/* write-back snapshot (bm_mutex) */
+	struct mutex sb_mutex;		/* the one superblock writer */
 
 	struct workqueue_struct *wq;	/* bio work, events */
 	struct workqueue_struct *sync_wq;	/* flushes, sweeps */

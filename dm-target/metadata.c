@@ -391,7 +391,7 @@ int dxm_format(struct dxm_c *dc)
 	return 0;
 }
 
-int dxm_write_superblocks(struct dxm_c *dc)
+static int dxm_write_superblocks_locked(struct dxm_c *dc)
 {
 	u64 events = 0;
 	int i, r, written = 0, first_err = 0;
@@ -437,6 +437,22 @@ int dxm_write_superblocks(struct dxm_c *dc)
 		written++;
 	}
 	return written ? 0 : (first_err ? first_err : -EIO);
+}
+
+/*
+ * The one writer of the superblocks: every change of a leg's state goes
+ * through here, serialised by sb_mutex (callers: leg failure, messages,
+ * rebuild checkpoints, activation, suspend, destruction), so that an
+ * image is never changed while another caller checksums or writes it.
+ */
+int dxm_write_superblocks(struct dxm_c *dc)
+{
+	int r;
+
+	mutex_lock(&dc->sb_mutex);
+	r = dxm_write_superblocks_locked(dc);
+	mutex_unlock(&dc->sb_mutex);
+	return r;
 }
 
 /*
@@ -506,10 +522,14 @@ static size_t dxm_bitmap_bytes(struct dxm_c *dc)
 int dxm_bitmap_init(struct dxm_c *dc)
 {
 	size_t bytes = dxm_bitmap_bytes(dc);
+	size_t rounded = round_up(bytes, DXM_BLOCK_SIZE);
 	void *buf;
 	int i, r;
 
-	buf = kvzalloc(round_up(bytes, DXM_BLOCK_SIZE), GFP_KERNEL);
+	/* kept as the write-back snapshot: a write-back never allocates */
+	if (!dc->bm_snap)
+		dc->bm_snap = kvzalloc(rounded, GFP_KERNEL);
+	buf = dc->bm_snap;
 	if (!buf)
 		return -ENOMEM;
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -524,13 +544,12 @@ int dxm_bitmap_init(struct dxm_c *dc)
 		if (r) {
 			DMERR("%s: leg %d: cannot read the write-intent bitmap: %d",
 			      dxm_name(dc), i, r);
-			kvfree(buf);
 			return r;
 		}
 		bitmap_or(dc->dirty, dc->dirty, buf, dc->nr_regions);
 	}
 	bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
-	kvfree(buf);
+	memset(buf, 0, rounded);
 	return 0;
 }
 
@@ -603,12 +622,11 @@ int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
 int dxm_bitmap_writeback(struct dxm_c *dc)
 {
 	size_t bytes = round_up(dxm_bitmap_bytes(dc), DXM_BLOCK_SIZE);
-	void *snap;
+	void *snap = dc->bm_snap;
 	int i, r;
 
-	snap = kvzalloc(bytes, GFP_NOIO);
 	if (!snap)
-		return -ENOMEM;
+		return -ENODEV;	/* not activated: no bitmap loaded */
 	mutex_lock(&dc->bm_mutex);
 	spin_lock_irq(&dc->lock);
 	bitmap_copy(snap, dc->marked, dc->nr_regions);
@@ -632,7 +650,6 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 			dxm_fail_leg(dc, i, r, "write-intent bitmap write failed");
 	}
 	mutex_unlock(&dc->bm_mutex);
-	kvfree(snap);
 	return 0;
 }
 
@@ -647,4 +664,5 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 	bitmap_free(dc->mapped);
 	kvfree(dc->warm_list);
 	kvfree(dc->flush_list);
+	kvfree(dc->bm_snap);
 }
