@@ -450,8 +450,16 @@ void dxm_bio_work(struct work_struct *work)
 	while ((bio = bio_list_pop(&failed)))
 		dxm_finish_failed_write(dc, bio);
 
-	if (!bio_list_empty(&marks))
-		dxm_bitmap_writeback(dc);
+	/* a write whose mark is not durable is never issued */
+	if (!bio_list_empty(&marks) && dxm_bitmap_writeback(dc)) {
+		while ((bio = bio_list_pop(&marks))) {
+			struct dxm_bio *pb = dm_per_bio_data(bio,
+						sizeof(struct dxm_bio));
+
+			dxm_write_done_region(dc, pb->bucket);
+			bio_io_error(bio);
+		}
+	}
 	while ((bio = bio_list_pop(&marks)))
 		dxm_issue_write(dc, bio);
 

@@ -74,6 +74,8 @@ int dxm_remap_load(struct dxm_c *dc, int i)
 	const char *why[2];
 	int c, best = -1, r = 0;
 
+	/* an activation retried after a failed one loads it again */
+	dxm_remap_free(leg);
 	xa_init(&leg->remaps);
 	leg->slots = kvmalloc_array(max(nr, 1U), sizeof(u64), GFP_KERNEL);
 	leg->remap_img = kvzalloc(bytes, GFP_KERNEL);
