@@ -17,12 +17,13 @@ static void dxm_free(struct dxm_c *dc)
 {
 	int i;
 
+	/* no memory-failure notification may queue work from here on */
+	dxm_holder_unregister(dc);
 	if (dc->sync_wq)
 		destroy_workqueue(dc->sync_wq);
 	if (dc->wq)
 		destroy_workqueue(dc->wq);
 	dxm_bitmap_exit(dc);
-	dxm_holder_unregister(dc);
 	xa_destroy(&dc->lost);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dxm_remap_free(&dc->legs[i]);
@@ -45,6 +46,16 @@ static bool dxm_leg_dax_capable(struct dxm_leg *leg)
 	       !(get_start_sect(leg->dev->bdev) % (PAGE_SIZE >> SECTOR_SHIFT));
 }
 
+/*
+ * Bitmaps as large as the device (a bit per 4 KiB page: 32 MiB per TiB)
+ * exceed what kmalloc gives (4 MiB, i.e. 128 GiB of pages): vmalloc'd.
+ */
+static unsigned long *dxm_bitmap_alloc(unsigned long bits)
+{
+	return kvcalloc(BITS_TO_LONGS(bits), sizeof(unsigned long),
+			GFP_KERNEL);
+}
+
 static int dxm_alloc_state(struct dxm_c *dc)
 {
 	size_t buf = (size_t)dc->region_sectors << SECTOR_SHIFT;
@@ -53,13 +64,13 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
 	dc->nr_pages = dc->data_sectors >> 3;
 	dc->pages_shift = dc->region_shift - 3;
-	dc->hot = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
-	dc->dirty = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
-	dc->marked = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
-	dc->copying = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
-	dc->cooling = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
-	dc->warm = bitmap_zalloc(dc->nr_regions, GFP_KERNEL);
-	dc->mapped = bitmap_zalloc(dc->nr_pages, GFP_KERNEL);
+	dc->hot = dxm_bitmap_alloc(dc->nr_pages);
+	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
+	dc->marked = dxm_bitmap_alloc(dc->nr_regions);
+	dc->copying = dxm_bitmap_alloc(dc->nr_regions);
+	dc->cooling = dxm_bitmap_alloc(dc->nr_pages);
+	dc->warm = dxm_bitmap_alloc(dc->nr_regions);
+	dc->mapped = dxm_bitmap_alloc(dc->nr_pages);
 	dc->warm_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 				       GFP_KERNEL);
 	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),

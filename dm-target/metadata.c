@@ -655,13 +655,13 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 
 void dxm_bitmap_exit(struct dxm_c *dc)
 {
-	bitmap_free(dc->hot);
-	bitmap_free(dc->dirty);
-	bitmap_free(dc->marked);
-	bitmap_free(dc->copying);
-	bitmap_free(dc->cooling);
-	bitmap_free(dc->warm);
-	bitmap_free(dc->mapped);
+	kvfree(dc->hot);
+	kvfree(dc->dirty);
+	kvfree(dc->marked);
+	kvfree(dc->copying);
+	kvfree(dc->cooling);
+	kvfree(dc->warm);
+	kvfree(dc->mapped);
 	kvfree(dc->warm_list);
 	kvfree(dc->flush_list);
 	kvfree(dc->bm_snap);
