@@ -19,6 +19,8 @@ static void dxm_free(struct dxm_c *dc)
 
 	/* no memory-failure notification may queue work from here on */
 	dxm_holder_unregister(dc);
+	if (dc->failover_wq)
+		destroy_workqueue(dc->failover_wq);
 	if (dc->sync_wq)
 		destroy_workqueue(dc->sync_wq);
 	if (dc->wq)
@@ -209,7 +211,13 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 
 	dc->wq = alloc_workqueue("dxm_io", WQ_MEM_RECLAIM, 0);
 	dc->sync_wq = alloc_workqueue("dxm_sync", WQ_MEM_RECLAIM, 0);
-	if (!dc->wq || !dc->sync_wq) {
+	/*
+	 * The failover work takes sync_mutex, whose holder may wait for
+	 * parked writes that bio_work resubmits: never on dxm_io, whose
+	 * rescuer alone runs under memory pressure.
+	 */
+	dc->failover_wq = alloc_workqueue("dxm_failover", WQ_MEM_RECLAIM, 0);
+	if (!dc->wq || !dc->sync_wq || !dc->failover_wq) {
 		r = -ENOMEM;
 		ti->error = "Cannot allocate workqueues";
 		goto bad;
@@ -255,6 +263,7 @@ static void dxm_stop_workers(struct dxm_c *dc)
 	cancel_delayed_work_sync(&dc->sync_work);
 	flush_workqueue(dc->sync_wq);
 	flush_workqueue(dc->wq);
+	flush_workqueue(dc->failover_wq);
 }
 
 /*

@@ -146,6 +146,7 @@ struct dxm_c {
 
 	struct workqueue_struct *wq;	/* bio work, events */
 	struct workqueue_struct *sync_wq;	/* flushes, sweeps */
+	struct workqueue_struct *failover_wq;	/* unmaps after a failover */
 	bool activated;			/* first resume done */
 	struct work_struct bio_work;	/* deferred writes, marks, failover */
 	struct bio_list failover;	/* reads to retry on the other leg */

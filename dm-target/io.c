@@ -488,7 +488,7 @@ void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why)
 	if (dc->dax && was_primary && dxm_primary(dc) >= 0) {
 		/* its mapped pages must go (see dxm_failover_work) */
 		WRITE_ONCE(dc->failed_primary, leg);
-		queue_work(dc->wq, &dc->failover_work);
+		queue_work(dc->failover_wq, &dc->failover_work);
 	}
 	atomic_cmpxchg(&dc->first_error, 0, err);
 	DMERR("%s: leg %d (%s) failed: %s (%d)", dxm_name(dc), leg,
