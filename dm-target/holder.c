@@ -14,6 +14,35 @@
 #include <linux/slab.h>
 #include "daxmirror.h"
 
+/*
+ * The whole leg is going away (kill_dax() on unbind or hot-remove tells
+ * the holder first: offset 0, length U64_MAX, MF_MEM_PRE_REMOVE from 6.6
+ * on, no flags on 6.1).  Its memory is still there: copy what only it
+ * holds if it is the primary and the other leg is good, stop using its
+ * mapped bitmap, fail it and unmap its pages, before it is unmapped.
+ */
+static int dxm_leg_going_away(struct dxm_c *dc, int leg)
+{
+	int other = dxm_other(dc, leg);
+
+	DMERR("%s: leg %d (%s) is being removed", dxm_name(dc), leg,
+	      dc->legs[leg].dev->name);
+	down_write(&dc->failover_sem);
+	if (leg == dxm_primary(dc) && dxm_leg_alive(dc, other) &&
+	    !dc->legs[other].stale)
+		dxm_failover_sync(dc);
+	mutex_lock(&dc->sync_mutex);
+	spin_lock_irq(&dc->lock);
+	dc->legs[leg].bitmap_kaddr = NULL;	/* marks go through bios now */
+	spin_unlock_irq(&dc->lock);
+	dxm_fail_leg(dc, leg, -ENODEV, "device is being removed");
+	if (dc->dax)
+		dxm_unmap_all(dc, leg);
+	mutex_unlock(&dc->sync_mutex);
+	up_write(&dc->failover_sem);
+	return 0;
+}
+
 static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 			      int mf_flags)
 {
@@ -29,6 +58,8 @@ static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 			break;
 	if (leg == DXM_NR_LEGS || !dxm_leg_alive(dc, leg))
 		return -EOPNOTSUPP;
+	if (len == U64_MAX || offset + len < offset)
+		return dxm_leg_going_away(dc, leg);
 	good = dxm_other(dc, leg);
 	first = (offset >> SECTOR_SHIFT);
 	end = (offset + len + SECTOR_SIZE - 1) >> SECTOR_SHIFT;
