@@ -17,7 +17,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
 
-NSLOTS=6	# cases use slots 1-5
+NSLOTS=6	# cases use slots 1-6
 group_setup setup_fsdax
 group_setup load_module
 group_setup pmem_slots "$PMEM0" "$NSLOTS"
@@ -169,9 +169,49 @@ dax_write_across() {
 case_dax_write_across_poison_leg0() { dax_write_across 0; }
 case_dax_write_across_poison_leg1() { dax_write_across 1; }
 
+# A DAX read(2) of 1 MiB over a file page that just became poisoned on
+# leg 0: pmem refuses the whole range handed to direct_access, and the
+# mirror repairs exactly the page the bad-block list names (it rewrote
+# every page of the run, healthy ones from a snapshot of leg 0, racing
+# concurrent stores).
+case_dax_read_repairs_only_bad_page() {
+	local f s n0 disk start got
+	legs 6
+	fresh_pair m0 "$A" "$B"
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$MNT"
+	f=$MNT/victim
+	pattern 521 $((1 << 20)) >"$f"
+	sync
+	s=$(file_sector "$f" $((5 * 4096)))
+	n0=$(dmesg_lines)
+	read -r disk start < <(_disk_of "$A")
+	log "poison $A sector $s (+8), then read $f at once"
+	got=$(/usr/bin/python3 - "/sys/block/$disk/badblocks" "$((start + s)) 8" "$f" <<'PY'
+import hashlib, os, sys
+bb, entry, path = sys.argv[1:4]
+fd = os.open(path, os.O_RDONLY)
+with open(bb, 'w') as b:
+    b.write(entry)
+data = os.pread(fd, 1 << 20, 0)
+print(hashlib.sha256(data).hexdigest())
+PY
+)
+	assert_eq "$got" "$(pattern 521 $((1 << 20)) | sha256sum | cut -d' ' -f1)" \
+		"the file read right after the poison"
+	wait_field m0 remapped0 -ge 1 30
+	show_status m0
+	assert_eq "$(dmesg_after "$n0" | grep -c "leg 0: repaired page at sector")" 1 \
+		"pages of leg 0 repaired (one is bad)"
+	dmesg_expect "leg 0: repaired page at sector $s from leg 1"
+	umount "$MNT"
+	check_scrub m0
+}
+
 run_case write_across_poison_leg0 case_write_across_poison_leg0
 run_case write_across_poison_leg1 case_write_across_poison_leg1
 run_case write_across_poison_unaligned case_write_across_poison_unaligned
 run_case dax_write_across_poison_leg0 case_dax_write_across_poison_leg0
 run_case dax_write_across_poison_leg1 case_dax_write_across_poison_leg1
+run_case dax_read_repairs_only_bad_page case_dax_read_repairs_only_bad_page
 finish
