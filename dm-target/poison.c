@@ -142,7 +142,10 @@ static bool dxm_page_unsynced(struct dxm_c *dc, sector_t s)
 	       test_bit(dxm_region(dc, s), dc->dirty);
 }
 
-/* Repair [sector, sector + nr) of leg @bad from leg @good, page by page. */
+/*
+ * Repair the pages of [sector, sector + nr) that leg @bad's bad-block list
+ * names from leg @good, page by page.
+ */
 int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 		     sector_t nr)
 {
@@ -163,6 +166,16 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 			failed++;
 			continue;
 		}
+		/*
+		 * Only the pages the bad-block list names: pmem refuses a
+		 * whole direct_access range for one bad page, and rewriting
+		 * healthy (possibly unsettled) pages could undo a concurrent
+		 * store.  A leg without a list (a dm device) cannot tell:
+		 * every page of the range is repaired.
+		 */
+		if (dc->legs[bad].dev->bdev->bd_disk->bb &&
+		    !dxm_leg_has_badblocks(dc, bad, s, DXM_PAGE_SECTORS))
+			continue;
 		dxm_region_lock(dc, reg);
 		if (bad == dxm_primary(dc) && dxm_page_unsynced(dc, s)) {
 			/*
