@@ -214,6 +214,66 @@ case_activation_retry_no_leak() {
 	dmsetup remove fl0 fl1
 }
 
+# mark_clear LEG R: region R's bit in LEG's on-media bitmap is clear
+# ($G_bitmap_offset from dxm_geometry; little-endian words).
+mark_clear() {
+	local byte=$((G_bitmap_offset * 512 + $2 / 8)) v
+	v=$(dd if="$1" iflag=direct,skip_bytes bs=4096 count=1 \
+		skip=$((byte / 4096 * 4096)) status=none |
+		od -An -tu1 -j$((byte % 4096)) -N1 | tr -d ' ')
+	[ $((v & (1 << ($2 % 8)))) -eq 0 ]
+}
+
+# A DAX hand-out on a mirror where one leg's bitmap cannot be DAX-mapped
+# (leg 0 is dm-linear in two pieces, split inside its bitmap; 4 KiB
+# regions so the bitmap spans pages): the region's mark must be on both
+# legs' media before the store the hand-out allows (a crash right after
+# the store must resync the region).  Read back from both legs at once.
+case_dax_handout_mark_durable() {
+	local n split f s r l py
+	n=$(sectors "$A")
+	dxm_geometry "$A" 8
+	[ "$G_bitmap_sectors" -ge 16 ] || skip "bitmap of one page"
+	split=$((G_bitmap_offset + 8))
+	printf '0 %s linear %s 0\n%s %s linear %s %s\n' "$split" "$A" \
+		"$split" $((n - split)) "$A" "$split" | dmsetup create l0
+	zero_legs /dev/mapper/l0 "$B"
+	dxm_create m0 /dev/mapper/l0 "$B" nosync region_size 8 sync_interval_ms 0
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$MNT_BASE/fs"
+	f=$MNT_BASE/fs/new
+	pattern 641 $((64 * 4096)) >"$f"
+	sync
+	s=$(file_sector "$f" $((32 * 4096)))
+	r=$((s / 8))
+	# the region's mark cleared on both legs (nothing can differ)
+	for l in /dev/mapper/l0 "$B"; do
+		wait_until 60 "region $r unmarked on $l" mark_clear "$l" "$r"
+	done
+	py=$SCRATCH/store.py
+	cat >"$py" <<'PY'
+import mmap, os, sys
+f, off, byte, bit = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+legs = sys.argv[5:]
+fd = os.open(f, os.O_RDWR)
+m = mmap.mmap(fd, 64 * 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+m[32 * 4096:33 * 4096] = b'M' * 4096        # the hand-out, then the store
+buf = mmap.mmap(-1, 4096)
+for leg in legs:                            # at once: is the mark durable?
+    lfd = os.open(leg, os.O_RDONLY | os.O_DIRECT)
+    os.preadv(lfd, [buf], byte // 4096 * 4096)
+    os.close(lfd)
+    v = buf[byte % 4096]
+    print(leg, 'marked' if v & (1 << bit) else 'UNMARKED')
+PY
+	/usr/bin/python3 "$py" "$f" $((32 * 4096)) $((G_bitmap_offset * 512 + r / 8)) \
+		$((r % 8)) /dev/mapper/l0 "$B" | tee "$SCRATCH/marks"
+	if grep -q UNMARKED "$SCRATCH/marks"; then
+		die "a DAX page was handed out before its region ($r) was marked on the media"
+	fi
+	umount "$MNT_BASE/fs"
+}
+
 run_case stale_leg_alone_refused case_stale_leg_alone_refused
 run_case rebuild_option_needs_good_other case_rebuild_option_needs_good_other
 run_case fail_between_load_and_resume case_fail_between_load_and_resume
@@ -221,4 +281,5 @@ run_case rebuild_between_load_and_resume case_rebuild_between_load_and_resume
 run_case messages_before_activation case_messages_before_activation
 run_case rebuild_primary_keeps_stores case_rebuild_primary_keeps_stores
 run_case activation_retry_no_leak case_activation_retry_no_leak
+run_case dax_handout_mark_durable case_dax_handout_mark_durable
 finish
