@@ -18,14 +18,15 @@
  * hot, and with @handout >= 0 also as the current task's latest hand-out
  * (inflight.c; 1: for a mapping, 0: for a kernel copy).
  */
-static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
-			 sector_t nr_sectors, bool hot, int handout)
+static int dxm_mark_hot(struct dxm_c *dc, sector_t sector,
+			sector_t nr_sectors, bool hot, int handout)
 {
 	unsigned long first = dxm_region(dc, sector);
 	unsigned long last = dxm_region(dc, sector + nr_sectors - 1);
 	unsigned long page = sector >> 3;
 	unsigned long nr = ((sector + nr_sectors - 1) >> 3) - page + 1;
 	unsigned long flags;
+	int wb;
 
 	spin_lock_irqsave(&dc->lock, flags);
 	if (hot)
@@ -34,8 +35,10 @@ static void dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 		dxm_set_mapped(dc, page, nr);
 	if (handout >= 0)
 		dxm_note_handout(dc, page, nr, handout);
-	dxm_bitmap_mark(dc, first, last);
+	wb = dxm_bitmap_mark(dc, first, last);
 	spin_unlock_irqrestore(&dc->lock, flags);
+	/* a leg without a mapped bitmap: write the mark before the hand-out */
+	return wb ? dxm_bitmap_writeback(dc) : 0;
 }
 
 /*
@@ -78,8 +81,9 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 	if (avail <= 0)
 		return avail;
 	/* a caller that wants the pfn installs a mapping (a fault) */
-	dxm_mark_hot(dc, sector, (sector_t)avail << (PAGE_SHIFT - SECTOR_SHIFT),
-		     true, pfn != NULL);
+	if (dxm_mark_hot(dc, sector, (sector_t)avail <<
+			 (PAGE_SHIFT - SECTOR_SHIFT), true, pfn != NULL))
+		return -EIO;	/* never hand out an unmarked region */
 	return avail;
 }
 
