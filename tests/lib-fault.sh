@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tests/lib-fault.sh: helpers of the fault-injection scenarios (poison,
-# leg failure, rebuild): tests/vm/40-poison.sh, tests/vm/50-failure.sh and
+# leg failure, rebuild): tests/vm/4[012]-*.sh, tests/vm/50-failure.sh and
 # the guest halves of the host drivers (tests/host/guest/*.sh).
 # Source it after tests/lib.sh.
 # shellcheck disable=SC2034,SC2154
@@ -391,4 +391,28 @@ poison_now() {
 		echo "$2" >"$1"
 		shift 2
 	done
+}
+
+# poison_then_write DEV SECTOR TARGET TSECTOR FILE: poison one page at
+# SECTOR of DEV, then at once write FILE to TARGET at TSECTOR with one
+# O_DIRECT pwrite (microseconds apart: the mirror's background poll, once
+# a second, cannot repair the page in between, so the write meets it).
+poison_then_write() {
+	local disk start
+	read -r disk start < <(_disk_of "$1")
+	log "poison $1 sector $2 (+8), then write $5 to $3 at sector $4"
+	/usr/bin/python3 - "/sys/block/$disk/badblocks" "$((start + $2)) 8" \
+		"$3" "$4" "$5" <<'PY'
+import mmap, os, sys
+bb, entry, target, sector, path = sys.argv[1:6]
+data = open(path, 'rb').read()
+buf = mmap.mmap(-1, len(data))
+buf.write(data)
+fd = os.open(target, os.O_WRONLY | os.O_DIRECT)
+with open(bb, 'w') as f:
+    f.write(entry)
+n = os.pwritev(fd, [buf], int(sector) * 512)
+assert n == len(data), n
+os.close(fd)
+PY
 }

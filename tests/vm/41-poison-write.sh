@@ -53,30 +53,6 @@ check_scrub() {
 	assert_eq "$(status_field "$1" mismatches)" 0 "check mismatches"
 }
 
-# poison_then_write DEV SECTOR TARGET TSECTOR FILE: poison one page at
-# SECTOR of DEV, then at once write FILE to TARGET at TSECTOR with one
-# O_DIRECT pwrite (microseconds apart: the mirror's background poll, once
-# a second, cannot repair the page in between, so the write meets it).
-poison_then_write() {
-	local disk start
-	read -r disk start < <(_disk_of "$1")
-	log "poison $1 sector $2 (+8), then write $5 to $3 at sector $4"
-	/usr/bin/python3 - "/sys/block/$disk/badblocks" "$((start + $2)) 8" \
-		"$3" "$4" "$5" <<'PY'
-import mmap, os, sys
-bb, entry, target, sector, path = sys.argv[1:6]
-data = open(path, 'rb').read()
-buf = mmap.mmap(-1, len(data))
-buf.write(data)
-fd = os.open(target, os.O_WRONLY | os.O_DIRECT)
-with open(bb, 'w') as f:
-    f.write(entry)
-n = os.pwritev(fd, [buf], int(sector) * 512)
-assert n == len(data), n
-os.close(fd)
-PY
-}
-
 # write_across LEG: a 64 KiB O_DIRECT write over a region whose 4th page
 # is sticky-poisoned on leg LEG.
 write_across() {
