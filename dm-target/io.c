@@ -286,10 +286,9 @@ static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 	int bad = pb->leg, good = dxm_other(dc, bad);
 	sector_t sector = pb->saved_iter.bi_sector;
 	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
+	sector_t done = 0, run;
 	struct dm_io_region where = {
 		.bdev = dc->legs[good].dev->bdev,
-		.sector = dxm_leg_sector(dc, good, sector),
-		.count = nr,
 	};
 	struct dm_io_request req = {
 		.bi_opf = REQ_OP_READ,
@@ -298,7 +297,7 @@ static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 		.client = dc->io_client,
 	};
 	unsigned long error_bits = 0;
-	int r;
+	int r = 0;
 
 	pb->leg = -1;	/* the next end_io call completes the bio */
 	if (dxm_leg_has_badblocks(dc, bad, sector, nr))
@@ -306,7 +305,18 @@ static void dxm_failover_read(struct dxm_c *dc, struct bio *bio)
 	else
 		dxm_fail_leg(dc, bad, -EIO, "read error");
 
-	r = dxm_dm_io(&req, 1, &where, &error_bits);
+	/* one translation per remap run: pages may have moved since map */
+	while (done < nr && !r && !error_bits) {
+		run = dxm_remap_run(dc, sector + done, nr - done);
+		where.sector = dxm_leg_sector(dc, good, sector + done);
+		where.count = run;
+		bio->bi_iter = pb->saved_iter;
+		bio_advance_iter(bio, &bio->bi_iter, done << SECTOR_SHIFT);
+		bio->bi_iter.bi_size = run << SECTOR_SHIFT;
+		r = dxm_dm_io(&req, 1, &where, &error_bits);
+		done += run;
+	}
+	bio->bi_iter = pb->saved_iter;
 	if ((r || error_bits) && !dxm_read_piecewise(dc, bio, bad, good))
 		r = error_bits = 0;	/* each page came from one leg or the other */
 	if (r || error_bits) {
