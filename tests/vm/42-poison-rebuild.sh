@@ -4,10 +4,13 @@
 # 42-poison-rebuild: poison met by the slower paths of the mirror.
 #   A read that fails over to the other leg after a page of that leg was
 #   remapped (since the read was mapped) returns the right data: the
-#   failover read follows the remap runs of the good leg.
+#   failover read follows the remap runs of the good leg.  New poison is
+#   found by the background poll, without any access, also when the number
+#   of bad ranges stays the same: a range that merges with one already
+#   listed (NVDIMM), one range cleared and another added (legacy pmem).
 # Each case works on its own GPT partition ("slot") of both NVDIMMs: NVDIMM
 # poison is sticky until the next boot.
-# vm-run: --nvdimms 2 --nvdimm-size 512
+# vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
 # vm-timeout: 1200
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
@@ -30,6 +33,14 @@ legs() {
 diff_pages() {
 	{ cmp -l "$1" "$2" || true; } |
 		awk '{ p = int(($1 - 1) / 4096); if (!(p in b)) { b[p] = 1; printf " %d", p } }'
+}
+
+# check_scrub NAME: a check scrub finds the legs equal (bad pages compared
+# through the spare pages they were remapped to).
+check_scrub() {
+	dxm_message "$1" check
+	wait_action_idle "$1" 300
+	assert_eq "$(status_field "$1" mismatches)" 0 "check mismatches"
 }
 
 # ------------------------------------------------------------------------
@@ -76,5 +87,82 @@ case_failover_read_remapped_after_map() {
 	check_pattern "$DXM_DEV" "$s" 128 601
 }
 
+# New poison on the page next to one already bad (and remapped) on leg 1:
+# the list merges both into one range, so the number of ranges stays the
+# same.  The background poll must still find the new page and repair it,
+# without any access to it.
+case_poll_merged_range() {
+	local s=8192 p
+	legs 2
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" "$s" 256 611
+	p=$((s + 5 * 8))
+	poison "$B" "$p"
+	wait_field m0 remapped1 = 1 30
+	poison "$B" $((p + 8))
+	log "bad ranges of $B: $(bad_sectors "$B" | tr '\n' ' ')"
+	assert_eq "$(bad_sectors "$B")" "$p 16" "bad ranges of $B (one, merged)"
+	wait_field m0 remapped1 = 2 15
+	show_status m0
+	dmesg_expect "leg 1: page at sector $((p + 8)) remapped to spare"
+	check_scrub m0
+	dxm_message m0 fail 0
+	check_pattern "$DXM_DEV" "$s" 256 611
+}
+
+# clear_then_poison DEV CLEAR SECTOR: write zeros over the page at CLEAR
+# of DEV (legacy pmem: the write clears its poison), then at once add a
+# one-page bad range at SECTOR: the list holds as many ranges as before.
+clear_then_poison() {
+	local disk start
+	read -r disk start < <(_disk_of "$1")
+	log "clear $1 sector $2 by a write, then poison sector $3 (+8)"
+	/usr/bin/python3 - "$1" "$2" "/sys/block/$disk/badblocks" \
+		"$((start + $3)) 8" <<'PY'
+import mmap, os, sys
+dev, clear, bb, entry = sys.argv[1:5]
+buf = mmap.mmap(-1, 4096)
+fd = os.open(dev, os.O_WRONLY | os.O_DIRECT)
+f = open(bb, 'w')
+n = os.pwritev(fd, [buf], int(clear) * 512)
+f.write(entry)
+f.close()
+assert n == 4096, n
+os.close(fd)
+PY
+}
+
+# One bad range cleared and another added between two polls (leg 0 on
+# legacy memmap= pmem, where a write clears poison; the cleared page is an
+# unused spare page of leg 0): the number of ranges stays the same.  The
+# poll must still find the new one and repair it (clear, no spare).
+case_poll_cleared_and_added() {
+	local L s=8192 p q
+	setup_legacy_pmem
+	L=$LEGACY_PMEM0
+	legs 3
+	log "legs: legacy $L and NVDIMM $B"
+	fresh_pair m0 "$L" "$B"
+	write_pattern "$DXM_DEV" "$s" 256 621
+	dxm_geometry "$L"
+	q=$((G_spare_offset + 255 * 8))	# the last spare page: never used
+	p=$((s + 5 * 8))
+	poison "$L" "$q"
+	sleep 2		# polls see the list with that range
+	is_bad "$L" "$q" || die "the bad spare page of $L was cleared"
+	clear_then_poison "$L" "$q" "$p"
+	not_bad "$L" "$q" || die "the write did not clear sector $q of $L"
+	log "bad ranges of $L: $(bad_sectors "$L" | tr '\n' ' ')"
+	wait_until 15 "the new poison at sector $p of $L repaired" not_bad "$L" "$p"
+	show_status m0
+	assert_eq "$(status_field m0 remapped)" 0/0 "remapped (cleared, no spare)"
+	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
+	read_page "$L" "$p" | cmp - <(pattern 621 4096 $((5 * 4096))) ||
+		die "the repaired page of $L does not hold the data"
+	check_scrub m0
+}
+
 run_case failover_read_remapped_after_map case_failover_read_remapped_after_map
+run_case poll_merged_range case_poll_merged_range
+run_case poll_cleared_and_added case_poll_cleared_and_added
 finish
