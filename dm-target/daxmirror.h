@@ -73,7 +73,7 @@ struct dxm_leg {
 	u32 nr_remapped;
 	int remap_cur;			/* current table copy (0 = A) */
 	u64 remap_seq;
-	int bb_seen;			/* badblocks count at the last scan */
+	unsigned int bb_seen;		/* badblocks sequence at the last scan */
 	struct dax_device *holder;	/* we are its DAX holder (holder.c) */
 	atomic_t errors;
 };

@@ -5,8 +5,10 @@
  * A leg's bad-block list is its pmem gendisk's badblocks (512-byte
  * sectors relative to the whole disk).  There is no change notifier: the
  * list is rescanned at activation, on "rescan", when an I/O error shows
- * new poison, and when the list's change counter moves (checked by the
- * background worker).
+ * new poison, and when the list changed (checked by the background
+ * worker: the sequence of the list's seqlock, which every change moves;
+ * the number of ranges does not, e.g. when a new range merges with one
+ * already listed, or one is cleared and another added).
  *
  * Repair of a bad page: read the good page from the other leg, write it
  * over the bad one (the pmem driver clears poison on write where the
@@ -252,6 +254,16 @@ static int dxm_rescan_leg(struct dxm_c *dc, int leg)
 	return err;
 }
 
+/*
+ * A change indicator of a bad-block list: even, moves by 2 with every
+ * change (badblocks_set, badblocks_clear, ack_all_badblocks all take the
+ * list's seqlock for writing).  Waits only for a writer inside it.
+ */
+static unsigned int dxm_badblocks_seq(struct badblocks *bb)
+{
+	return read_seqbegin(&bb->lock);
+}
+
 int dxm_rescan(struct dxm_c *dc)
 {
 	int leg, err = 0, r;
@@ -259,11 +271,14 @@ int dxm_rescan(struct dxm_c *dc)
 	WRITE_ONCE(dc->rescan_pending, false);
 	mutex_lock(&dc->sync_mutex);
 	for (leg = 0; leg < DXM_NR_LEGS; leg++) {
+		struct badblocks *bb;
+
 		if (!dxm_leg_alive(dc, leg))
 			continue;
-		if (dc->legs[leg].dev->bdev->bd_disk->bb)
-			dc->legs[leg].bb_seen =
-				READ_ONCE(dc->legs[leg].dev->bdev->bd_disk->bb->count);
+		bb = dc->legs[leg].dev->bdev->bd_disk->bb;
+		/* before the scan: a change during it is seen by the next poll */
+		if (bb)
+			dc->legs[leg].bb_seen = dxm_badblocks_seq(bb);
 		r = dxm_rescan_leg(dc, leg);
 		if (r && !err)
 			err = r;
@@ -283,7 +298,7 @@ bool dxm_badblocks_changed(struct dxm_c *dc)
 		if (!dxm_leg_alive(dc, leg))
 			continue;
 		bb = dc->legs[leg].dev->bdev->bd_disk->bb;
-		if (bb && READ_ONCE(bb->count) != dc->legs[leg].bb_seen)
+		if (bb && dxm_badblocks_seq(bb) != dc->legs[leg].bb_seen)
 			return true;
 	}
 	return false;
