@@ -325,6 +325,13 @@ PY
 # slot DEV K: the block device of slot K of DEV.
 slot() { echo "/dev/$(basename "$(realpath "$1")")p$2"; }
 
+# legs K: A and B = slot K of $PMEM0 and $PMEM1 (a case's own pair).
+legs() {
+	A=$(slot "$PMEM0" "$1")
+	B=$(slot "$PMEM1" "$1")
+	log "legs: $A $B"
+}
+
 # _disk_of DEV: "disk start" of a pmem disk or one of its partitions.
 _disk_of() {
 	local b

@@ -30,13 +30,6 @@ group_setup pmem_slots "$PMEM1" "$NSLOTS"
 
 MNT=$MNT_BASE/fs
 
-# legs K: A and B = slot K of both NVDIMMs
-legs() {
-	A=$(slot "$PMEM0" "$1")
-	B=$(slot "$PMEM1" "$1")
-	log "legs: $A $B"
-}
-
 # dax_fs: a DAX ext4 on $DXM_DEV, mounted on $MNT
 dax_fs() {
 	mkfs_dax ext4 "$DXM_DEV"

@@ -25,13 +25,6 @@ group_setup pmem_slots "$PMEM1" "$NSLOTS"
 
 MNT=$MNT_BASE/fs
 
-# legs K: A and B = slot K of both NVDIMMs
-legs() {
-	A=$(slot "$PMEM0" "$1")
-	B=$(slot "$PMEM1" "$1")
-	log "legs: $A $B"
-}
-
 # leg_pages_are DEV SECTOR SEED SKIP: the 16 pages at SECTOR of DEV, read
 # directly, hold pattern SEED, except page SKIP (-1: none).
 leg_pages_are() {

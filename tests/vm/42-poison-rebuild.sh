@@ -22,13 +22,6 @@ group_setup load_module
 group_setup pmem_slots "$PMEM0" "$NSLOTS"
 group_setup pmem_slots "$PMEM1" "$NSLOTS"
 
-# legs K: A and B = slot K of both NVDIMMs
-legs() {
-	A=$(slot "$PMEM0" "$1")
-	B=$(slot "$PMEM1" "$1")
-	log "legs: $A $B"
-}
-
 # diff_pages FILE1 FILE2: the 4 KiB pages (indexes) in which they differ.
 diff_pages() {
 	{ cmp -l "$1" "$2" || true; } |
