@@ -8,6 +8,8 @@
 #   found by the background poll, without any access, also when the number
 #   of bad ranges stays the same: a range that merges with one already
 #   listed (NVDIMM), one range cleared and another added (legacy pmem).
+#   A page bad on both legs during a rebuild is lost (lost_pages, EIO for
+#   that page only) and the rebuild goes on past it and completes.
 # Each case works on its own GPT partition ("slot") of both NVDIMMs: NVDIMM
 # poison is sticky until the next boot.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
@@ -34,6 +36,13 @@ check_scrub() {
 	dxm_message "$1" check
 	wait_action_idle "$1" 300
 	assert_eq "$(status_field "$1" mismatches)" 0 "check mismatches"
+}
+
+# range_is DEV SECTOR COUNT SEED OFF: sectors SECTOR+COUNT of DEV hold the
+# bytes of pattern SEED from sector OFF of that pattern on.
+range_is() {
+	[ "$(hash_range "$1" "$2" "$3")" = \
+	  "$(pattern "$4" $(($3 * 512)) $(($5 * 512)) | sha256sum | cut -d' ' -f1)" ]
 }
 
 # ------------------------------------------------------------------------
@@ -155,7 +164,64 @@ case_poll_cleared_and_added() {
 	check_scrub m0
 }
 
+# A page bad on both legs while leg 1 is rebuilt (no_dax: the CPU cannot
+# read the page either, as with real poison).  Leg 1 lost the range behind
+# the mirror's back first, so that only the rebuild brings it back.  The
+# page is lost (lost_pages 1, EIO for it only); the rebuild copies every
+# other page, goes on past it and completes (leg 1 in sync); a check scrub
+# goes past it too; a full-page write makes the page good on both legs.
+case_rebuild_past_lost_page() {
+	local s=8192 n=1024 p k
+	legs 4
+	fresh_pair m0 "$A" "$B" no_dax
+	write_pattern "$DXM_DEV" "$s" "$n" 631
+	k=21			# 64 KiB regions: page 21 is in the range's 2nd
+	p=$((s + k * 8))
+	dmsetup suspend m0
+	zero_range "$B" "$s" "$n"
+	poison "$A" "$p"
+	poison "$B" "$p"
+	dmsetup resume m0
+	wait_field m0 lost_pages = 1 30
+	dxm_message m0 rebuild 1
+	wait_field m0 action = idle 120
+	show_status m0
+	dmesg_expect "rebuild finished"
+	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	assert_eq "$(status_field m0 lost_pages)" 1 "lost_pages after the rebuild"
+	assert_eq "$(status_field m0 in_sync)" "$(status_field m0 total)" in_sync
+	# leg 1 read directly: every page of the range but the lost one
+	range_is "$B" "$s" $((k * 8)) 631 0 ||
+		die "leg 1: pages before the lost one not rebuilt"
+	range_is "$B" $((p + 8)) $((n - k * 8 - 8)) 631 $((k * 8 + 8)) ||
+		die "leg 1: pages after the lost one not rebuilt"
+	# through the mirror: EIO for that page only
+	expect_fail read_page "$DXM_DEV" "$p" >/dev/null
+	range_is "$DXM_DEV" "$s" $((k * 8)) 631 0 || die "pages before the lost one"
+	range_is "$DXM_DEV" $((p + 8)) $((n - k * 8 - 8)) 631 $((k * 8 + 8)) ||
+		die "pages after the lost one"
+	dmesg_mark check
+	dxm_message m0 check
+	wait_field m0 action = idle 120
+	assert_eq "$(status_field m0 mismatches)" 0 "check mismatches"
+	if dmesg_since_mark | grep -E "sweep stopped"; then
+		die "the check stopped at the lost page"
+	fi
+	# a full-page write makes it good again, on both legs
+	write_page "$DXM_DEV" "$p" 632
+	wait_field m0 lost_pages = 0 30
+	read_page "$DXM_DEV" "$p" | cmp - <(pattern 632 4096) || die "rewritten page"
+	dxm_message m0 fail 0
+	assert_eq "$(status_field m0 health)" DA "health after fail 0"
+	range_is "$DXM_DEV" "$s" $((k * 8)) 631 0 || die "leg 1 alone: pages before"
+	read_page "$DXM_DEV" "$p" | cmp - <(pattern 632 4096) ||
+		die "leg 1 alone: the rewritten page"
+	range_is "$DXM_DEV" $((p + 8)) $((n - k * 8 - 8)) 631 $((k * 8 + 8)) ||
+		die "leg 1 alone: pages after"
+}
+
 run_case failover_read_remapped_after_map case_failover_read_remapped_after_map
 run_case poll_merged_range case_poll_merged_range
 run_case poll_cleared_and_added case_poll_cleared_and_added
+run_case rebuild_past_lost_page case_rebuild_past_lost_page
 finish
