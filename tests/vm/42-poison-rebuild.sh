@@ -9,7 +9,9 @@
 #   of bad ranges stays the same: a range that merges with one already
 #   listed (NVDIMM), one range cleared and another added (legacy pmem).
 #   A page bad on both legs during a rebuild is lost (lost_pages, EIO for
-#   that page only) and the rebuild goes on past it and completes.
+#   that page only) and the rebuild goes on past it and completes; so is
+#   a page bad on the source whose copy on the leg being rebuilt is out of
+#   date (never copied back onto the source as if it were good).
 # Each case works on its own GPT partition ("slot") of both NVDIMMs: NVDIMM
 # poison is sticky until the next boot.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
@@ -18,7 +20,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
 
-NSLOTS=4
+NSLOTS=5
 group_setup setup_fsdax
 group_setup load_module
 group_setup pmem_slots "$PMEM0" "$NSLOTS"
@@ -220,8 +222,46 @@ case_rebuild_past_lost_page() {
 		die "leg 1 alone: pages after"
 }
 
+# A page bad on leg 0 while leg 1, out of date, is rebuilt from it
+# (no_dax: the CPU cannot rescue the page).  Leg 1's copy of the page is
+# readable but old: it is not good data, so the page is lost (EIO), not
+# served (nor written onto leg 0) with leg 1's old contents.  The rebuild
+# completes; every other page is rebuilt.
+case_rebuild_source_bad_target_stale() {
+	local s=8192 n=1024 k=21 p
+	legs 5
+	fresh_pair m0 "$A" "$B" no_dax
+	write_pattern "$DXM_DEV" "$s" "$n" 641
+	p=$((s + k * 8))
+	dxm_message m0 fail 1
+	zero_range "$B" "$s" "$n"	# leg 1 is out of date there
+	poison "$A" "$p"
+	dmesg_mark rebuild
+	dmsetup load m0 --table "$(dxm_table "$A" "$B" nosync no_dax)"
+	dmsetup suspend m0
+	dmsetup resume m0
+	wait_field m0 action = idle 120
+	show_status m0
+	dmesg_since_mark | grep -q "rebuild finished" || die "no rebuild ran"
+	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	if read_page "$DXM_DEV" "$p" | cmp -s - <(head -c 4096 /dev/zero); then
+		die "the lost page reads leg 1's old (zero) contents as good data"
+	fi
+	expect_fail read_page "$DXM_DEV" "$p" >/dev/null
+	assert_eq "$(status_field m0 lost_pages)" 1 "lost_pages after the rebuild"
+	range_is "$B" "$s" $((k * 8)) 641 0 ||
+		die "leg 1: pages before the lost one not rebuilt"
+	range_is "$DXM_DEV" $((p + 8)) $((n - k * 8 - 8)) 641 $((k * 8 + 8)) ||
+		die "pages after the lost one"
+	# a full-page write makes it good again
+	write_page "$DXM_DEV" "$p" 642
+	wait_field m0 lost_pages = 0 30
+	read_page "$DXM_DEV" "$p" | cmp - <(pattern 642 4096) || die "rewritten page"
+}
+
 run_case failover_read_remapped_after_map case_failover_read_remapped_after_map
 run_case poll_merged_range case_poll_merged_range
 run_case poll_cleared_and_added case_poll_cleared_and_added
 run_case rebuild_past_lost_page case_rebuild_past_lost_page
+run_case rebuild_source_bad_target_stale case_rebuild_source_bad_target_stale
 finish
