@@ -182,6 +182,7 @@ struct dxm_bio {
 	int leg;			/* leg a read was sent to */
 	unsigned int bucket;
 	bool counted;			/* holds an in-flight count */
+	bool lost;			/* a write to a lost page */
 	atomic_t flushes;		/* leg flushes still running */
 	bool flush_failed;
 };
@@ -290,7 +291,7 @@ int dxm_rescue_page(struct dxm_c *dc, int leg, sector_t s, void *buf);
 bool dxm_badblocks_changed(struct dxm_c *dc);
 int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 			 void *data);
-void dxm_lost_set(struct dxm_c *dc, u64 page, bool lost);
+bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost);
 bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
 		    sector_t *run);
 

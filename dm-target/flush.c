@@ -78,7 +78,25 @@ void dxm_region_unlock(struct dxm_c *dc, unsigned long region)
 		queue_work(dc->wq, &dc->bio_work);
 }
 
-/* Page-by-page copy, repairing poison on either side. */
+/*
+ * Whether leg @leg's copy of page @s is good data: a leg being rebuilt
+ * holds it only behind the rebuild's cursor (the caller holds sync_mutex).
+ */
+static bool dxm_copy_valid(struct dxm_c *dc, int leg, sector_t s)
+{
+	if (!dc->legs[leg].stale)
+		return true;
+	return READ_ONCE(dc->action) == DXM_REBUILD &&
+	       leg == dc->target_leg && dxm_region(dc, s) < dc->sweep_cursor;
+}
+
+/*
+ * Page-by-page copy, repairing poison on either side.  A page that no
+ * leg has (bad on the source, bad or out of date on the destination) is
+ * lost: counted, read as EIO, and skipped, so that a rebuild or scrub
+ * goes on past it.  Only a lost page that could not be recorded fails
+ * the copy.
+ */
 static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 			  int from, int to)
 {
@@ -97,10 +115,11 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 		}
 		if (r) {
 			/* poisoned source: the other copy is all there is */
-			if (dxm_data_rw(dc, to, REQ_OP_READ, s, page,
+			if (!dxm_copy_valid(dc, to, s) ||
+			    dxm_data_rw(dc, to, REQ_OP_READ, s, page,
 					DXM_PAGE_SECTORS)) {
-				dxm_lost_set(dc, s >> 3, true);
-				err = -EIO;
+				if (!dxm_lost_set(dc, s >> 3, true) && !err)
+					err = -EIO;
 				continue;
 			}
 			dxm_write_page_remap(dc, from, s, page);

@@ -58,8 +58,11 @@ static void dxm_write_endio(unsigned long error_bits, void *context)
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	unsigned long flags;
 
-	if (error_bits) {
-		/* fail the leg durably before acknowledging the write */
+	if (error_bits || pb->lost) {
+		/*
+		 * Fail the leg durably before acknowledging the write; a
+		 * write that makes a lost page good again is recorded first.
+		 */
 		pb->leg = (int)error_bits;	/* bit mask of failed legs */
 		spin_lock_irqsave(&dc->lock, flags);
 		bio_list_add(&dc->failed_writes, bio);
@@ -150,6 +153,7 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 	int leg;
 
 	pb->counted = false;
+	pb->lost = false;
 	pb->leg = -1;
 	if (bio->bi_opf & REQ_PREFLUSH) {
 		unsigned long flags;
@@ -178,6 +182,7 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 		if (bio_sectors(bio) > left)
 			dm_accept_partial_bio(bio, left);
 		pb->saved_iter = bio->bi_iter;
+		pb->lost = lost;
 		if (dxm_admit_write(dc, bio))
 			dxm_issue_write(dc, bio);
 		return DM_MAPIO_SUBMITTED;
@@ -435,6 +440,14 @@ static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 					ok ? (int)__ffs(ok) : -1);
 		/* other pages the lists name */
 		dxm_request_rescan(dc);
+	}
+	/* whole pages written on every live leg have a good copy again */
+	if (pb->lost && ok) {
+		sector_t p = round_up(sector, DXM_PAGE_SECTORS);
+
+		for (; p + DXM_PAGE_SECTORS <= sector + nr;
+		     p += DXM_PAGE_SECTORS)
+			dxm_lost_set(dc, p >> 3, false);
 	}
 	dxm_write_done_region(dc, pb->bucket);
 	if (!ok)

@@ -44,13 +44,20 @@ void dxm_request_rescan(struct dxm_c *dc)
 		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
 }
 
-void dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
+/*
+ * Record page @page as lost (@lost) or good again.  Returns whether the
+ * page is recorded as lost now (false: good, or no memory to record it).
+ */
+bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 {
+	int r;
+
 	if (lost) {
-		if (xa_insert(&dc->lost, page, xa_mk_value(1), GFP_NOIO))
-			return;	/* already lost (or no memory: stays unknown) */
+		r = xa_insert(&dc->lost, page, xa_mk_value(1), GFP_NOIO);
+		if (r)	/* -EBUSY: already lost; -ENOMEM: not recorded */
+			return r == -EBUSY;
 		atomic64_inc(&dc->lost_pages);
-		DMERR("%s: data lost: page at sector %llu is bad on both legs",
+		DMERR("%s: data lost: page at sector %llu has no good copy",
 		      dxm_name(dc), (unsigned long long)page << 3);
 		dxm_raise_event(dc);
 	} else if (xa_erase(&dc->lost, page)) {
@@ -59,6 +66,7 @@ void dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 		       dxm_name(dc), (unsigned long long)page << 3);
 		dxm_raise_event(dc);
 	}
+	return lost;
 }
 
 /*
@@ -178,6 +186,11 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 		if (dc->legs[bad].dev->bdev->bd_disk->bb &&
 		    !dxm_leg_has_badblocks(dc, bad, s, DXM_PAGE_SECTORS))
 			continue;
+		/* lost: the good leg's copy is not good data either */
+		if (xa_load(&dc->lost, s >> 3)) {
+			failed++;
+			continue;
+		}
 		dxm_region_lock(dc, reg);
 		if (bad == dxm_primary(dc) && dxm_page_unsynced(dc, s)) {
 			/*

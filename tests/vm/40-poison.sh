@@ -280,7 +280,7 @@ case_same_page_both_legs() {
 	show_status m0
 	expect_fail read_page "$DXM_DEV" "$p" >/dev/null
 	assert_eq "$(status_field m0 health)" AA "health (a lost page fails no leg)"
-	dmesg_expect "data lost: page at sector $p is bad on both legs"
+	dmesg_expect "data lost: page at sector $p has no good copy"
 	# a full-page O_DIRECT write makes it good again
 	write_page "$DXM_DEV" "$p" 452
 	read_page "$DXM_DEV" "$p" | cmp - <(pattern 452 4096) || die "rewritten page"
