@@ -123,6 +123,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	dxm_workers_init(dc);
 	xa_init(&dc->lost);
 	dc->target_leg = -1;
+	dc->primary = -1;
 
 	r = dxm_parse_args(ti, argc, argv, &dc->args);
 	if (r)
@@ -345,6 +346,7 @@ static int dxm_activate(struct dxm_c *dc)
 		DMERR("%s: cannot write the superblocks: %d", dxm_name(dc), r);
 		return r;
 	}
+	dxm_primary_restore(dc);
 	dc->activated = true;
 	if (dc->dax)
 		dxm_holder_register(dc);
@@ -387,6 +389,7 @@ static void dxm_postsuspend(struct dm_target *ti)
 	dxm_quiesce(dc);
 	dxm_bitmap_writeback(dc);
 	dxm_write_superblocks(dc);
+	dxm_primary_save(dc);
 }
 
 static int dxm_iterate_devices(struct dm_target *ti,
@@ -454,6 +457,7 @@ static int __init dxm_init(void)
 static void __exit dxm_exit(void)
 {
 	dm_unregister_target(&dxm_target);
+	dxm_primary_exit();
 }
 
 module_init(dxm_init);

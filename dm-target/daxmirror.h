@@ -16,6 +16,7 @@
  * remap.c      remapping of unrepairable pages to the spare pool
  * holder.c     memory-failure notifications from the legs (no SIGBUS)
  * status.c     status line and messages
+ * primary.c    which leg is the primary (sticky, kept across reloads)
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -154,6 +155,7 @@ struct dxm_c {
 	struct work_struct flush_work;
 	struct work_struct failover_work; /* after the primary failed */
 	int failed_primary;
+	int primary;			/* see primary.c; -1: not chosen */
 	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
 	struct mutex sync_mutex;	/* serialises region copies */
@@ -187,6 +189,12 @@ struct dxm_bio {
 	bool flush_failed;
 };
 
+/* primary.c */
+int dxm_primary(struct dxm_c *dc);
+void dxm_primary_restore(struct dxm_c *dc);
+void dxm_primary_save(struct dxm_c *dc);
+void dxm_primary_exit(void);
+
 /* table.c */
 int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 		   struct dxm_args *args);
@@ -212,7 +220,6 @@ int dxm_map(struct dm_target *ti, struct bio *bio);
 int dxm_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error);
 void dxm_bio_work(struct work_struct *work);
 void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket);
-int dxm_primary(struct dxm_c *dc);
 int dxm_other(struct dxm_c *dc, int leg);
 void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why);
 

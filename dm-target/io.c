@@ -19,16 +19,6 @@
 #include <linux/slab.h>
 #include "daxmirror.h"
 
-int dxm_primary(struct dxm_c *dc)
-{
-	int i;
-
-	for (i = 0; i < DXM_NR_LEGS; i++)
-		if (dxm_leg_alive(dc, i) && !dc->legs[i].stale)
-			return i;
-	return -1;
-}
-
 int dxm_other(struct dxm_c *dc, int leg)
 {
 	return DXM_NR_LEGS - 1 - leg;
