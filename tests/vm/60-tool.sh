@@ -12,7 +12,10 @@
 # of a set with a leg missing (given as '-', or not found by --scan)
 # refuses unless --run, and starts degraded with it; --wait draws a
 # progress bar with rate and ETA on a terminal (script(1) pty) and
-# prints nothing on a pipe.  assemble --scan after a reboot: see
+# prints nothing on a pipe.  A create whose activation fails leaves no
+# device behind; a replace whose new table fails to activate loads the
+# previous table again and resumes it (a mounted filesystem keeps
+# working).  assemble --scan after a reboot: see
 # tests/host/60-tool-reboot.sh.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
@@ -300,10 +303,89 @@ case_progress_pty() {
 	dxm remove p0
 }
 
+# write_errors LEG: a dm-flakey table over LEG that fails every write
+# and passes reads (down forever).  The kernel takes it as a blank leg
+# when the table is loaded, and formatting it fails when the table is
+# resumed (preresume): a real activation failure.
+write_errors() { echo "0 $(sectors "$1") flakey $1 0 0 3600 1 error_writes"; }
+
+# live NAME: NAME exists, is not suspended and has no inactive table.
+# A suspended device gets an error table first, so that the cleanup
+# (umount, dmsetup remove) does not block on it.
+live() {
+	local info
+	info=$(dmsetup info "$1") || die "device $1 is gone"
+	if grep -q '^State: *SUSPENDED' <<<"$info"; then
+		log "$info"
+		dmsetup load "$1" --table "0 $(blockdev --getsz "/dev/mapper/$1") error"
+		dmsetup resume "$1"
+		die "$1 was left suspended"
+	fi
+	if grep -q '^Tables present:.*INACTIVE' <<<"$info"; then
+		die "$1 was left with an inactive table"
+	fi
+}
+
+# A create whose activation fails (leg 1 fails writes, so formatting it
+# fails in preresume): the tool removes the device it made and says why
+# (the kernel's reason); the same create on good legs then works.
+case_create_fails_clean() {
+	wipe_meta "$A" "$B"
+	dmsetup create wfail --table "$(write_errors "$B")"
+	expect_refusal 4 "^daxmirror create: c0: .*formatting the legs failed.*; the device was removed$" \
+		"$DXM" create c0 "$A" /dev/mapper/wfail --no-dax
+	no_device c0
+	dmsetup remove wfail
+	wipe_meta "$A" "$B"
+	dxm create c0 "$A" "$B" --no-dax
+	wait_action_idle c0
+	assert_eq "$(status_rc c0)" 0 "status exit code after the second create"
+	dxm remove c0
+	no_device c0
+}
+
+# A replace whose resume fails (the new leg fails writes, so formatting
+# it fails in preresume) under a mounted filesystem: the tool loads the
+# previous table again and resumes it, says so, exits 4.  The mirror is
+# live with its old table, the filesystem takes writes, data intact.
+case_replace_resume_fails() {
+	local mnt=$MNT_BASE/r0 old sum
+	wipe_meta "$A" "$B" "$C"
+	dxm create r0 "$A" "$B" --no-dax
+	wait_action_idle r0
+	mkfs.ext4 -q -F /dev/mapper/r0
+	mkdir -p "$mnt"
+	mount /dev/mapper/r0 "$mnt"
+	dd if=/dev/urandom of="$mnt/data" bs=1M count=8 status=none
+	sync
+	sum=$(sha256sum <"$mnt/data")
+	dxm fail r0 --leg 1
+	old=$(dmsetup table r0)
+	log "live table: $old"
+	dmsetup create wfail --table "$(write_errors "$C")"
+	expect_refusal 4 "^daxmirror replace: r0: .*formatting the legs failed.*; the previous table is live again$" \
+		"$DXM" replace r0 --leg 1 /dev/mapper/wfail
+	live r0
+	assert_eq "$(dmsetup table r0)" "$old" "table after the failed replace"
+	# the filesystem takes writes (a frozen one would block here)
+	timeout 60 dd if=/dev/urandom of="$mnt/more" bs=1M count=4 conv=fsync status=none ||
+		die "the filesystem does not take writes"
+	echo 3 >/proc/sys/vm/drop_caches
+	assert_eq "$(sha256sum <"$mnt/data")" "$sum" "file data after the failed replace"
+	umount "$mnt"
+	wait_action_idle r0
+	dxm status r0 || true
+	dxm remove r0
+	no_device r0
+	dmsetup remove wfail
+}
+
 # lifecycle last: the poison it puts on leg 0 stays on the NVDIMM (a
 # write cannot clear it in the guest) and would fail the others' writes
 run_case refuses_ext4 case_refuses_ext4
 run_case degraded_assemble case_degraded_assemble
 run_case progress_pty case_progress_pty
+run_case create_fails_clean case_create_fails_clean
+run_case replace_resume_fails case_replace_resume_fails
 run_case lifecycle case_lifecycle
 finish
