@@ -314,6 +314,20 @@ Info info(const std::string &name)
 	return t.get_info();
 }
 
+/* Remove a device create() made (lock held); whether it is gone. */
+static bool remove_created(const std::string &name)
+{
+	Task rm(DM_DEVICE_REMOVE, "removing the device");
+	UdevCookie c;
+
+	rm.name(name);
+	c.attach(rm);
+	bool ok = rm.run();
+	c.wait();
+	update_nodes("");
+	return ok;
+}
+
 void create(const std::string &name, const std::vector<Target> &table,
 	    const std::string &uuid)
 {
@@ -334,14 +348,7 @@ void create(const std::string &name, const std::vector<Target> &table,
 		t.add(table);
 		t.run_or_fail();
 	} catch (...) {
-		Task rm(DM_DEVICE_REMOVE, "removing the device");
-		UdevCookie c;
-
-		rm.name(name);
-		c.attach(rm);
-		rm.run();
-		c.wait();
-		update_nodes("");
+		remove_created(name);
 		throw;
 	}
 	Task t(DM_DEVICE_RESUME, "activating the device");
@@ -351,8 +358,14 @@ void create(const std::string &name, const std::vector<Target> &table,
 	c.attach(t);
 	bool ok = t.run();
 	c.wait();
-	if (!ok)
-		t.fail();
+	if (!ok) {
+		try {
+			t.fail();
+		} catch (const DmError &e) {
+			/* never leave a device that was never activated */
+			throw ActivationError(e, remove_created(name));
+		}
+	}
 	update_nodes(name);
 }
 

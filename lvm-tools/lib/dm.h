@@ -35,6 +35,20 @@ private:
 	int err_;
 };
 
+/*
+ * create(): the table was loaded but activating it (resume) failed; the
+ * device was removed again (removed() is false if removing it failed).
+ */
+class ActivationError : public DmError {
+public:
+	ActivationError(const DmError &e, bool removed)
+		: DmError(e), removed_(removed) {}
+	bool removed() const { return removed_; }
+
+private:
+	bool removed_;
+};
+
 struct Version {
 	uint32_t major = 0, minor = 0, patch = 0;
 	std::string str() const;

@@ -60,4 +60,14 @@ std::string KernelLog::last(const std::vector<std::string> &needles)
 	return v.empty() ? "" : v.back();
 }
 
+std::string KernelLog::reason(const std::vector<std::string> &needles)
+{
+	auto v = read_new(needles);
+
+	for (auto it = v.rbegin(); it != v.rend(); ++it)
+		if (it->find("preresume failed") == std::string::npos)
+			return *it;
+	return v.empty() ? "" : v.back();
+}
+
 } // namespace dxm

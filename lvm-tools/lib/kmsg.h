@@ -26,6 +26,13 @@ public:
 	/* The last matching new record, or "". */
 	std::string last(const std::vector<std::string> &needles);
 
+	/*
+	 * Why an activation failed: the last matching new record that is
+	 * not device-mapper's own "preresume failed" summary (the target's
+	 * reason comes before it), else that summary, or "".
+	 */
+	std::string reason(const std::vector<std::string> &needles);
+
 private:
 	Fd fd_;
 };

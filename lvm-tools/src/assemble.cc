@@ -12,7 +12,6 @@
 #include "commands.h"
 #include "dm.h"
 #include "errors.h"
-#include "kmsg.h"
 #include "mirror_table.h"
 #include "options.h"
 #include "scan.h"
@@ -43,16 +42,7 @@ void start(const std::string &name, const MirrorSet &set, bool run)
 	ta.region_sectors = sb->region_sectors;
 	ta.spare_pages = sb->spare_pages;
 	dm::require_target(TARGET_NAME, 1);
-	KernelLog log;
-	try {
-		dm::create(name, { { 0, set.data_sectors, TARGET_NAME,
-				     table_params(ta) } }, "");
-	} catch (const dm::DmError &) {
-		std::string why = log.last({ "daxmirror" });
-		if (why.empty())
-			throw;
-		throw Error(name, "the kernel refused the table: " + why);
-	}
+	create_mirror(name, set.data_sectors, table_params(ta));
 	for (const auto &n : set.notes)
 		fprintf(stderr, "daxmirror assemble: %s: %s\n", name.c_str(),
 			n.c_str());

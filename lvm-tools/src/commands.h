@@ -58,6 +58,14 @@ DeviceReport read_report(const std::string &name);
 /* Names of all daxmirror devices. */
 std::vector<std::string> mirror_devices();
 
+/*
+ * Creates and activates device NAME with one daxmirror target of LEN
+ * sectors.  A refused table or a failed activation is reported with the
+ * kernel's reason, and no device is left behind.
+ */
+void create_mirror(const std::string &name, uint64_t len,
+		   const std::string &params);
+
 /* Sends a message; a refusal is reported with the kernel's reason. */
 void send_message(const std::string &name, const std::string &msg);
 

@@ -17,6 +17,30 @@
 
 namespace dxm {
 
+void create_mirror(const std::string &name, uint64_t len,
+		   const std::string &params)
+{
+	KernelLog log;
+
+	try {
+		dm::create(name, { { 0, len, TARGET_NAME, params } }, "");
+	} catch (const dm::ActivationError &e) {
+		std::string why = log.reason({ "daxmirror" });
+
+		throw Error(name, "activating the mirror failed: " +
+				  (why.empty() ? e.reason() : why) +
+				  (e.removed() ? "; the device was removed" :
+				   "; removing the device failed too (dmsetup "
+				   "remove " + name + ")"));
+	} catch (const dm::DmError &) {
+		std::string why = log.last({ "daxmirror" });
+
+		if (why.empty())
+			throw;
+		throw Error(name, "the kernel refused the table: " + why);
+	}
+}
+
 void check_device_name(const std::string &name)
 {
 	std::string why = dm::check_name(name);

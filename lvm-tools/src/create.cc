@@ -12,7 +12,6 @@
 #include "commands.h"
 #include "dm.h"
 #include "errors.h"
-#include "kmsg.h"
 #include "legcheck.h"
 #include "mirror_table.h"
 #include "ndctl.h"
@@ -86,16 +85,7 @@ int cmd_create(const Args &args)
 		for (const auto &f : facts)
 			zero_superblock_block(f.dev.path, f.dev.sectors);
 
-	KernelLog log;
-	try {
-		dm::create(name, { { 0, p.len, TARGET_NAME,
-				     table_params(p.args) } }, "");
-	} catch (const dm::DmError &e) {
-		std::string why = log.last({ "daxmirror" });
-		if (why.empty())
-			throw;
-		throw Error(name, "the kernel refused the table: " + why);
-	}
+	create_mirror(name, p.len, table_params(p.args));
 	printf("%s: created, %s mirror of %s and %s\n", name.c_str(),
 	       format_size(p.len << 9).c_str(), facts[0].dev.path.c_str(),
 	       facts[1].dev.path.c_str());

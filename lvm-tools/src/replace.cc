@@ -17,6 +17,24 @@
 
 namespace dxm {
 
+/*
+ * A resume whose new table failed leaves the device suspended with that
+ * table (the previous one is gone): a filesystem on it would hang.  Load
+ * the previous table again and resume it; says how that went.
+ */
+static std::string restore_table(const std::string &name, uint64_t len,
+				 const std::string &params)
+{
+	try {
+		dm::reload(name, { { 0, len, TARGET_NAME, params } });
+		dm::resume(name);
+	} catch (const Error &e) {
+		return "; restoring the previous table failed too (" +
+		       e.reason() + "): the device is suspended";
+	}
+	return "; the previous table is live again";
+}
+
 int cmd_replace(const Args &args)
 {
 	CommandLine cl("replace", "NAME NEWDEV",
@@ -36,9 +54,10 @@ int cmd_replace(const Args &args)
 	check_device_name(name);
 
 	MirrorState st = read_state(name);
+	const std::string old_params = read_table_params(name);
 	TableArgs ta;
 	try {
-		ta = parse_table_params(read_table_params(name));
+		ta = parse_table_params(old_params);
 	} catch (const std::invalid_argument &e) {
 		throw Error(name, std::string("unexpected table from the "
 					      "kernel: ") + e.what());
@@ -84,7 +103,16 @@ int cmd_replace(const Args &args)
 		}
 		throw;
 	}
-	dm::resume(name);
+	try {
+		dm::resume(name);
+	} catch (const dm::DmError &e) {
+		std::string why = log.reason({ "daxmirror" });
+
+		if (why.empty())
+			why = e.reason();
+		throw Error(name, "activating the new table failed: " + why +
+				  restore_table(name, st.len, old_params));
+	}
 	return cl.has("wait") ? wait_idle(name, "rebuild", true) : 0;
 }
 
