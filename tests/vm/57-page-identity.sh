@@ -9,10 +9,15 @@
 #   The primary is sticky: after a failover to leg 1 and the rebuild of
 #   leg 0, leg 1 stays the primary (the mapping's pages stay the ones
 #   direct_access hands out), also across a reload of the same table.
-#   Other events that move pages (a failover itself, a remap of a mapped
-#   page, memory-failure repairs) are issue 15 point 1(ii), not yet here.
+#   A failover by "fail 0" while the file is mapped, a remap of a mapped
+#   page to a spare (sticky poison), a memory failure on a mapped page
+#   (madvise MADV_HWPOISON): the filesystem forgets the old pages (its DAX
+#   entries), so that msync and the flush path see the new pages behind
+#   the file afterwards.
 # ext4 and xfs, -o dax, sync_interval_ms 0 (only msync copies).
-# vm-run: --nvdimms 2 --nvdimm-size 512
+# Cases that poison (sticky until the next boot) work on their own GPT
+# partition ("slot") of both NVDIMMs; the others share slot 1.
+# vm-run: --nvdimms 2 --nvdimm-size 2048
 # vm-timeout: 900
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
@@ -20,16 +25,18 @@
 
 group_setup setup_fsdax
 group_setup load_module
+group_setup pmem_slots "$PMEM0" 5
+group_setup pmem_slots "$PMEM1" 5
 MNT=$MNT_BASE/fs
-A=$PMEM0
-B=$PMEM1
 
 extra_cleanup() {
 	bg_kill_all
 }
 
 # mapper FILE DIR: maps FILE's 16 pages, stores 'S' to them and msyncs,
-# creates DIR/ready; when DIR/go exists stores 'T' and msyncs, then 'U'
+# creates DIR/ready; when DIR/poison exists reports a memory failure on
+# page 3 (madvise MADV_HWPOISON) and creates DIR/poisoned; when DIR/go
+# exists stores 'T' and msyncs, then 'U'
 # and msyncs (the second round stores through the mapping the first
 # round's fault made), creates DIR/done; exits when DIR/exit exists.  The
 # mapping is kept from the first store to the end.
@@ -43,11 +50,19 @@ def wait(name):
 def store(c):
     m[0:16 * 4096] = c * (16 * 4096)
     m.flush()
+def poison_page_3():
+    # a memory failure reported on page 3 (as a machine check would)
+    m.madvise(mmap.MADV_HWPOISON, 3 * 4096, 4096)
+    open(os.path.join(d, 'poisoned'), 'w').close()
 fd = os.open(f, os.O_RDWR)
 m = mmap.mmap(fd, 16 * 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 store(b'S')
 open(os.path.join(d, 'ready'), 'w').close()
-wait('go')
+while not os.path.exists(os.path.join(d, 'go')):
+    if os.path.exists(os.path.join(d, 'poison')) and \
+       not os.path.exists(os.path.join(d, 'poisoned')):
+        poison_page_3()
+    time.sleep(0.05)
 store(b'T')
 store(b'U')
 open(os.path.join(d, 'done'), 'w').close()
@@ -55,7 +70,7 @@ wait('exit')
 m.close()
 os.close(fd)
 PY
-	rm -f "$2"/ready "$2"/go "$2"/done "$2"/exit
+	rm -f "$2"/ready "$2"/go "$2"/done "$2"/exit "$2"/poison "$2"/poisoned
 	bg_start /usr/bin/python3 "$SCRATCH/mapper.py" "$1" "$2"
 	wait_until 30 "the mapper's first stores" test -e "$2/ready"
 }
@@ -73,31 +88,73 @@ reload_same() {
 	dmsetup resume "$1"
 }
 
-# sticky FS RELOAD: leg 0 fails, the file is mapped (leg 1's pages), leg 0
-# is rebuilt (the same device loaded again); with RELOAD=1 the table is
-# then loaded again.  The mapping stores after that and msyncs, twice;
-# then leg 0 fails: leg 1, the primary all along, must have every store
-# (if leg 0 became the primary again, the second stores went to a page
-# that msync no longer write-protects and the flush no longer copies).
-sticky() {
-	local fs=$1 reload=$2 f=$MNT/mapped d=$SCRATCH/m
+# moved MODE FS [RELOAD]: a process keeps a mapping of a file while leg 0
+# fails and is loaded again and rebuilt from leg 1 (with RELOAD=1 the
+# table is then loaded once more); afterwards the mapping stores and
+# msyncs twice; then the leg that must hold every store by now is left
+# alone (the other is failed) and the file read.
+#   sticky:   the file is mapped after leg 0 failed (leg 1's pages); leg 1
+#             must stay the primary: leg 0 is failed at the end.  If leg 0
+#             became the primary again, the second stores went to a page
+#             that msync no longer write-protects and the flush no longer
+#             copies.
+#   failover: the file is mapped (leg 0's pages, stored to) before leg 0
+#             fails: the filesystem must forget leg 0's pages.  If its DAX
+#             entries still name them, msync write-protects leg 0's page
+#             while the mapping maps leg 1's, and the second stores never
+#             reach leg 0: leg 1 is failed at the end.
+#   remap:    the file is mapped (leg 0's pages) when page 3 of it gets
+#             sticky poison on leg 0: the page is remapped to a spare and
+#             the filesystem must forget the old page (no rebuild; leg 0
+#             is failed at the end).
+#   hwpoison: the same with a memory failure reported through the mapping
+#             (madvise MADV_HWPOISON): repaired into a spare page.
+moved() {
+	local mode=$1 fs=$2 reload=${3:-0} f=$MNT/mapped d=$SCRATCH/m
 	mkdir -p "$d"
+	case $mode/$fs in
+	remap/ext4) legs 2 ;;
+	remap/xfs) legs 3 ;;
+	hwpoison/ext4) legs 4 ;;
+	hwpoison/xfs) legs 5 ;;
+	*) legs 1 ;;
+	esac
 	fresh_pair m0 "$A" "$B" sync_interval_ms 0
 	mkfs_dax "$fs" "$DXM_DEV"
 	mount_dax "$DXM_DEV" "$MNT"
 	pattern 571 $((16 * 4096)) >"$f"
 	sync
-	dxm_message m0 fail 0
-	mapper "$f" "$d"
-	# leg 0 back: loaded again, rebuilt from leg 1
-	reload_same m0
-	wait_action_idle m0 600
-	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	case $mode in
+	sticky) dxm_message m0 fail 0; mapper "$f" "$d" ;;
+	failover) mapper "$f" "$d"; dxm_message m0 fail 0 ;;
+	remap)
+		mapper "$f" "$d"
+		poison "$A" "$(file_sector "$f" $((3 * 4096)))"
+		wait_field m0 remapped = 1/0 30
+		;;
+	hwpoison)
+		mapper "$f" "$d"
+		touch "$d/poison"
+		wait_until 30 "the memory failure" test -e "$d/poisoned"
+		wait_field m0 remapped = 1/0 30
+		;;
+	esac
+	if [ "$mode" = sticky ] || [ "$mode" = failover ]; then
+		# leg 0 back: loaded again, rebuilt from leg 1
+		reload_same m0
+		wait_action_idle m0 600
+		assert_eq "$(status_field m0 health)" AA "health after the rebuild"
+	fi
 	[ "$reload" = 1 ] && reload_same m0
 	touch "$d/go"
 	wait_until 30 "the mapper's second stores" test -e "$d/done"
-	dxm_message m0 fail 0
-	assert_eq "$(status_field m0 health)" DA "health after fail 0"
+	if [ "$mode" = failover ]; then
+		dxm_message m0 fail 1
+		assert_eq "$(status_field m0 health)" AD "health after fail 1"
+	else
+		dxm_message m0 fail 0
+		assert_eq "$(status_field m0 health)" DA "health after fail 0"
+	fi
 	echo 3 >/proc/sys/vm/drop_caches
 	expect_stores "$f"
 	touch "$d/exit"
@@ -106,11 +163,23 @@ sticky() {
 	dxm_remove m0
 }
 
-case_sticky_after_rebuild_ext4() { sticky ext4 0; }
-case_sticky_after_rebuild_xfs() { sticky xfs 0; }
-case_sticky_across_reload_ext4() { sticky ext4 1; }
+case_sticky_after_rebuild_ext4() { moved sticky ext4; }
+case_sticky_after_rebuild_xfs() { moved sticky xfs; }
+case_sticky_across_reload_ext4() { moved sticky ext4 1; }
+case_failover_by_message_ext4() { moved failover ext4; }
+case_failover_by_message_xfs() { moved failover xfs; }
+case_remap_mapped_page_ext4() { moved remap ext4; }
+case_remap_mapped_page_xfs() { moved remap xfs; }
+case_hwpoison_mapped_page_ext4() { moved hwpoison ext4; }
+case_hwpoison_mapped_page_xfs() { moved hwpoison xfs; }
 
 run_case sticky_after_rebuild_ext4 case_sticky_after_rebuild_ext4
 run_case sticky_after_rebuild_xfs case_sticky_after_rebuild_xfs
 run_case sticky_across_reload_ext4 case_sticky_across_reload_ext4
+run_case failover_by_message_ext4 case_failover_by_message_ext4
+run_case failover_by_message_xfs case_failover_by_message_xfs
+run_case remap_mapped_page_ext4 case_remap_mapped_page_ext4
+run_case remap_mapped_page_xfs case_remap_mapped_page_xfs
+run_case hwpoison_mapped_page_ext4 case_hwpoison_mapped_page_ext4
+run_case hwpoison_mapped_page_xfs case_hwpoison_mapped_page_xfs
 finish
