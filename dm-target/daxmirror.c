@@ -27,6 +27,7 @@ static void dxm_free(struct dxm_c *dc)
 		destroy_workqueue(dc->wq);
 	dxm_bitmap_exit(dc);
 	xa_destroy(&dc->lost);
+	xa_destroy(&dc->forget);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dxm_remap_free(&dc->legs[i]);
 		kfree(dc->legs[i].sb);
@@ -73,12 +74,13 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->cooling = dxm_bitmap_alloc(dc->nr_pages);
 	dc->warm = dxm_bitmap_alloc(dc->nr_regions);
 	dc->mapped = dxm_bitmap_alloc(dc->nr_pages);
+	dc->faulted = dxm_bitmap_alloc(dc->nr_regions);
 	dc->warm_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 				       GFP_KERNEL);
 	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 					GFP_KERNEL);
 	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
-	    !dc->cooling || !dc->warm || !dc->mapped || !dc->warm_list ||
+	    !dc->cooling || !dc->warm || !dc->mapped || !dc->faulted || !dc->warm_list ||
 	    !dc->flush_list)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
@@ -122,6 +124,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	bio_list_init(&dc->flushes);
 	dxm_workers_init(dc);
 	xa_init(&dc->lost);
+	xa_init(&dc->forget);
 	dc->target_leg = -1;
 	dc->primary = -1;
 

@@ -17,6 +17,7 @@
  * holder.c     memory-failure notifications from the legs (no SIGBUS)
  * status.c     status line and messages
  * primary.c    which leg is the primary (sticky, kept across reloads)
+ * forget.c     files forget a leg's pages when the primary changes
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -125,6 +126,8 @@ struct dxm_c {
 	unsigned long *copying;		/* being copied/compared right now */
 	unsigned long *cooling;		/* pages to copy until a time */
 	unsigned long *mapped;		/* may be mapped by a process */
+	unsigned long *faulted;		/* regions a fault was given pages
+					 * of: files may name them (forget.c) */
 	unsigned long cool_since[DXM_NR_BUCKETS];
 	unsigned long *warm;		/* regions with hot or cooling pages */
 	unsigned long *warm_list;	/* regions warmed since (flush.c) */
@@ -155,6 +158,8 @@ struct dxm_c {
 	struct work_struct flush_work;
 	struct work_struct failover_work; /* after the primary failed */
 	int failed_primary;
+	struct work_struct forget_work;	/* pages in @forget (forget.c) */
+	struct xarray forget;		/* (leg page << 1 | leg) to forget */
 	int primary;			/* see primary.c; -1: not chosen */
 	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
@@ -265,6 +270,11 @@ void dxm_failover_work(struct work_struct *work);
 void dxm_unmap_all(struct dxm_c *dc, int leg);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
+
+/* forget.c */
+void dxm_forget_leg(struct dxm_c *dc, int leg);
+void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector);
+void dxm_forget_work(struct work_struct *work);
 
 /* zap.c */
 void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);

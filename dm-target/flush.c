@@ -628,7 +628,8 @@ out:
 	dxm_flush_legs(dc);
 }
 
-static unsigned long dxm_next_mapped(struct dxm_c *dc, unsigned long p)
+/* The next page from @p on that a process may have mapped, or nr_pages. */
+static unsigned long dxm_next_mappable(struct dxm_c *dc, unsigned long p)
 {
 	return min3(find_next_bit(dc->hot, dc->nr_pages, p),
 		    find_next_bit(dc->cooling, dc->nr_pages, p),
@@ -648,8 +649,8 @@ void dxm_unmap_all(struct dxm_c *dc, int leg)
 	unsigned int i;
 
 	lockdep_assert_held(&dc->sync_mutex);
-	for (p = dxm_next_mapped(dc, 0); p < dc->nr_pages;
-	     p = dxm_next_mapped(dc, p + 1)) {
+	for (p = dxm_next_mappable(dc, 0); p < dc->nr_pages;
+	     p = dxm_next_mappable(dc, p + 1)) {
 		dxm_zap_page(dc, leg, dxm_leg_sector(dc, leg,
 						     (sector_t)p << 3));
 		cond_resched();
@@ -687,6 +688,7 @@ void dxm_failover_work(struct work_struct *work)
 	dxm_unmap_all(dc, from);
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
+	dxm_forget_leg(dc, from);
 }
 
 void dxm_flush_work(struct work_struct *work)

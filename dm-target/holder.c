@@ -40,6 +40,8 @@ static int dxm_leg_going_away(struct dxm_c *dc, int leg)
 		dxm_unmap_all(dc, leg);
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
+	/* files must not name its pages once they are gone */
+	dxm_forget_leg(dc, leg);
 	return 0;
 }
 
@@ -81,6 +83,7 @@ static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 		return -ENOMEM;
 	for (s = round_down(first, 8); s < end; s += 8) {
 		unsigned long reg = dxm_region(dc, s);
+		sector_t old = dxm_leg_sector(dc, leg, s);
 
 		dxm_region_lock(dc, reg);
 		r = dxm_data_rw(dc, good, REQ_OP_READ, s, page, 8);
@@ -92,8 +95,10 @@ static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 			continue;
 		}
 		/* mappings of the failed page fault again and get the spare */
-		if (leg == dxm_primary(dc) || dc->dax)
-			dxm_zap_page(dc, leg, s);
+		if (leg == dxm_primary(dc) || dc->dax) {
+			dxm_zap_page(dc, leg, old);
+			dxm_forget_later(dc, leg, old);
+		}
 		DMWARN("%s: leg %d: memory failure at sector %llu repaired from leg %d",
 		       dxm_name(dc), leg, (unsigned long long)s, good);
 	}

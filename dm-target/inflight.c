@@ -72,8 +72,15 @@ void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr)
  */
 void dxm_set_mapped(struct dxm_c *dc, unsigned long page, unsigned long nr)
 {
+	unsigned long first = page >> dc->pages_shift;
+
 	lockdep_assert_held(&dc->lock);
+	if (!nr)
+		return;
 	bitmap_set(dc->mapped, page, nr);
+	/* never cleared: a file keeps its entry after the mapping goes */
+	bitmap_set(dc->faulted, first,
+		   ((page + nr - 1) >> dc->pages_shift) - first + 1);
 }
 
 /* A task's latest hand-out is to be copied (again) at the next flush. */

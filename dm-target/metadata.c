@@ -662,6 +662,7 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 	kvfree(dc->cooling);
 	kvfree(dc->warm);
 	kvfree(dc->mapped);
+	kvfree(dc->faulted);
 	kvfree(dc->warm_list);
 	kvfree(dc->flush_list);
 	kvfree(dc->bm_snap);

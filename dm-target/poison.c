@@ -105,9 +105,14 @@ int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 	if (!r)
 		return 0;
 	r = dxm_remap_page(dc, leg, page_sector >> 3, data);
-	/* user mappings of the retired page must fault onto the spare */
-	if (!r && dc->dax)
+	/*
+	 * User mappings of the retired page must fault onto the spare, and
+	 * files must forget it (they name it in their DAX entries).
+	 */
+	if (!r && dc->dax) {
 		dxm_zap_page(dc, leg, old);
+		dxm_forget_later(dc, leg, old);
+	}
 	if (r == -ENOSPC) {
 		dxm_fail_leg(dc, leg, -ENOSPC, "spare pool exhausted");
 		return r;

@@ -197,6 +197,8 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	dxm_start_action(dc, DXM_REBUILD, leg);
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
+	if (was_primary)
+		dxm_forget_leg(dc, leg);
 	return 0;
 }
 

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Making the filesystem forget a leg's pages when they stop backing the
+ * mirror (issue 15 point 1).
+ *
+ * A filesystem on the mirror keeps, per file page it has mapped, a DAX
+ * entry that names the physical page direct_access returned, and that
+ * page's ->mapping/->index name the file.  When the primary changes, the
+ * mirror page is backed by another leg's page; unmapping the old page
+ * (zap.c) is not enough: a new fault keeps the existing entry
+ * (dax_insert_entry() leaves it) and only maps the new page, so msync
+ * write-protects and flushes the old page and the flush path's unmapping
+ * finds no file behind the new one.  So after the switch, each page of
+ * the old leg that a file may still name is written back (which cleans
+ * its entry) and invalidated, with the file's invalidate_lock held as
+ * truncate and hole punching do: the next fault makes a new entry for
+ * the new page.
+ *
+ * Runs without any lock of the target (a fault holds the file's
+ * invalidate_lock while it calls direct_access), after the failover
+ * protocol of flush.c has made direct_access hand out the new leg's
+ * pages, and a cooling period later than the switch so that a fault that
+ * got an old page before it has made its entry.
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/pfn_t.h>
+#include <linux/dax.h>
+#include <linux/delay.h>
+#include "daxmirror.h"
+
+/* Forget the file page that fsdax page @page backs, if any. */
+static int dxm_forget_one(struct page *page)
+{
+	struct address_space *mapping;
+	struct inode *inode;
+	pgoff_t index;
+	loff_t pos;
+	int r = 0;
+
+	rcu_read_lock();
+	mapping = READ_ONCE(page->mapping);
+	if (!mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS)) {
+		/* no file; or shared by reflinked files: not known here */
+		rcu_read_unlock();
+		return mapping ? -EOPNOTSUPP : 0;
+	}
+	index = READ_ONCE(page->index);
+	inode = igrab(mapping->host);
+	rcu_read_unlock();
+	if (!inode)
+		return 0;	/* being evicted: its entries go with it */
+	mapping = inode->i_mapping;
+	filemap_invalidate_lock(mapping);
+	if (READ_ONCE(page->mapping) == mapping &&
+	    READ_ONCE(page->index) == index) {
+		pos = (loff_t)index << PAGE_SHIFT;
+		r = filemap_write_and_wait_range(mapping, pos,
+						 pos + PAGE_SIZE - 1);
+		if (!r)
+			r = invalidate_inode_pages2_range(mapping, index,
+							  index);
+	}
+	filemap_invalidate_unlock(mapping);
+	iput(inode);
+	return r;
+}
+
+/* Forget the file page behind leg @leg's page at @leg_sector. */
+static int dxm_forget_page(struct dxm_c *dc, int leg, sector_t leg_sector)
+{
+	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
+	void *kaddr;
+	pfn_t pfn;
+	int id, r = 0;
+
+	/* recovery mode: a poisoned page has a struct page too */
+	id = dax_read_lock();
+	if (dax_direct_access(dax_dev, dxm_leg_pgoff(dc, leg, leg_sector), 1,
+			      DAX_RECOVERY_WRITE, &kaddr, &pfn) >= 1 &&
+	    pfn_t_has_page(pfn))
+		r = dxm_forget_one(pfn_t_to_page(pfn));
+	dax_read_unlock(id);
+	return r;
+}
+
+/*
+ * Leg @leg's pages stopped backing the mirror (it was the primary): make
+ * files forget every one a fault was ever given (the regions set in
+ * dc->faulted: a file's entry outlives the mapping that made it).
+ * Process context, no lock of the target held.
+ */
+void dxm_forget_leg(struct dxm_c *dc, int leg)
+{
+	unsigned long reg, p, end, failed = 0;
+
+	if (!dc->dax || !dc->legs[leg].dev || !dc->legs[leg].dev->dax_dev)
+		return;
+	msleep(DXM_COOL_MS + 10);	/* faults that got an old page */
+	for_each_set_bit(reg, dc->faulted, dc->nr_regions) {
+		p = reg << dc->pages_shift;
+		end = min_t(unsigned long, dc->nr_pages,
+			    p + (1UL << dc->pages_shift));
+		for (; p < end; p++)
+			if (dxm_forget_page(dc, leg, dxm_leg_sector(dc, leg,
+							(sector_t)p << 3)))
+				failed++;
+		cond_resched();
+	}
+	if (failed)
+		DMWARN("%s: leg %d: %lu file pages could not be made to forget the leg's pages",
+		       dxm_name(dc), leg, failed);
+}
+
+/*
+ * One page of leg @leg moved (remapped to a spare after poison, or after
+ * a memory failure): the page at @leg_sector, which it was, is forgotten
+ * by the forget worker (the caller may hold locks a fault holds too).
+ */
+void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector)
+{
+	unsigned long key = ((unsigned long)(leg_sector >> 3) << 1) | leg;
+
+	if (!dc->dax || xa_err(xa_store(&dc->forget, key, xa_mk_value(1),
+					GFP_NOIO)))
+		return;		/* no memory: the entry stays (a warning) */
+	queue_work(dc->failover_wq, &dc->forget_work);
+}
+
+void dxm_forget_work(struct work_struct *work)
+{
+	struct dxm_c *dc = container_of(work, struct dxm_c, forget_work);
+	unsigned long key;
+	void *v;
+
+	msleep(DXM_COOL_MS + 10);	/* faults that got the old page */
+	xa_for_each(&dc->forget, key, v) {
+		xa_erase(&dc->forget, key);
+		if (dxm_forget_page(dc, key & 1, (sector_t)(key >> 1) << 3))
+			DMWARN_LIMIT("%s: leg %lu: a file still names the page at sector %llu",
+				     dxm_name(dc), key & 1,
+				     (unsigned long long)(key >> 1) << 3);
+	}
+}
