@@ -7,8 +7,8 @@
 # (kill_dax: offset 0, length U64_MAX); the mirror fails that leg while
 # its memory is still there, copies what only it held, unmaps its pages,
 # and carries on with the other leg: files read and write, mappings work,
-# nothing is lost, no oops.  Leg 1 (a secondary); leg 0 (the primary,
-# which DAX maps) is skipped until issue 15 point 1(c) is fixed.
+# nothing is lost, no oops.  Leg 1 (a secondary) and leg 0 (the primary,
+# whose pages the filesystem's DAX entries name: it forgets them first).
 # vm-run: --nvdimms 2 --nvdimm-size 256
 # vm-timeout: 900
 # shellcheck disable=SC2154
@@ -99,16 +99,11 @@ PY
 }
 
 case_remove_leg1() { remove_leg 1; }
-# Leg 0 (the primary): the failover itself works (the mapping's stores
-# before and after are kept, files read and write), but the filesystem's
-# DAX entries still name leg 0's pages, and unmounting touches their
-# struct pages after the device has gone (oops in dax_disassociate_entry
-# from evict_inodes).  That is issue 15 point 1(c) (page identity across
-# failover), not fixed yet: skipped until it is.
-case_remove_leg0() {
-	skip "the primary's removal needs the fs DAX entries invalidated (issue 15, point 1c)"
-	remove_leg 0
-}
+# Leg 0 (the primary): besides the failover, the filesystem must forget
+# leg 0's pages while they are still there (its DAX entries name them;
+# unmounting touched their struct pages after the device had gone: an
+# oops in dax_disassociate_entry from evict_inodes, issue 15 point 1(c)).
+case_remove_leg0() { remove_leg 0; }
 
 run_case remove_leg1 case_remove_leg1
 run_case remove_leg0 case_remove_leg0
