@@ -45,12 +45,72 @@ static int dxm_leg_going_away(struct dxm_c *dc, int leg)
 	return 0;
 }
 
+/*
+ * Repair data page @s of leg @leg, whose memory failed, from leg @good
+ * into a spare page; @leg_sector is where the failed page is on the leg.
+ */
+static int dxm_mf_repair(struct dxm_c *dc, int leg, int good, sector_t s,
+			 sector_t leg_sector, void *page)
+{
+	unsigned long reg = dxm_region(dc, s);
+	int r;
+
+	dxm_region_lock(dc, reg);
+	r = dxm_data_rw(dc, good, REQ_OP_READ, s, page, 8);
+	if (!r)
+		r = dxm_remap_page(dc, leg, s >> 3, page);
+	dxm_region_unlock(dc, reg);
+	if (r)
+		return -EOPNOTSUPP;
+	/* mappings of the failed page fault again and get the spare */
+	if (leg == dxm_primary(dc) || dc->dax) {
+		dxm_zap_page(dc, leg, leg_sector);
+		dxm_forget_later(dc, leg, leg_sector);
+	}
+	DMWARN("%s: leg %d: memory failure at sector %llu repaired from leg %d",
+	       dxm_name(dc), leg, (unsigned long long)s, good);
+	return 0;
+}
+
+/*
+ * A memory failure in leg @leg's spare area, sectors [first, end) of the
+ * leg: each spare page in use holds a remapped data page, which is
+ * repaired into another spare (the failed one is retired).  Free spare
+ * pages are left alone: a later remap that cannot write one retires it.
+ */
+static int dxm_spare_failure(struct dxm_c *dc, int leg, int good,
+			     sector_t first, sector_t end, void *page)
+{
+	struct dxm_leg *l = &dc->legs[leg];
+	sector_t so = l->geo.spare_offset, ls;
+	int err = 0;
+
+	if (first < so || first >= so + ((sector_t)l->nr_spare << 3))
+		return -EOPNOTSUPP;	/* other metadata */
+	end = min_t(sector_t, end, so + ((sector_t)l->nr_spare << 3));
+	for (ls = round_down(first, 8); ls < end; ls += 8) {
+		u64 data;
+
+		mutex_lock(&l->remap_mutex);
+		data = l->slots[(ls - so) >> 3];
+		mutex_unlock(&l->remap_mutex);
+		if (data == DXM_NO_PAGE || data == DXM_RETIRED_PAGE)
+			continue;
+		/* DAX stores not yet on the other leg: copy what can be read */
+		dxm_sync_hot(dc, dxm_region(dc, data << 3),
+			     dxm_region(dc, data << 3), true);
+		if (dxm_mf_repair(dc, leg, good, data << 3, ls, page))
+			err = -EOPNOTSUPP;
+	}
+	return err;
+}
+
 static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 			      int mf_flags)
 {
 	struct dxm_c *dc = dax_holder(dax_dev);
 	sector_t first, end, s;
-	int leg, good, r, err = 0;
+	int leg, good, err = 0;
 	void *page;
 
 	if (!dc)
@@ -69,38 +129,29 @@ static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 		return -EOPNOTSUPP;
 	first -= get_start_sect(dc->legs[leg].dev->bdev);
 	end -= get_start_sect(dc->legs[leg].dev->bdev);
-	if (first >= dc->data_sectors)
-		return -EOPNOTSUPP;	/* metadata or spare area */
-	end = min_t(sector_t, end, dc->data_sectors);
 	if (!dxm_leg_alive(dc, good) || dc->legs[good].stale)
 		return -EOPNOTSUPP;
+	page = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	if (first >= dc->data_sectors) {
+		err = dxm_spare_failure(dc, leg, good, first, end, page);
+		kfree(page);
+		return err;
+	}
+	end = min_t(sector_t, end, dc->data_sectors);
 
 	/* DAX stores not yet on the other leg: copy what can be read */
 	dxm_sync_hot(dc, dxm_region(dc, first), dxm_region(dc, end - 1), true);
 
-	page = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!page)
-		return -ENOMEM;
 	for (s = round_down(first, 8); s < end; s += 8) {
-		unsigned long reg = dxm_region(dc, s);
-		sector_t old = dxm_leg_sector(dc, leg, s);
+		sector_t ls = dxm_leg_sector(dc, leg, s);
 
-		dxm_region_lock(dc, reg);
-		r = dxm_data_rw(dc, good, REQ_OP_READ, s, page, 8);
-		if (!r)
-			r = dxm_remap_page(dc, leg, s >> 3, page);
-		dxm_region_unlock(dc, reg);
-		if (r) {
-			err = -EOPNOTSUPP;
+		/* a page remapped before: the failed memory is not in use */
+		if (ls != s)
 			continue;
-		}
-		/* mappings of the failed page fault again and get the spare */
-		if (leg == dxm_primary(dc) || dc->dax) {
-			dxm_zap_page(dc, leg, old);
-			dxm_forget_later(dc, leg, old);
-		}
-		DMWARN("%s: leg %d: memory failure at sector %llu repaired from leg %d",
-		       dxm_name(dc), leg, (unsigned long long)s, good);
+		if (dxm_mf_repair(dc, leg, good, s, ls, page))
+			err = -EOPNOTSUPP;
 	}
 	kfree(page);
 	return err;
