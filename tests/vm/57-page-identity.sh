@@ -17,7 +17,7 @@
 # ext4 and xfs, -o dax, sync_interval_ms 0 (only msync copies).
 # Cases that poison (sticky until the next boot) work on their own GPT
 # partition ("slot") of both NVDIMMs; the others share slot 1.
-# vm-run: --nvdimms 2 --nvdimm-size 2048
+# vm-run: --nvdimms 3 --nvdimm-size 2048
 # vm-timeout: 900
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
@@ -25,8 +25,8 @@
 
 group_setup setup_fsdax
 group_setup load_module
-group_setup pmem_slots "$PMEM0" 5
-group_setup pmem_slots "$PMEM1" 5
+group_setup pmem_slots "$PMEM0" 6
+group_setup pmem_slots "$PMEM1" 6
 MNT=$MNT_BASE/fs
 
 extra_cleanup() {
@@ -109,6 +109,10 @@ reload_same() {
 #             is failed at the end).
 #   hwpoison: the same with a memory failure reported through the mapping
 #             (madvise MADV_HWPOISON): repaired into a spare page.
+#   selffail: the file is mapped (leg 0's pages) when page 3 of it gets
+#             sticky poison on leg 0, which has no spare pages: leg 0
+#             fails by itself; it is replaced by the third NVDIMM and
+#             rebuilt from leg 1; leg 1 is failed at the end.
 moved() {
 	local mode=$1 fs=$2 reload=${3:-0} f=$MNT/mapped d=$SCRATCH/m
 	mkdir -p "$d"
@@ -117,9 +121,14 @@ moved() {
 	remap/xfs) legs 3 ;;
 	hwpoison/ext4) legs 4 ;;
 	hwpoison/xfs) legs 5 ;;
+	selffail/*) legs 6 ;;
 	*) legs 1 ;;
 	esac
-	fresh_pair m0 "$A" "$B" sync_interval_ms 0
+	if [ "$mode" = selffail ]; then
+		fresh_pair m0 "$A" "$B" sync_interval_ms 0 spare_pages 0
+	else
+		fresh_pair m0 "$A" "$B" sync_interval_ms 0
+	fi
 	mkfs_dax "$fs" "$DXM_DEV"
 	mount_dax "$DXM_DEV" "$MNT"
 	pattern 571 $((16 * 4096)) >"$f"
@@ -131,6 +140,18 @@ moved() {
 		mapper "$f" "$d"
 		poison "$A" "$(file_sector "$f" $((3 * 4096)))"
 		wait_field m0 remapped = 1/0 30
+		;;
+	selffail)
+		mapper "$f" "$d"
+		poison "$A" "$(file_sector "$f" $((3 * 4096)))"
+		wait_field m0 health = DA 30
+		# leg 0 replaced by the third NVDIMM, rebuilt from leg 1
+		wipe_meta "$PMEM2"
+		dmsetup load m0 --table "$(dmsetup table m0 | sed "s|^\(\([^ ]* \)\{3\}\)[^ ]*|\1$PMEM2|")"
+		dmsetup suspend m0
+		dmsetup resume m0
+		wait_action_idle m0 600
+		assert_eq "$(status_field m0 health)" AA "health after the rebuild"
 		;;
 	hwpoison)
 		mapper "$f" "$d"
@@ -148,7 +169,7 @@ moved() {
 	[ "$reload" = 1 ] && reload_same m0
 	touch "$d/go"
 	wait_until 30 "the mapper's second stores" test -e "$d/done"
-	if [ "$mode" = failover ]; then
+	if [ "$mode" = failover ] || [ "$mode" = selffail ]; then
 		dxm_message m0 fail 1
 		assert_eq "$(status_field m0 health)" AD "health after fail 1"
 	else
@@ -172,6 +193,7 @@ case_remap_mapped_page_ext4() { moved remap ext4; }
 case_remap_mapped_page_xfs() { moved remap xfs; }
 case_hwpoison_mapped_page_ext4() { moved hwpoison ext4; }
 case_hwpoison_mapped_page_xfs() { moved hwpoison xfs; }
+case_primary_fails_by_itself_ext4() { moved selffail ext4; }
 
 run_case sticky_after_rebuild_ext4 case_sticky_after_rebuild_ext4
 run_case sticky_after_rebuild_xfs case_sticky_after_rebuild_xfs
@@ -182,4 +204,5 @@ run_case remap_mapped_page_ext4 case_remap_mapped_page_ext4
 run_case remap_mapped_page_xfs case_remap_mapped_page_xfs
 run_case hwpoison_mapped_page_ext4 case_hwpoison_mapped_page_ext4
 run_case hwpoison_mapped_page_xfs case_hwpoison_mapped_page_xfs
+run_case primary_fails_by_itself_ext4 case_primary_fails_by_itself_ext4
 finish
