@@ -173,6 +173,17 @@ private:
 	bool armed_ = false;
 };
 
+/* Runs @t and waits until udev has handled its event; whether it ran. */
+static bool run_synced(Task &t)
+{
+	UdevCookie c;
+
+	c.attach(t);
+	bool ok = t.run();
+	c.wait();
+	return ok;
+}
+
 /* Without udev, libdevmapper makes or removes the /dev/mapper node. */
 void update_nodes(const std::string &name)
 {
@@ -318,12 +329,9 @@ Info info(const std::string &name)
 static bool remove_created(const std::string &name)
 {
 	Task rm(DM_DEVICE_REMOVE, "removing the device");
-	UdevCookie c;
 
 	rm.name(name);
-	c.attach(rm);
-	bool ok = rm.run();
-	c.wait();
+	bool ok = run_synced(rm);
 	update_nodes("");
 	return ok;
 }
@@ -352,13 +360,9 @@ void create(const std::string &name, const std::vector<Target> &table,
 		throw;
 	}
 	Task t(DM_DEVICE_RESUME, "activating the device");
-	UdevCookie c;
 
 	t.name(name);
-	c.attach(t);
-	bool ok = t.run();
-	c.wait();
-	if (!ok) {
+	if (!run_synced(t)) {
 		try {
 			t.fail();
 		} catch (const DmError &e) {
@@ -406,13 +410,9 @@ void resume(const std::string &name)
 	require_driver();
 	std::lock_guard<std::mutex> g(lock);
 	Task t(DM_DEVICE_RESUME, "resuming the device");
-	UdevCookie c;
 
 	t.name(name);
-	c.attach(t);
-	bool ok = t.run();
-	c.wait();
-	if (!ok)
+	if (!run_synced(t))
 		t.fail();
 	update_nodes(name);
 }
@@ -422,14 +422,10 @@ void remove(const std::string &name)
 	require_driver();
 	std::lock_guard<std::mutex> g(lock);
 	Task t(DM_DEVICE_REMOVE, "removing the device");
-	UdevCookie c;
 
 	t.name(name);
 	dm_task_retry_remove(t.get());
-	c.attach(t);
-	bool ok = t.run();
-	c.wait();
-	if (!ok) {
+	if (!run_synced(t)) {
 		if (t.err() == EBUSY)
 			throw DmError(name, "removing the device: it is in use "
 					    "(mounted or open)", EBUSY);
