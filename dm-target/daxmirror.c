@@ -80,8 +80,8 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 					GFP_KERNEL);
 	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
-	    !dc->cooling || !dc->warm || !dc->mapped || !dc->faulted || !dc->warm_list ||
-	    !dc->flush_list)
+	    !dc->cooling || !dc->warm || !dc->mapped || !dc->faulted ||
+	    !dc->warm_list || !dc->flush_list)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
 		vfree(dc->copy_buf);

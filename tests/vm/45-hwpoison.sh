@@ -13,6 +13,11 @@
 setup_fsdax
 load_module
 
+# victim_bytes: what the hwpoison helper writes to its 4-page file
+victim_bytes() {
+	python3 -c 'import sys; sys.stdout.buffer.write(bytes((i*7+3)&255 for i in range(16384)))'
+}
+
 case_hwpoison_repaired() {
 	local mnt=$MNT_BASE/hw rc=0
 	wipe_meta "$PMEM0" "$PMEM1"
@@ -27,8 +32,7 @@ case_hwpoison_repaired() {
 	# the file still reads right after a remount (no cached mapping)
 	umount "$mnt"
 	mount_dax "$DXM_DEV" "$mnt"
-	cmp <(python3 -c 'import sys; sys.stdout.buffer.write(bytes((i*7+3)&255 for i in range(16384)))') \
-		"$mnt/victim"
+	cmp <(victim_bytes) "$mnt/victim"
 	umount "$mnt"
 	dxm_remove hw
 }
@@ -53,13 +57,11 @@ case_hwpoison_spare_page() {
 		die "no repair message in the kernel log"
 	umount "$mnt"
 	mount_dax "$DXM_DEV" "$mnt"
-	cmp <(python3 -c 'import sys; sys.stdout.buffer.write(bytes((i*7+3)&255 for i in range(16384)))') \
-		"$f"
+	cmp <(victim_bytes) "$f"
 	umount "$mnt"
 	dxm_message hw fail 0
 	mount_dax "$DXM_DEV" "$mnt"
-	cmp <(python3 -c 'import sys; sys.stdout.buffer.write(bytes((i*7+3)&255 for i in range(16384)))') \
-		"$f" || die "leg 1 alone: the file differs"
+	cmp <(victim_bytes) "$f" || die "leg 1 alone: the file differs"
 	umount "$mnt"
 	dxm_remove hw
 }
