@@ -25,9 +25,18 @@ static int dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 	unsigned long last = dxm_region(dc, sector + nr_sectors - 1);
 	unsigned long page = sector >> 3;
 	unsigned long nr = ((sector + nr_sectors - 1) >> 3) - page + 1;
+	bool state = hot || handout >= 0;
 	unsigned long flags;
 	int wb;
 
+	/*
+	 * The pages' state must exist before dc->lock is taken.  A hand-out
+	 * can fail (the caller gets an error); a leg's failed write cannot:
+	 * its pages must become hot.
+	 */
+	if (state && dxm_pb_prepare(dc, page, nr, handout >= 0 ? GFP_NOIO :
+				    GFP_NOIO | __GFP_NOFAIL))
+		return -ENOMEM;
 	spin_lock_irqsave(&dc->lock, flags);
 	if (hot)
 		dxm_set_hot(dc, page, nr);
@@ -37,6 +46,8 @@ static int dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 		dxm_note_handout(dc, page, nr, handout);
 	wb = dxm_bitmap_mark(dc, first, last);
 	spin_unlock_irqrestore(&dc->lock, flags);
+	if (state)
+		dxm_pb_unpin(dc);
 	/* a leg without a mapped bitmap: write the mark before the hand-out */
 	return wb ? dxm_bitmap_writeback(dc) : 0;
 }

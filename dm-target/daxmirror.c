@@ -50,8 +50,9 @@ static bool dxm_leg_dax_capable(struct dxm_leg *leg)
 }
 
 /*
- * Bitmaps as large as the device (a bit per 4 KiB page: 32 MiB per TiB)
- * exceed what kmalloc gives (4 MiB, i.e. 128 GiB of pages): vmalloc'd.
+ * Region bitmaps (a bit per 64 KiB region by default: 2 MiB per TiB)
+ * exceed what kmalloc gives above 2 TiB: vmalloc'd then.  The per-page
+ * state is sparse (pagebits.c).
  */
 static unsigned long *dxm_bitmap_alloc(unsigned long bits)
 {
@@ -67,20 +68,19 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
 	dc->nr_pages = dc->data_sectors >> 3;
 	dc->pages_shift = dc->region_shift - 3;
-	dc->hot = dxm_bitmap_alloc(dc->nr_pages);
+	if (dxm_pb_init(dc))
+		return -ENOMEM;
 	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
 	dc->marked = dxm_bitmap_alloc(dc->nr_regions);
 	dc->copying = dxm_bitmap_alloc(dc->nr_regions);
-	dc->cooling = dxm_bitmap_alloc(dc->nr_pages);
 	dc->warm = dxm_bitmap_alloc(dc->nr_regions);
-	dc->mapped = dxm_bitmap_alloc(dc->nr_pages);
 	dc->faulted = dxm_bitmap_alloc(dc->nr_regions);
 	dc->warm_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 				       GFP_KERNEL);
 	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 					GFP_KERNEL);
-	if (!dc->hot || !dc->dirty || !dc->marked || !dc->copying ||
-	    !dc->cooling || !dc->warm || !dc->mapped || !dc->faulted ||
+	if (!dc->dirty || !dc->marked || !dc->copying ||
+	    !dc->warm || !dc->faulted ||
 	    !dc->warm_list || !dc->flush_list)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
@@ -280,20 +280,58 @@ static void dxm_stop_workers(struct dxm_c *dc)
 static void dxm_dtr(struct dm_target *ti)
 {
 	struct dxm_c *dc = ti->private;
-	unsigned long flags, r;
+	unsigned long p, r;
 
 	dxm_stop_workers(dc);
 	if (dc->activated && dm_suspended(ti)) {
-		spin_lock_irqsave(&dc->lock, flags);
+		/*
+		 * Nothing else runs now: the workers are stopped and the
+		 * table is no longer live (no I/O, no direct_access).
+		 */
 		bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
-		for (r = 0; r < dc->nr_regions; r++)
-			if (dxm_region_has(dc, dc->hot, r))
-				__set_bit(r, dc->marked);
-		spin_unlock_irqrestore(&dc->lock, flags);
+		for (p = dxm_pb_next(dc, DXM_PB_HOT, 0, dc->nr_pages);
+		     p < dc->nr_pages;
+		     p = dxm_pb_next(dc, DXM_PB_HOT, (r + 1) << dc->pages_shift,
+				     dc->nr_pages)) {
+			r = p >> dc->pages_shift;
+			__set_bit(r, dc->marked);
+		}
 		dxm_bitmap_writeback(dc);
 		dxm_write_superblocks(dc);
 	}
 	dxm_free(dc);
+}
+
+/*
+ * Marks from an earlier run are resynced.  When an earlier table of this
+ * set was live in this boot (a reload), processes may still map pages of
+ * the marked regions: those are treated as cooling too, so that flushes
+ * unmap and copy them.  After a boot nothing can map them, and a fresh
+ * mirror (every region marked) needs no per-page state at all.
+ */
+static int dxm_cool_marked(struct dxm_c *dc)
+{
+	unsigned long reg, page, nr;
+	int r;
+
+	spin_lock_irq(&dc->lock);
+	dxm_pb_recount(dc);
+	spin_unlock_irq(&dc->lock);
+	if (!dc->dax || !dxm_primary_known(dc))
+		return 0;
+	for_each_set_bit(reg, dc->dirty, dc->nr_regions) {
+		page = reg << dc->pages_shift;
+		nr = dxm_region_len(dc, reg) >> 3;
+		r = dxm_pb_prepare(dc, page, nr, GFP_KERNEL);
+		if (r)
+			return r;
+		spin_lock_irq(&dc->lock);
+		dxm_set_cooling(dc, page, nr);
+		spin_unlock_irq(&dc->lock);
+		dxm_pb_unpin(dc);
+		cond_resched();
+	}
+	return 0;
 }
 
 /*
@@ -302,7 +340,6 @@ static void dxm_dtr(struct dm_target *ti)
  */
 static int dxm_activate(struct dxm_c *dc)
 {
-	unsigned long reg;
 	int i, r, stale = -1;
 
 	if (dc->need_format || dc->legs[0].blank || dc->legs[1].blank) {
@@ -336,12 +373,9 @@ static int dxm_activate(struct dxm_c *dc)
 	r = dxm_bitmap_init(dc);
 	if (r)
 		return r;
-	/* marks from an earlier run: resync them, and treat them as cooling */
-	spin_lock_irq(&dc->lock);
-	for_each_set_bit(reg, dc->dirty, dc->nr_regions)
-		dxm_set_cooling(dc, reg << dc->pages_shift,
-				dxm_region_len(dc, reg) >> 3);
-	spin_unlock_irq(&dc->lock);
+	r = dxm_cool_marked(dc);
+	if (r)
+		return r;
 	if (stale >= 0)
 		dc->sweep_cursor = dxm_rebuild_checkpoint(dc, stale);
 	r = dxm_write_superblocks(dc);
@@ -358,7 +392,7 @@ static int dxm_activate(struct dxm_c *dc)
 		dxm_start_action(dc, DXM_REBUILD, stale);
 	else if (dxm_primary(dc) >= 0 &&
 		 dxm_leg_alive(dc, dxm_other(dc, dxm_primary(dc))) &&
-		 find_first_bit(dc->dirty, dc->nr_regions) < dc->nr_regions)
+		 READ_ONCE(dc->nr_dirty))
 		dxm_start_action(dc, DXM_RESYNC, dxm_other(dc, dxm_primary(dc)));
 	return 0;
 }

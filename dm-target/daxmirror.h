@@ -18,6 +18,7 @@
  * status.c     status line and messages
  * primary.c    which leg is the primary (sticky, kept across reloads)
  * forget.c     files forget a leg's pages when the primary changes
+ * pagebits.c   the sparse per-page state: hot, cooling, mapped
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -40,6 +41,22 @@
 #define DXM_NR_LEGS	2
 #define DXM_WARM_LIST	4096	/* warm regions a full flush visits */
 #define DXM_NR_BUCKETS	256	/* in-flight write counters, hashed by region */
+
+/* Per-page state of the flush path, kept per chunk of pages (pagebits.c). */
+enum dxm_pb {
+	DXM_PB_HOT,			/* DAX may have made the page differ */
+	DXM_PB_COOLING,			/* to copy until a time */
+	DXM_PB_MAPPED,			/* may be mapped by a process */
+	DXM_PB_NR,
+};
+
+#define DXM_CHUNK_SHIFT	12		/* 4096 pages: 16 MiB of data */
+#define DXM_CHUNK_PAGES	(1UL << DXM_CHUNK_SHIFT)
+
+struct dxm_chunk {
+	unsigned int nr[DXM_PB_NR];	/* set bits of each kind */
+	unsigned long bits[DXM_PB_NR][BITS_TO_LONGS(DXM_CHUNK_PAGES)];
+};
 
 struct dxm_args {
 	char *leg_path[DXM_NR_LEGS];	/* NULL for "-" */
@@ -120,12 +137,15 @@ struct dxm_c {
 	spinlock_t lock;		/* protects the bitmaps and lists below */
 	unsigned long nr_pages;		/* 4 KiB pages of the data area */
 	unsigned int pages_shift;	/* log2(pages per region) */
-	unsigned long *hot;		/* pages DAX may have made differ */
+	struct dxm_chunk **chunks;	/* per-page state (pagebits.c) */
+	unsigned long nr_chunks;
+	atomic_t pb_pins;		/* chunks must not be freed */
+	unsigned long nr_hot_regions;	/* regions with a hot page */
+	unsigned long nr_dirty;		/* set bits of @dirty */
+	unsigned long nr_out_of_sync;	/* regions dirty or with a hot page */
 	unsigned long *dirty;		/* must be resynced (crash, initial) */
 	unsigned long *marked;		/* set in the on-leg bitmap */
 	unsigned long *copying;		/* being copied/compared right now */
-	unsigned long *cooling;		/* pages to copy until a time */
-	unsigned long *mapped;		/* may be mapped by a process */
 	unsigned long *faulted;		/* regions a fault was given pages
 					 * of: files may name them (forget.c) */
 	unsigned long cool_since[DXM_NR_BUCKETS];
@@ -198,6 +218,7 @@ struct dxm_bio {
 int dxm_primary(struct dxm_c *dc);
 void dxm_primary_restore(struct dxm_c *dc);
 void dxm_primary_save(struct dxm_c *dc);
+bool dxm_primary_known(struct dxm_c *dc);
 void dxm_primary_exit(void);
 
 /* table.c */
@@ -244,7 +265,6 @@ int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
 int dxm_copy_region(struct dxm_c *dc, unsigned long region, int from, int to);
 int dxm_copy_range(struct dxm_c *dc, sector_t start, sector_t len, int from,
 		   int to);
-unsigned long dxm_hot_regions(struct dxm_c *dc);
 bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio);
 bool dxm_leg_flush_is_fence(struct dxm_leg *leg);
 void dxm_warm_list_add(struct dxm_c *dc, unsigned long reg);
@@ -271,6 +291,25 @@ void dxm_unmap_all(struct dxm_c *dc, int leg);
 void dxm_region_lock(struct dxm_c *dc, unsigned long region);
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 
+/* pagebits.c */
+int dxm_pb_init(struct dxm_c *dc);
+void dxm_pb_exit(struct dxm_c *dc);
+int dxm_pb_prepare(struct dxm_c *dc, unsigned long page, unsigned long nr,
+		   gfp_t gfp);
+void dxm_pb_pin(struct dxm_c *dc);
+void dxm_pb_unpin(struct dxm_c *dc);
+bool dxm_pb_test(struct dxm_c *dc, enum dxm_pb kind, unsigned long page);
+bool dxm_pb_region_any(struct dxm_c *dc, enum dxm_pb kind, unsigned long r);
+void dxm_pb_set(struct dxm_c *dc, enum dxm_pb kind, unsigned long page,
+		unsigned long nr);
+bool dxm_pb_test_and_clear(struct dxm_c *dc, enum dxm_pb kind,
+			   unsigned long page);
+unsigned long dxm_pb_next(struct dxm_c *dc, enum dxm_pb kind,
+			  unsigned long from, unsigned long end);
+void dxm_clear_dirty(struct dxm_c *dc, unsigned long r);
+void dxm_pb_recount(struct dxm_c *dc);
+void dxm_pb_reclaim(struct dxm_c *dc);
+
 /* forget.c */
 void dxm_forget_leg(struct dxm_c *dc, int leg);
 void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector);
@@ -295,6 +334,7 @@ void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target);
 void dxm_stop_action(struct dxm_c *dc);
 void dxm_raise_event(struct dxm_c *dc);
 unsigned long dxm_out_of_sync_regions(struct dxm_c *dc);
+unsigned long dxm_hot_regions(struct dxm_c *dc);
 void dxm_workers_init(struct dxm_c *dc);
 
 /* poison.c */
@@ -343,16 +383,6 @@ static inline sector_t dxm_region_len(struct dxm_c *dc, unsigned long r)
 	sector_t start = dxm_region_start(dc, r);
 
 	return min_t(sector_t, dc->region_sectors, dc->data_sectors - start);
-}
-
-/* Whether any page of region @r is set in the page bitmap @map. */
-static inline bool dxm_region_has(struct dxm_c *dc, const unsigned long *map,
-				  unsigned long r)
-{
-	unsigned long first = r << dc->pages_shift;
-	unsigned long end = min(first + (1UL << dc->pages_shift), dc->nr_pages);
-
-	return find_next_bit(map, end, first) < end;
 }
 
 static inline unsigned int dxm_bucket(unsigned long region)

@@ -310,30 +310,31 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 	bitmap_zero(todo, 1U << (11 - 3));
 	bitmap_zero(zap, 1U << (11 - 3));
 	spin_lock_irq(&dc->lock);
+	dxm_pb_pin(dc);		/* the caller may put pages back */
 	due = !time_before(now, dc->cool_since[slot] +
 			   msecs_to_jiffies(DXM_COOL_MS));
 	/* only the set bits are visited: a flush usually finds one page */
-	for (i = find_next_bit(dc->hot, p0 + np, p0) - p0; i < np;
-	     i = find_next_bit(dc->hot, p0 + np, p0 + i + 1) - p0) {
-		__clear_bit(p0 + i, dc->hot);
+	for (i = dxm_pb_next(dc, DXM_PB_HOT, p0, p0 + np) - p0; i < np;
+	     i = dxm_pb_next(dc, DXM_PB_HOT, p0 + i + 1, p0 + np) - p0) {
+		dxm_pb_test_and_clear(dc, DXM_PB_HOT, p0 + i);
 		__set_bit(i, todo);
-		if (__test_and_clear_bit(p0 + i, dc->mapped))
+		if (dxm_pb_test_and_clear(dc, DXM_PB_MAPPED, p0 + i))
 			__set_bit(i, zap);
-		if (test_bit(p0 + i, dc->cooling)) {
+		if (dxm_pb_test(dc, DXM_PB_COOLING, p0 + i)) {
 			__set_bit(i, zap);
 			dc->cool_since[slot] = now;
 		}
 	}
-	for (i = find_next_bit(dc->cooling, p0 + np, p0) - p0; i < np;
-	     i = find_next_bit(dc->cooling, p0 + np, p0 + i + 1) - p0) {
+	for (i = dxm_pb_next(dc, DXM_PB_COOLING, p0, p0 + np) - p0; i < np;
+	     i = dxm_pb_next(dc, DXM_PB_COOLING, p0 + i + 1, p0 + np) - p0) {
 		if (__test_and_set_bit(i, todo))
 			continue;	/* hot as well: stays cooling */
 		__set_bit(i, zap);
 		if (due)
-			__clear_bit(p0 + i, dc->cooling);
+			dxm_pb_test_and_clear(dc, DXM_PB_COOLING, p0 + i);
 	}
 	/* every hot bit of the region was cleared above */
-	if (!dxm_region_has(dc, dc->cooling, reg))
+	if (!dxm_pb_region_any(dc, DXM_PB_COOLING, reg))
 		__clear_bit(reg, dc->warm);
 	else if (relist)
 		dxm_warm_list_add(dc, reg);
@@ -359,9 +360,12 @@ static int dxm_sync_region(struct dxm_c *dc, unsigned long reg, int from,
 	unsigned int np, i;
 	int r = 0;
 
+	/* pages of a dirty region may go back hot: it needs page state */
+	if (dirty && dxm_pb_prepare(dc, p0, 1, GFP_NOIO))
+		return -ENOMEM;
 	np = dxm_take_pages(dc, reg, todo, zap, dirty, relist, now);
 	if (bitmap_empty(todo, np))
-		return 0;
+		goto out;
 	bitmap_zero(kept, np);
 	if (to >= 0 && !nowait) {
 		dxm_region_lock(dc, reg);
@@ -376,13 +380,13 @@ static int dxm_sync_region(struct dxm_c *dc, unsigned long reg, int from,
 				   nowait, &keep_hot);
 	if (!r && dirty && to >= 0) {
 		spin_lock_irq(&dc->lock);
-		__clear_bit(reg, dc->dirty);
+		dxm_clear_dirty(dc, reg);
 		spin_unlock_irq(&dc->lock);
 	}
 	if (locked)
 		dxm_region_unlock(dc, reg);
 	if (!r && !keep_hot && bitmap_empty(kept, np))
-		return 0;
+		goto out;
 	if (r || keep_hot)
 		bitmap_or(kept, kept, zap, np);
 	spin_lock_irq(&dc->lock);
@@ -392,6 +396,10 @@ static int dxm_sync_region(struct dxm_c *dc, unsigned long reg, int from,
 		for_each_set_bit(i, todo, np)
 			dxm_set_hot(dc, p0 + i, 1);
 	spin_unlock_irq(&dc->lock);
+out:
+	dxm_pb_unpin(dc);	/* after the pages went back */
+	if (dirty)
+		dxm_pb_unpin(dc);
 	return r;
 }
 
@@ -631,9 +639,14 @@ out:
 /* The next page from @p on that a process may have mapped, or nr_pages. */
 static unsigned long dxm_next_mappable(struct dxm_c *dc, unsigned long p)
 {
-	return min3(find_next_bit(dc->hot, dc->nr_pages, p),
-		    find_next_bit(dc->cooling, dc->nr_pages, p),
-		    find_next_bit(dc->mapped, dc->nr_pages, p));
+	unsigned long n;
+
+	spin_lock_irq(&dc->lock);
+	n = min3(dxm_pb_next(dc, DXM_PB_HOT, p, dc->nr_pages),
+		 dxm_pb_next(dc, DXM_PB_COOLING, p, dc->nr_pages),
+		 dxm_pb_next(dc, DXM_PB_MAPPED, p, dc->nr_pages));
+	spin_unlock_irq(&dc->lock);
+	return n;
 }
 
 /*

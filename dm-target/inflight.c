@@ -61,7 +61,7 @@ void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr)
 	lockdep_assert_held(&dc->lock);
 	if (!nr)
 		return;
-	bitmap_set(dc->hot, page, nr);
+	dxm_pb_set(dc, DXM_PB_HOT, page, nr);
 	dxm_warm_pages(dc, page, nr);
 }
 
@@ -77,7 +77,7 @@ void dxm_set_mapped(struct dxm_c *dc, unsigned long page, unsigned long nr)
 	lockdep_assert_held(&dc->lock);
 	if (!nr)
 		return;
-	bitmap_set(dc->mapped, page, nr);
+	dxm_pb_set(dc, DXM_PB_MAPPED, page, nr);
 	/* never cleared: a file keeps its entry after the mapping goes */
 	bitmap_set(dc->faulted, first,
 		   ((page + nr - 1) >> dc->pages_shift) - first + 1);
@@ -99,7 +99,7 @@ void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr)
 	lockdep_assert_held(&dc->lock);
 	if (!nr)
 		return;
-	bitmap_set(dc->cooling, page, nr);
+	dxm_pb_set(dc, DXM_PB_COOLING, page, nr);
 	dxm_warm_pages(dc, page, nr);
 	last = (page + nr - 1) >> dc->pages_shift;
 	for (r = page >> dc->pages_shift; r <= last; r++)
@@ -237,9 +237,11 @@ bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r)
 	       dxm_acc_overlaps(dc, first, first + (1UL << dc->pages_shift));
 }
 
-/* The same for one page. */
+/* The same for one page (dc->lock held: the page state is freed). */
 bool dxm_page_unsettled(struct dxm_c *dc, unsigned long page)
 {
-	return test_bit(page, dc->hot) || test_bit(page, dc->cooling) ||
+	lockdep_assert_held(&dc->lock);
+	return dxm_pb_test(dc, DXM_PB_HOT, page) ||
+	       dxm_pb_test(dc, DXM_PB_COOLING, page) ||
 	       dxm_acc_overlaps(dc, page, page + 1);
 }

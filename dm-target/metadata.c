@@ -612,31 +612,46 @@ int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
 	return 1;
 }
 
+/* Bitmap words copied per hold of dc->lock by a write-back (32 KiB). */
+#define DXM_BM_WORDS	4096
+
 /*
  * Writes the whole in-memory bitmap to every live leg (process context).
- * DAX-mapped copies are written under dc->lock so that they can never
+ * It is copied a slice at a time under dc->lock (a bitmap is up to 16 MiB
+ * at 8 TiB; interrupts stay off for one slice only).  DAX-mapped copies
+ * are written slice by slice under dc->lock too, so that they can never
  * overwrite a newer word persisted by dxm_bitmap_mark(); the others are
- * written from a snapshot, serialised by bm_mutex so that an older
- * snapshot never lands after a newer one.
+ * written from the snapshot, serialised by bm_mutex so that an older
+ * snapshot never lands after a newer one.  A mark made in a slice already
+ * copied sets bitmap_dirty again and its writer writes back after this.
  */
 int dxm_bitmap_writeback(struct dxm_c *dc)
 {
 	size_t bytes = round_up(dxm_bitmap_bytes(dc), DXM_BLOCK_SIZE);
-	void *snap = dc->bm_snap;
+	unsigned long words = BITS_TO_LONGS(dc->nr_regions), w, n;
+	unsigned long *snap = dc->bm_snap;
 	int i, r;
 
 	if (!snap)
 		return -ENODEV;	/* not activated: no bitmap loaded */
 	mutex_lock(&dc->bm_mutex);
 	spin_lock_irq(&dc->lock);
-	bitmap_copy(snap, dc->marked, dc->nr_regions);
 	dc->bitmap_dirty = false;
-	for (i = 0; i < DXM_NR_LEGS; i++)
-		if (dxm_leg_alive(dc, i) && dc->legs[i].bitmap_kaddr)
-			memcpy_flushcache(dc->legs[i].bitmap_kaddr, snap,
-					  dxm_bitmap_bytes(dc));
-	wmb();	/* the non-temporal bitmap stores are durable from here */
 	spin_unlock_irq(&dc->lock);
+	for (w = 0; w < words; w += n) {
+		n = min_t(unsigned long, words - w, DXM_BM_WORDS);
+		spin_lock_irq(&dc->lock);
+		memcpy(&snap[w], &dc->marked[w], n * sizeof(long));
+		for (i = 0; i < DXM_NR_LEGS; i++)
+			if (dxm_leg_alive(dc, i) && dc->legs[i].bitmap_kaddr)
+				memcpy_flushcache((unsigned long *)
+						  dc->legs[i].bitmap_kaddr + w,
+						  &snap[w], n * sizeof(long));
+		/* durable before a later mark can persist a word of it */
+		wmb();
+		spin_unlock_irq(&dc->lock);
+		cond_resched();
+	}
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct dxm_leg *leg = &dc->legs[i];
@@ -655,13 +670,11 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 
 void dxm_bitmap_exit(struct dxm_c *dc)
 {
-	kvfree(dc->hot);
+	dxm_pb_exit(dc);
 	kvfree(dc->dirty);
 	kvfree(dc->marked);
 	kvfree(dc->copying);
-	kvfree(dc->cooling);
 	kvfree(dc->warm);
-	kvfree(dc->mapped);
 	kvfree(dc->faulted);
 	kvfree(dc->warm_list);
 	kvfree(dc->flush_list);

@@ -153,8 +153,13 @@ int dxm_rescue_page(struct dxm_c *dc, int leg, sector_t s, void *buf)
 /* Whether DAX stores to page @s may not have reached the other leg yet. */
 static bool dxm_page_unsynced(struct dxm_c *dc, sector_t s)
 {
-	return dxm_page_unsettled(dc, s >> 3) ||
-	       test_bit(dxm_region(dc, s), dc->dirty);
+	bool r;
+
+	spin_lock_irq(&dc->lock);
+	r = dxm_page_unsettled(dc, s >> 3) ||
+	    test_bit(dxm_region(dc, s), dc->dirty);
+	spin_unlock_irq(&dc->lock);
+	return r;
 }
 
 /*

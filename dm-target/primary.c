@@ -96,6 +96,18 @@ void dxm_primary_restore(struct dxm_c *dc)
 		DMINFO("%s: primary: leg %d", dxm_name(dc), p);
 }
 
+/* Whether an earlier table of this set was live since the module loaded. */
+bool dxm_primary_known(struct dxm_c *dc)
+{
+	const u8 *uuid = dxm_set_uuid(dc);
+	bool known;
+
+	mutex_lock(&dxm_primary_lock);
+	known = uuid && dxm_primary_find(uuid);
+	mutex_unlock(&dxm_primary_lock);
+	return known;
+}
+
 /* At a suspend: remember the primary for a table loaded next. */
 void dxm_primary_save(struct dxm_c *dc)
 {

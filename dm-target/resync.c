@@ -39,28 +39,15 @@ void dxm_raise_event(struct dxm_c *dc)
 	queue_work(dc->wq, &dc->event_work);
 }
 
+/* Regions dirty or with a hot page (kept as a count: pagebits.c). */
 unsigned long dxm_out_of_sync_regions(struct dxm_c *dc)
 {
-	unsigned long n = 0, r;
-
-	for_each_set_bit(r, dc->dirty, dc->nr_regions)
-		n++;
-	for (r = 0; r < dc->nr_regions; r++)
-		if (!test_bit(r, dc->dirty) && dxm_region_has(dc, dc->hot, r))
-			n++;
-	return n;
+	return READ_ONCE(dc->nr_out_of_sync);
 }
 
 unsigned long dxm_hot_regions(struct dxm_c *dc)
 {
-	unsigned long p, n = 0, last = ULONG_MAX;
-
-	for_each_set_bit(p, dc->hot, dc->nr_pages) {
-		if (p >> dc->pages_shift != last)
-			n++;
-		last = p >> dc->pages_shift;
-	}
-	return n;
+	return READ_ONCE(dc->nr_hot_regions);
 }
 
 void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target)
@@ -152,7 +139,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 					     act == DXM_REPAIR);
 		if (!r && act != DXM_CHECK) {
 			spin_lock_irq(&dc->lock);
-			__clear_bit(reg, dc->dirty);
+			dxm_clear_dirty(dc, reg);
 			spin_unlock_irq(&dc->lock);
 		}
 		dxm_region_unlock(dc, reg);
@@ -168,7 +155,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 		return true;
 	}
 	if (act == DXM_RESYNC)
-		return find_next_bit(dc->dirty, end, 0) >= end;
+		return !READ_ONCE(dc->nr_dirty);
 	if (act == DXM_REBUILD &&
 	    time_after(jiffies, dc->last_checkpoint +
 		       msecs_to_jiffies(DXM_CHECKPOINT_MS))) {
@@ -193,30 +180,41 @@ static void dxm_sweep_done(struct dxm_c *dc, enum dxm_action act)
 	       "rebuild" : act == DXM_CHECK ? "check" : "repair");
 	dxm_stop_action(dc);
 	if (act == DXM_REBUILD && dxm_primary(dc) >= 0 &&
-	    find_first_bit(dc->dirty, dc->nr_regions) < dc->nr_regions)
+	    READ_ONCE(dc->nr_dirty))
 		dxm_start_action(dc, DXM_RESYNC,
 				 dxm_other(dc, dxm_primary(dc)));
 }
 
-/* Clear write-intent marks of regions that cannot differ. */
+/* Regions whose marks dxm_clear_marks() looks at per hold of dc->lock. */
+#define DXM_CLEAR_BATCH	(64UL * BITS_PER_LONG)
+
+/*
+ * Clear write-intent marks of regions that cannot differ, a batch at a
+ * time (the bitmap has 16 million bits per TiB at 64 KiB regions).
+ */
 static void dxm_clear_marks(struct dxm_c *dc)
 {
-	unsigned long r, flags;
-	bool changed = false, sync;
+	unsigned long r, end, next;
+	bool changed = false;
 
-	spin_lock_irqsave(&dc->lock, flags);
-	sync = dxm_bitmap_mark_is_sync(dc);
-	for_each_set_bit(r, dc->marked, dc->nr_regions) {
-		if (dxm_region_unsettled(dc, r) || test_bit(r, dc->dirty) ||
-		    test_bit(r, dc->copying) ||
-		    atomic_read(&dc->inflight[dxm_bucket(r)]))
-			continue;
-		__clear_bit(r, dc->marked);
-		changed = true;
+	for (next = 0; next < dc->nr_regions; next = end) {
+		end = min(next + DXM_CLEAR_BATCH, dc->nr_regions);
+		spin_lock_irq(&dc->lock);
+		for (r = find_next_bit(dc->marked, end, next); r < end;
+		     r = find_next_bit(dc->marked, end, r + 1)) {
+			if (dxm_region_unsettled(dc, r) ||
+			    test_bit(r, dc->dirty) ||
+			    test_bit(r, dc->copying) ||
+			    atomic_read(&dc->inflight[dxm_bucket(r)]))
+				continue;
+			__clear_bit(r, dc->marked);
+			changed = true;
+		}
+		if (changed && !dxm_bitmap_mark_is_sync(dc))
+			dc->bitmap_dirty = true;
+		spin_unlock_irq(&dc->lock);
+		cond_resched();
 	}
-	if (changed && !sync)
-		dc->bitmap_dirty = true;
-	spin_unlock_irqrestore(&dc->lock, flags);
 	if (changed)
 		dxm_bitmap_writeback(dc);
 }
@@ -263,6 +261,7 @@ void dxm_sync_work(struct work_struct *work)
 		dxm_rescan(dc);
 	if (READ_ONCE(dc->action) == DXM_IDLE)
 		dxm_clear_marks(dc);
+	dxm_pb_reclaim(dc);
 	if (interval)
 		delay = min(delay, msecs_to_jiffies(interval));
 	if (!dc->suspended)

@@ -20,7 +20,7 @@ static char dxm_health(struct dxm_c *dc, int leg, int primary)
 		return 'a';
 	if (leg != primary &&
 	    (READ_ONCE(dc->action) == DXM_RESYNC ||
-	     find_first_bit(dc->dirty, dc->nr_regions) < dc->nr_regions))
+	     READ_ONCE(dc->nr_dirty)))
 		return 'a';
 	return 'A';
 }
