@@ -19,6 +19,8 @@ static void dxm_free(struct dxm_c *dc)
 
 	/* no memory-failure notification may queue work from here on */
 	dxm_holder_unregister(dc);
+	if (dc->notify_work.func)	/* lost-page notices (notify.c) */
+		flush_work(&dc->notify_work);
 	if (dc->failover_wq)
 		destroy_workqueue(dc->failover_wq);
 	if (dc->sync_wq)
@@ -28,6 +30,7 @@ static void dxm_free(struct dxm_c *dc)
 	dxm_bitmap_exit(dc);
 	xa_destroy(&dc->lost);
 	xa_destroy(&dc->forget);
+	xa_destroy(&dc->notify);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dxm_remap_free(&dc->legs[i]);
 		kfree(dc->legs[i].sb);
@@ -125,6 +128,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	dxm_workers_init(dc);
 	xa_init(&dc->lost);
 	xa_init(&dc->forget);
+	xa_init(&dc->notify);
 	dc->target_leg = -1;
 	dc->primary = -1;
 

@@ -19,6 +19,7 @@
  * primary.c    which leg is the primary (sticky, kept across reloads)
  * forget.c     files forget a leg's pages when the primary changes
  * pagebits.c   the sparse per-page state: hot, cooling, mapped
+ * notify.c     lost pages reported to the filesystem above
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -180,6 +181,8 @@ struct dxm_c {
 	int failed_primary;
 	struct work_struct forget_work;	/* pages in @forget (forget.c) */
 	struct xarray forget;		/* (leg page << 1 | leg) to forget */
+	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
+	struct xarray notify;		/* data pages to report lost */
 	int primary;			/* see primary.c; -1: not chosen */
 	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
@@ -309,6 +312,10 @@ unsigned long dxm_pb_next(struct dxm_c *dc, enum dxm_pb kind,
 void dxm_clear_dirty(struct dxm_c *dc, unsigned long r);
 void dxm_pb_recount(struct dxm_c *dc);
 void dxm_pb_reclaim(struct dxm_c *dc);
+
+/* notify.c */
+void dxm_notify_lost(struct dxm_c *dc, u64 page);
+void dxm_notify_work(struct work_struct *work);
 
 /* forget.c */
 void dxm_forget_leg(struct dxm_c *dc, int leg);

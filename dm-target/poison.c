@@ -60,6 +60,7 @@ bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 		DMERR("%s: data lost: page at sector %llu has no good copy",
 		      dxm_name(dc), (unsigned long long)page << 3);
 		dxm_raise_event(dc);
+		dxm_notify_lost(dc, page);
 	} else if (xa_erase(&dc->lost, page)) {
 		atomic64_dec(&dc->lost_pages);
 		DMINFO("%s: lost page at sector %llu is good again",
