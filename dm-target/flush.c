@@ -135,10 +135,11 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 /*
  * Copy with the CPU between the legs' DAX mappings (callers hold
  * sync_mutex, which owns dc->copy_buf): machine-check-safe loads,
- * non-temporal stores (pmemcopy.c), fenced.  Only for runs without remaps
- * and without known poison on the destination; returns -EAGAIN when the
- * slow path must be used (it also finds out which page of the source is
- * poisoned).
+ * non-temporal stores (pmemcopy.c), fenced.  Only for runs whose remap
+ * state is the same throughout (no remap, or one remapped page: each
+ * leg's address is translated, a spare page lies anywhere) and without
+ * known poison on the destination; returns -EAGAIN when the slow path
+ * must be used (it also finds out which page of the source is poisoned).
  */
 static int dxm_copy_dax(struct dxm_c *dc, sector_t start, sector_t len,
 			int from, int to)
@@ -155,11 +156,13 @@ static int dxm_copy_dax(struct dxm_c *dc, sector_t start, sector_t len,
 		return -EAGAIN;
 	id = dax_read_lock();
 	n1 = dax_direct_access(dc->legs[from].dev->dax_dev,
-			       dxm_leg_pgoff(dc, from, start), pages,
-			       DAX_ACCESS, &src, NULL);
+			       dxm_leg_pgoff(dc, from,
+					     dxm_leg_sector(dc, from, start)),
+			       pages, DAX_ACCESS, &src, NULL);
 	n2 = dax_direct_access(dc->legs[to].dev->dax_dev,
-			       dxm_leg_pgoff(dc, to, start), pages,
-			       DAX_ACCESS, &dst, NULL);
+			       dxm_leg_pgoff(dc, to,
+					     dxm_leg_sector(dc, to, start)),
+			       pages, DAX_ACCESS, &dst, NULL);
 	if (n1 < pages || n2 < pages)
 		r = -EAGAIN;
 	if (!r && dxm_copy_to_pmem(dst, src, bytes, dc->copy_buf))

@@ -7,6 +7,9 @@
 # control) the same program gets SIGBUS, which proves the check can fail.
 # The same when the failing page is a spare page (a page remapped after
 # sticky poison): it is repaired into another spare.
+# Stores to a page after a memory failure moved it to a spare reach the
+# other leg at the next msync (found by the torture test: the flush copied
+# the primary's original page instead of its spare).
 # A page bad on both legs (lost) is reported to the filesystem above (XFS
 # with rmapbt): the page is unmapped from the process that mapped it, whose
 # next access gets SIGBUS instead of the data it saw before; a process
@@ -71,6 +74,42 @@ case_hwpoison_spare_page() {
 	dxm_message hw fail 0
 	mount_dax "$DXM_DEV" "$mnt"
 	cmp <(victim_bytes) "$f" || die "leg 1 alone: the file differs"
+	umount "$mnt"
+	dxm_remove hw
+}
+
+# A mapped page hit by a memory failure (remapped to a spare on leg 0, the
+# primary), then stored to and msynced: the check scrub finds the legs
+# equal, and leg 1 alone holds the new data.
+case_store_after_hwpoison_remap() {
+	local mnt=$MNT_BASE/hw
+	wipe_meta "$PMEM0" "$PMEM1"
+	dxm_create hw "$PMEM0" "$PMEM1" nosync sync_interval_ms 0
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$mnt"
+	python3 - "$mnt/f" <<'PY'
+import mmap, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+os.ftruncate(fd, 16 * 4096)
+m = mmap.mmap(fd, 16 * 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+m[:] = b"A" * (16 * 4096)
+m.flush()
+m.madvise(mmap.MADV_HWPOISON, 3 * 4096, 4096)
+m[3 * 4096:4 * 4096] = b"B" * 4096
+m.flush()
+PY
+	[ "$(status_field hw remapped0)" -ge 1 ] || die "the memory failure remapped nothing"
+	dxm_message hw flush
+	dxm_message hw check
+	wait_action_idle hw 300
+	assert_eq "$(status_field hw mismatches)" 0 "check mismatches after the msync"
+	umount "$mnt"
+	dxm_message hw fail 0
+	mount_dax "$DXM_DEV" "$mnt"
+	cmp <(dd if="$mnt/f" bs=4096 skip=3 count=1 status=none) <(printf 'B%.0s' $(seq 4096)) ||
+		die "leg 1 alone: page 3 lacks the store made after the memory failure"
+	cmp <(dd if="$mnt/f" bs=4096 count=3 status=none) <(printf 'A%.0s' $(seq $((3 * 4096)))) ||
+		die "leg 1 alone: pages 0-2 differ"
 	umount "$mnt"
 	dxm_remove hw
 }
@@ -173,6 +212,7 @@ case_hwpoison_control_sigbus() {
 
 run_case hwpoison_repaired case_hwpoison_repaired
 run_case hwpoison_spare_page case_hwpoison_spare_page
+run_case store_after_hwpoison_remap case_store_after_hwpoison_remap
 run_case lost_page_notified_xfs case_lost_page_notified_xfs
 run_case hwpoison_control_sigbus case_hwpoison_control_sigbus
 finish
