@@ -37,6 +37,39 @@ wait_field() {
 	fi
 }
 
+# wait_in_sync_idle NAME [TIMEOUT]: until no leg is dead and no rebuild,
+# resync or scrub runs ("a" without an action only means regions with
+# pending DAX copies); false after TIMEOUT seconds (default 30; 0: look
+# once).  The moment a fault that needs two good legs may be injected.
+wait_in_sync_idle() {
+	local name=$1 t=$((SECONDS + ${2:-30})) l
+	while :; do
+		l=$(dmsetup status "$name")
+		case "$(_status_pick "$name" "$l" health)/$(_status_pick "$name" "$l" action)" in
+		*D*) ;;
+		*/idle) return 0 ;;
+		esac
+		[ "$SECONDS" -lt "$t" ] || return 1
+		sleep 0.5
+	done
+}
+
+# poison_legs_allowed NAME: the legs (0, 1 or "0 1") on which poison may
+# be injected now without hitting the only good copy: none with a dead
+# leg; during a resync or rebuild only its target (the other leg holds
+# the only good copy of what is not copied yet).
+poison_legs_allowed() {
+	local l
+	l=$(dmsetup status "$1")
+	case "$(_status_pick "$1" "$l" health)/$(_status_pick "$1" "$l" action)" in
+	*D*) ;;
+	Aa/rebuild|Aa/resync) echo 1 ;;
+	aA/rebuild|aA/resync) echo 0 ;;
+	*/rebuild|*/resync) ;;
+	*) echo 0 1 ;;
+	esac
+}
+
 # show_status NAME: log the status line.
 show_status() { log "status $1: $(status_field "$1" line)"; }
 
