@@ -2,6 +2,7 @@
 /*
  * torture KIND NAME DIR PATH SLOTS SEED
  * torture verify KIND PATH STATEFILE
+ * torture legdiff DEV0 DEV1 SECTORS
  *
  * A worker of the torture test (tests/vm/80-torture.sh).  It writes
  * checksummed 4 KiB records to SLOTS page-sized slots of PATH and keeps,
@@ -34,6 +35,10 @@
  *
  * verify: read every slot of STATEFILE (as written by a worker) back from
  * PATH (pread; for files also through a fresh mapping): after a remount.
+ *
+ * legdiff: the pages of [0, SECTORS) that differ between two devices (the
+ * legs), with the record each holds (worker seed, slot, seq): for the
+ * report of a check scrub that found mismatches.
  *
  * Exit: 0 no bad record seen; 1 bad records; 2 setup errors.
  */
@@ -448,7 +453,8 @@ static void setup(const char *p, int create)
 static int usage(void)
 {
 	fprintf(stderr, "usage: torture mmap|write|direct NAME DIR PATH SLOTS SEED\n"
-			"       torture verify mmap|write|direct PATH STATEFILE\n");
+			"       torture verify mmap|write|direct PATH STATEFILE\n"
+			"       torture legdiff DEV0 DEV1 SECTORS\n");
 	return 2;
 }
 
@@ -495,6 +501,46 @@ static int verify_main(int argc, char **argv)
 	return n_bad ? 1 : 0;
 }
 
+/*
+ * legdiff DEV0 DEV1 SECTORS: the pages of [0, SECTORS) that differ between
+ * two devices (the legs, read directly), each with what both hold; pages
+ * one of them cannot read (poison) are listed as such.  For the report
+ * when a check scrub found mismatches.
+ */
+static int legdiff_main(int argc, char **argv)
+{
+	unsigned long long n, p, ndiff = 0, nbad = 0;
+	char *a = aligned_buf(PG), *b = aligned_buf(PG), da[160], db[160];
+	int f0, f1;
+
+	if (argc != 5)
+		return usage();
+	f0 = open(argv[2], O_RDONLY | O_DIRECT);
+	f1 = open(argv[3], O_RDONLY | O_DIRECT);
+	if (f0 < 0 || f1 < 0)
+		die("opening the legs:");
+	n = num(argv[4]) / 8;
+	for (p = 0; p < n; p++) {
+		int r0 = pread(f0, a, PG, p * PG) == PG, r1 = pread(f1, b, PG, p * PG) == PG;
+
+		if (!r0 || !r1) {
+			if (nbad++ < 40)
+				printf("unreadable sector %llu:%s%s\n", p * 8,
+				       r0 ? "" : " leg0", r1 ? "" : " leg1");
+			continue;
+		}
+		if (!memcmp(a, b, PG))
+			continue;
+		if (ndiff++ >= 40)
+			continue;
+		describe(a, da, sizeof(da));
+		describe(b, db, sizeof(db));
+		printf("differ sector %llu: leg0 %s; leg1 %s\n", p * 8, da, db);
+	}
+	printf("%llu pages differ, %llu unreadable\n", ndiff, nbad);
+	return ndiff ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	long answered = 0, g;
@@ -507,6 +553,8 @@ int main(int argc, char **argv)
 	want = aligned_buf(PG);
 	if (argc >= 2 && !strcmp(argv[1], "verify"))
 		return verify_main(argc, argv);
+	if (argc >= 2 && !strcmp(argv[1], "legdiff"))
+		return legdiff_main(argc, argv);
 	if (argc != 7 || parse_kind(argv[1]))
 		return usage();
 	name = argv[2];
