@@ -26,6 +26,8 @@
 #   DXM_TORTURE_SECONDS=T (or --seconds T): torture time (default 150);
 #   the long form is --seconds 3600 with vm-run --timeout 5400
 #   DXM_TORTURE_QUIESCE=N: quiesce points during the run (default 2)
+#   DXM_TORTURE_EVENTS="kind:weight ...": another event mix (kinds:
+#   poison rescan check repair fail rebuild suspend reload hwpoison)
 #   DXM_TORTURE_CORRUPT=1: negative control: a page of leg 1 is
 #   overwritten behind the mirror's back before the first quiesce point's
 #   check scrub, which must then fail the group
@@ -51,6 +53,9 @@ QUIESCE=${DXM_TORTURE_QUIESCE:-2}
 [[ $SEED =~ ^[0-9]+$ && $SECS =~ ^[0-9]+$ && $QUIESCE =~ ^[0-9]+$ ]] ||
 	die "80-torture: seed, seconds and quiesce must be numbers"
 RERUN="DXM_SEED=$SEED scripts/vm-run --kernel $KVER $(sed -n 's/^# vm-run: *//p' "$0") tests/vm/80-torture.sh --seconds $SECS"
+# shellcheck disable=SC2089,SC2090  # RERUN is only printed
+[ -z "${DXM_TORTURE_EVENTS:-}" ] || RERUN="DXM_TORTURE_EVENTS='$DXM_TORTURE_EVENTS' $RERUN"
+[ "$QUIESCE" = 2 ] || RERUN="DXM_TORTURE_QUIESCE=$QUIESCE $RERUN"
 echo "TORTURE SEED $SEED ($SECS s, $QUIESCE quiesce points) on $KVER; rerun: $RERUN"
 
 group_setup setup_fsdax
@@ -132,11 +137,12 @@ status_coherent() {
 # note_status: a status line checked for coherence at every event
 note_status() { status_coherent "$(dmsetup status "$NAME")"; }
 
-# watchdog: every 20 s, the status line; a user task in D state at three
-# checks in a row (40 s or more) is shown with its kernel stack, once (a
-# hang is diagnosed, not only timed out)
+# watchdog: every 20 s, the status line; a user task found in D state
+# with the same number of context switches at three checks in a row (it
+# did not run for 40 s) is shown with its kernel stack, once: a hang is
+# diagnosed, not only timed out
 watchdog() {
-	local seen=' ' shown=' ' cur p c
+	local seen=' ' shown=' ' cur p c n
 	set +e
 	trap - ERR
 	while [ ! -e "$CTL/stop" ]; do
@@ -146,17 +152,19 @@ watchdog() {
 			ps -eo pid=,stat=,etime=,time=,args= | grep -E 'torture|dmsetup|filefrag' | grep -v grep | sed 's/^/#   /'
 		# user processes only (kernel threads idle in D, e.g. kjournald2)
 		cur=$(ps -eo pid=,stat=,args= | awk '$2 ~ /^D/ && $3 !~ /^\[/ { printf "%s ", $1 }')
-		# seen: "pid:count" of the tasks in D state at the last check
+		# seen: "pid:switches:count" of the tasks in D state at the last check
 		seen=$(for p in $cur; do
-			c=$(echo "$seen" | tr ' ' '\n' | awk -F: -v p="$p" '$1 == p { print $2 }')
-			echo -n "$p:$((${c:-0} + 1)) "
+			n=$(awk '/ctxt_switches/ { s += $2 } END { print s + 0 }' "/proc/$p/status" 2>/dev/null)
+			c=$(echo "$seen" | tr ' ' '\n' | awk -F: -v p="$p" -v n="$n" '$1 == p && $2 == n { print $3 }')
+			echo -n "$p:$n:$((${c:-0} + 1)) "
 		done)
 		for p in $seen; do
-			[ "${p#*:}" -ge 3 ] || continue
-			case "$shown" in *" ${p%:*} "*) continue ;; esac
-			shown+="${p%:*} "
-			echo "# [watchdog] in D state for 40 s or more: ${p%:*} $(cat "/proc/${p%:*}/comm" 2>/dev/null):"
-			sed 's/^/#     /' "/proc/${p%:*}/stack" 2>/dev/null | head -n 25
+			[ "${p##*:}" -ge 3 ] || continue
+			p=${p%%:*}
+			case "$shown" in *" $p "*) continue ;; esac
+			shown+="$p "
+			echo "# [watchdog] in D state, not run for 40 s: $p $(cat "/proc/$p/comm" 2>/dev/null):"
+			sed 's/^/#     /' "/proc/$p/stack" 2>/dev/null | head -n 25
 		done
 	done
 }
@@ -385,7 +393,9 @@ ev_hwpoison() {
 # random_event: EV = one seeded event; the weights give the mix.  (Not
 # echoed: a $(...) subshell reseeds RANDOM, the sequence would not
 # follow the seed.)
-EVENTS=(poison:22 rescan:5 check:6 repair:4 fail:5 rebuild:4 suspend:8 reload:9 hwpoison:7)
+# DXM_TORTURE_EVENTS="kind:weight ..." replaces the mix (to reduce a
+# failure to the events it needs)
+read -r -a EVENTS <<<"${DXM_TORTURE_EVENTS:-poison:22 rescan:5 check:6 repair:4 fail:5 rebuild:4 suspend:8 reload:9 hwpoison:7}"
 random_event() {
 	local total=0 e w r
 	for e in "${EVENTS[@]}"; do total=$((total + ${e#*:})); done
