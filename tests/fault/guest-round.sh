@@ -26,6 +26,7 @@
 # The body is one brace group: bash parses it whole before running it.
 {
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-fault.sh"
 
 PHASE=${1:-run}
 W=${VM_WORK:?run by tests/fault/run through scripts/vm-run}
@@ -123,14 +124,6 @@ health_of() {
 	local h
 	h=$(status_field "$NAME" health)
 	echo "${h:$1:1}"
-}
-
-# file_pages FILE: 4 KiB-aligned sectors (of the filesystem's device) of
-# every page of FILE
-file_pages() {
-	filefrag -v -b512 "$1" |
-		sed -nE 's/^ *[0-9]+: *([0-9]+)\.\. *[0-9]+: *([0-9]+)\.\. *[0-9]+: *([0-9]+):.*/\2 \3/p' |
-		awk '{ for (s = int(($1 + 7) / 8) * 8; s + 8 <= $1 + $2; s += 8) print s }'
 }
 
 mk_linear() {
@@ -324,17 +317,9 @@ note_status() {
 }
 
 ev_poison() {
-	local h allowed=() leg pg dev other k
-	h=$(status_field "$NAME" health)
-	case "$h/$(status_field "$NAME" action)" in
-	*D*) stat_add skipped; return 0 ;;
-	# during a rebuild only its target: the other leg holds the only
-	# good copy of what is not copied yet
-	Aa/rebuild) allowed=(1) ;;
-	aA/rebuild) allowed=(0) ;;
-	*/rebuild) stat_add skipped; return 0 ;;
-	*) allowed=(0 1) ;;
-	esac
+	local allowed=() leg pg dev other k
+	read -r -a allowed < <(poison_legs_allowed "$NAME")
+	[ "${#allowed[@]}" -gt 0 ] || { stat_add skipped; return 0; }
 	leg=${allowed[$(awk -v u="$1" -v n=${#allowed[@]} 'BEGIN { print int(u * n) }')]}
 	k=$(awk -v u="$2" -v n=${#CAND[@]} 'BEGIN { print int(u * n) }')
 	dev=${LEG[$leg]}
@@ -356,22 +341,10 @@ ev_poison() {
 	esac
 }
 
-# in_sync_idle: both legs alive, no rebuild or resync or scrub running
-# ("a" without a rebuild only means regions with pending DAX copies);
+# in_sync_idle: both legs alive, no rebuild or resync or scrub running;
 # waits up to 30 s for that state (a rebuild or scrub started by an
 # earlier fault may still run), so that the schedule's faults happen
-in_sync_idle() {
-	local t=$((SECONDS + 30)) l
-	while :; do
-		l=$(status_field "$NAME" line)
-		case "$(echo "$l" | awk '{ print $7 "/" $9 }')" in
-		*D*) ;;
-		*/idle) return 0 ;;
-		esac
-		[ "$SECONDS" -lt "$t" ] || return 1
-		sleep 1
-	done
-}
+in_sync_idle() { wait_in_sync_idle "$NAME" 30; }
 
 ev_fail() {
 	local l=$1 t
