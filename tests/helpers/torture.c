@@ -321,6 +321,24 @@ static int exists(const char *f)
 }
 
 static void put(const char *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Files of the control folder are replaced whole: written aside, renamed. */
+static FILE *open_aside(const char *p, char *t, size_t tlen)
+{
+	FILE *o;
+
+	snprintf(t, tlen, "%s.tmp", p);
+	o = fopen(t, "w");
+	if (!o)
+		die("%s:", t);
+	return o;
+}
+
+static void close_aside(FILE *o, const char *t, const char *p)
+{
+	if (fclose(o) || rename(t, p))
+		die("%s:", p);
+}
+
 static void put(const char *f, const char *fmt, ...)
 {
 	char p[512], t[520];
@@ -328,15 +346,11 @@ static void put(const char *f, const char *fmt, ...)
 	FILE *o;
 
 	snprintf(p, sizeof(p), "%s/%s", dir, f);
-	snprintf(t, sizeof(t), "%s.tmp", p);
-	o = fopen(t, "w");
-	if (!o)
-		die("%s:", t);
+	o = open_aside(p, t, sizeof(t));
 	va_start(ap, fmt);
 	vfprintf(o, fmt, ap);
 	va_end(ap);
-	if (fclose(o) || rename(t, p))
-		die("%s:", p);
+	close_aside(o, t, p);
 }
 
 static long pause_gen(void)
@@ -362,18 +376,14 @@ static void write_state(void)
 	FILE *o;
 
 	snprintf(p, sizeof(p), "%s/%s.state", dir, name);
-	snprintf(t, sizeof(t), "%s.tmp", p);
-	o = fopen(t, "w");
-	if (!o)
-		die("%s:", t);
+	o = open_aside(p, t, sizeof(t));
 	fprintf(o, "%d %llu %llu\n", kind, (unsigned long long)nslots,
 		(unsigned long long)seed);
 	for (k = 0; k < nslots; k++)
 		if (exp[k])
 			fprintf(o, "%llu %lld\n", (unsigned long long)k,
 				exp[k] == UNKNOWN ? -1LL : (long long)exp[k]);
-	if (fclose(o) || rename(t, p))
-		die("%s:", p);
+	close_aside(o, t, p);
 }
 
 static void verify_all(void)
