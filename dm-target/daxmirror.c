@@ -284,7 +284,7 @@ static void dxm_stop_workers(struct dxm_c *dc)
 static void dxm_dtr(struct dm_target *ti)
 {
 	struct dxm_c *dc = ti->private;
-	unsigned long p, r;
+	unsigned long r;
 
 	dxm_stop_workers(dc);
 	if (dc->activated && dm_suspended(ti)) {
@@ -293,13 +293,10 @@ static void dxm_dtr(struct dm_target *ti)
 		 * table is no longer live (no I/O, no direct_access).
 		 */
 		bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
-		for (p = dxm_pb_next(dc, DXM_PB_HOT, 0, dc->nr_pages);
-		     p < dc->nr_pages;
-		     p = dxm_pb_next(dc, DXM_PB_HOT, (r + 1) << dc->pages_shift,
-				     dc->nr_pages)) {
-			r = p >> dc->pages_shift;
+		for (r = dxm_pb_next_region(dc, DXM_PB_HOT, 0);
+		     r < dc->nr_regions;
+		     r = dxm_pb_next_region(dc, DXM_PB_HOT, r + 1))
 			__set_bit(r, dc->marked);
-		}
 		dxm_bitmap_writeback(dc);
 		dxm_write_superblocks(dc);
 	}

@@ -309,6 +309,8 @@ bool dxm_pb_test_and_clear(struct dxm_c *dc, enum dxm_pb kind,
 			   unsigned long page);
 unsigned long dxm_pb_next(struct dxm_c *dc, enum dxm_pb kind,
 			  unsigned long from, unsigned long end);
+unsigned long dxm_pb_next_region(struct dxm_c *dc, enum dxm_pb kind,
+				 unsigned long r);
 void dxm_clear_dirty(struct dxm_c *dc, unsigned long r);
 void dxm_pb_recount(struct dxm_c *dc);
 void dxm_pb_reclaim(struct dxm_c *dc);

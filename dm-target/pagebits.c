@@ -216,6 +216,16 @@ unsigned long dxm_pb_next(struct dxm_c *dc, enum dxm_pb kind,
 	return end;
 }
 
+/* The first region from @r on with a page of @kind set, or nr_regions. */
+unsigned long dxm_pb_next_region(struct dxm_c *dc, enum dxm_pb kind,
+				 unsigned long r)
+{
+	unsigned long p = dxm_pb_next(dc, kind, r << dc->pages_shift,
+				      dc->nr_pages);
+
+	return p < dc->nr_pages ? p >> dc->pages_shift : dc->nr_regions;
+}
+
 /* Clear the dirty bit of region @r (it was resynced). */
 void dxm_clear_dirty(struct dxm_c *dc, unsigned long r)
 {
@@ -230,17 +240,13 @@ void dxm_clear_dirty(struct dxm_c *dc, unsigned long r)
 /* Count the dirty regions again after the bitmap was loaded. */
 void dxm_pb_recount(struct dxm_c *dc)
 {
-	unsigned long p, r, n = 0;
+	unsigned long r, n = 0;
 
 	lockdep_assert_held(&dc->lock);
 	dc->nr_dirty = bitmap_weight(dc->dirty, dc->nr_regions);
-	for (p = dxm_pb_next(dc, DXM_PB_HOT, 0, dc->nr_pages);
-	     p < dc->nr_pages;
-	     p = dxm_pb_next(dc, DXM_PB_HOT, (r + 1) << dc->pages_shift,
-			     dc->nr_pages)) {
-		r = p >> dc->pages_shift;
+	for (r = dxm_pb_next_region(dc, DXM_PB_HOT, 0); r < dc->nr_regions;
+	     r = dxm_pb_next_region(dc, DXM_PB_HOT, r + 1))
 		n += !test_bit(r, dc->dirty);
-	}
 	dc->nr_out_of_sync = dc->nr_dirty + n;
 }
 
