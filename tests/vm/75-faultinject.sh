@@ -1,0 +1,304 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 75-faultinject: allocation failures (failslab and fail_page_alloc,
+# filtered to allocations made from the module's code) in the
+# constructor, the resume, the messages and the workers.  Every failure
+# must end as a clean error (nothing left behind, the legs' metadata as
+# good as before) or be retried; no leak (kmemleak), no trace.
+#   The constructor, reload, resume and messages are swept point by point:
+#   helpers/dmfail arms the N-th injection point of its own thread
+#   (/proc/thread-self/fail-nth) for N = 1, 2, ... until an operation
+#   runs to its end without reaching it.  The workers (copy, scrub,
+#   rebuild, poison handling) are hit at a seeded probability while I/O
+#   runs; the writes that succeed must be on both legs afterwards.
+# Needs a kernel with FAULT_INJECTION (the debug kernel of
+# scripts/build-debug-kernel); elsewhere the group is skipped.
+# vm-run: --nvdimms 2 --nvdimm-size 256
+# vm-timeout: 2400
+# shellcheck disable=SC2154
+. "$(dirname "$0")/../lib.sh"
+
+FI=/sys/kernel/debug
+SEED=${DXM_SEED:-${TEST_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}}
+MAX_POINTS=${DXM_FI_MAX_POINTS:-600}
+log "seed $SEED (rerun: DXM_SEED=$SEED)"
+
+need_fault_injection() {
+	[ -d "$FI/failslab" ] && [ -d "$FI/fail_page_alloc" ] && [ -e /proc/self/fail-nth ] ||
+		skip "no fault injection in this kernel (scripts/build-debug-kernel)"
+}
+group_setup need_fault_injection
+group_setup setup_fsdax
+group_setup load_module
+A=$PMEM0
+B=$PMEM1
+
+# An injected failure of vmalloc or of a page allocation makes the
+# allocator print a warning with a stack dump (warn_alloc): expected here,
+# so it is cut out of the log before the trace check.  Anything else in
+# the log still fails the case.
+dmesg_filter() {
+	awk '/vmalloc error: size|page allocation failure: order:/ { skip = 1 }
+	     !skip { print }
+	     skip && /<\/TASK>/ { skip = 0 }'
+}
+
+# fi_arm: both fault types fail only allocations whose call chain passes
+# through the module's code, blocking allocations included; they fire
+# only when armed (fail-nth, or fi_probability).
+fi_arm() {
+	local base size kind
+	read -r size base < <(awk '$1 == "dm_daxmirror" { print $2, $6 }' /proc/modules)
+	[ -n "$base" ] && [ "$((base))" -ne 0 ] || die "no address of dm_daxmirror in /proc/modules"
+	for kind in failslab fail_page_alloc; do
+		echo 0 >"$FI/$kind/probability"
+		echo -1 >"$FI/$kind/times"
+		echo 1 >"$FI/$kind/interval"
+		echo 0 >"$FI/$kind/space"
+		echo 0 >"$FI/$kind/verbose"
+		echo N >"$FI/$kind/ignore-gfp-wait"
+		echo 32 >"$FI/$kind/stacktrace-depth"
+		echo "$((base))" >"$FI/$kind/require-start"
+		echo "$((base + size))" >"$FI/$kind/require-end"
+	done
+	echo N >"$FI/fail_page_alloc/ignore-gfp-highmem"
+	echo 0 >"$FI/fail_page_alloc/min-order"
+}
+
+# fi_probability PCT: every filtered allocation fails with PCT percent
+fi_probability() {
+	echo "$1" >"$FI/failslab/probability"
+	echo "$1" >"$FI/fail_page_alloc/probability"
+}
+
+extra_cleanup() { fi_probability 0 2>/dev/null || true; }
+
+# sweep WHAT CHECK OP ARGS...: for N = 1, 2, ...: "dmfail N OP ARGS...",
+# then "CHECK N OK INJECTED" judges the outcome (OK: the operation
+# succeeded, 1/0; INJECTED: the N-th point was reached, 1/0).  Ends after
+# the first N whose operation succeeded without reaching its point;
+# sets SWEEP_INJECTED (points that fired) and SWEEP_FAILED (operations
+# that failed).
+sweep() {
+	local what=$1 check=$2 n out ok
+	shift 2
+	SWEEP_INJECTED=0
+	SWEEP_FAILED=0
+	for ((n = 1; n <= MAX_POINTS; n++)); do
+		ok=1
+		out=$("$HELPERS/dmfail" "$n" "$@" 2>"$SCRATCH/dmfail.err") || ok=0
+		case "$out" in
+		injected) SWEEP_INJECTED=$((SWEEP_INJECTED + 1)) ;;
+		clean) ;;
+		*) cat "$SCRATCH/dmfail.err" >&2; die "dmfail $n $*: $out" ;;
+		esac
+		[ "$ok" = 1 ] || SWEEP_FAILED=$((SWEEP_FAILED + 1))
+		if [ "$out" = clean ] && [ "$ok" = 0 ]; then
+			cat "$SCRATCH/dmfail.err" >&2
+			die "$what failed at N=$n without an injected fault"
+		fi
+		"$check" "$n" "$ok" "$([ "$out" = injected ] && echo 1 || echo 0)"
+		if [ "$out" = clean ]; then
+			log "$what: $((n - 1)) injection points, $SWEEP_FAILED failed cleanly," \
+				"$((SWEEP_INJECTED - SWEEP_FAILED)) retried or tolerated"
+			[ "$SWEEP_INJECTED" -gt 0 ] || die "$what: no injection point was reached"
+			return 0
+		fi
+	done
+	die "$what: still injecting after $MAX_POINTS points"
+}
+
+# the pair's reference content: 1 MiB at the start and at the end
+DATA_END=0
+seed_data() {
+	DATA_END=$(($(dxm_usable_sectors "$A" "$B") - 2048))
+	write_pattern "$1" 0 2048 "$SEED"
+	write_pattern "$1" "$DATA_END" 2048 $((SEED + 1))
+}
+verify_data() {
+	check_pattern "$1" 0 2048 "$SEED"
+	check_pattern "$1" "$DATA_END" 2048 $((SEED + 1))
+}
+
+# a live, healthy mirror with the reference content
+healthy_now() {
+	assert_eq "$(status_fields m0 health action)" AA/idle "status of m0"
+}
+
+# ---------------------------------------------------------- constructor ---
+
+# after each create: a failure leaves nothing, a success is a whole mirror
+check_create() {
+	local n=$1 ok=$2
+	if [ "$ok" = 0 ]; then
+		! dmsetup info m0 >/dev/null 2>&1 || die "N=$n: failed create left m0 behind"
+		return 0
+	fi
+	_wait_blockdev /dev/mapper/m0
+	wait_action_idle m0 120
+	healthy_now
+	verify_data /dev/mapper/m0
+	dxm_remove m0
+}
+
+case_ctor_assemble() {
+	dxm_create m0 "$A" "$B"
+	wait_action_idle m0 300
+	seed_data "$DXM_DEV"
+	dxm_remove m0
+	fi_arm
+	sweep "create (assemble)" check_create create m0 "$(dxm_table "$A" "$B")"
+	[ "$SWEEP_FAILED" -gt 0 ] || die "no create failed: the filter missed the constructor"
+	# and the pair assembles as it was
+	dxm_create m0 "$A" "$B"
+	healthy_now
+	verify_data "$DXM_DEV"
+	legs_identical "$A" "$B" "$DXM_LEN"
+}
+run_case ctor_assemble case_ctor_assemble
+
+# the first activation formats the legs: each failed one leaves them
+# blank or formatted, never half-written in a way the next create refuses
+check_create_fresh() {
+	local n=$1 ok=$2
+	if [ "$ok" = 0 ]; then
+		! dmsetup info m0 >/dev/null 2>&1 || die "N=$n: failed create left m0 behind"
+		dxm_create m0 "$A" "$B" nosync ||
+			die "N=$n: the legs cannot be used after a failed first activation"
+	else
+		_wait_blockdev /dev/mapper/m0
+	fi
+	assert_eq "$(status_field m0 health)" AA "N=$n: health"
+	dxm_remove m0
+	wipe_meta "$A" "$B"
+}
+
+case_ctor_format() {
+	wipe_meta "$A" "$B"
+	fi_arm
+	sweep "create (format)" check_create_fresh create m0 "$(dxm_table "$A" "$B" nosync)"
+}
+run_case ctor_format case_ctor_format
+
+# ------------------------------------------------------- reload, resume ---
+
+check_reload() {
+	local n=$1 ok=$2
+	healthy_now
+	if [ "$ok" = 1 ]; then
+		dmsetup table --inactive m0 | grep -q daxmirror || die "N=$n: no inactive table"
+		dmsetup clear m0
+	fi
+	verify_data /dev/mapper/m0
+}
+
+case_reload() {
+	dxm_create m0 "$A" "$B" sync_interval_ms 0
+	wait_action_idle m0 300
+	seed_data "$DXM_DEV"
+	fi_arm
+	sweep "reload" check_reload reload m0 "$(dxm_table "$A" "$B" sync_interval_ms 500)"
+}
+run_case reload case_reload
+
+# the new table's preresume/resume fails: the device stays suspended with
+# the table loaded; a plain resume afterwards must work
+check_resume() {
+	local n=$1 ok=$2
+	if [ "$ok" = 0 ]; then
+		dmsetup resume m0 || die "N=$n: resume after a failed resume"
+	fi
+	healthy_now
+	verify_data /dev/mapper/m0
+	write_pattern /dev/mapper/m0 4096 64 $((SEED + n))
+	dxm_message m0 flush
+	check_pattern /dev/mapper/m0 4096 64 $((SEED + n))
+	# the next round: a new table loaded under a suspended device
+	dmsetup suspend m0
+	dmsetup load m0 --table "$(dxm_table "$A" "$B" sync_interval_ms $((n % 3 * 100)))"
+}
+
+case_resume() {
+	dxm_create m0 "$A" "$B"
+	wait_action_idle m0 300
+	seed_data "$DXM_DEV"
+	dmsetup suspend m0
+	dmsetup load m0 --table "$(dxm_table "$A" "$B" sync_interval_ms 100)"
+	fi_arm
+	sweep "resume" check_resume resume m0
+	dmsetup resume m0
+	legs_identical "$A" "$B" "$(dxm_usable_sectors "$A" "$B")"
+}
+run_case resume case_resume
+
+# ------------------------------------------------------------- messages ---
+
+check_message() {
+	local n=$1
+	wait_action_idle m0 300
+	healthy_now
+	verify_data /dev/mapper/m0
+}
+
+case_messages() {
+	local msg
+	dxm_create m0 "$A" "$B"
+	wait_action_idle m0 300
+	seed_data "$DXM_DEV"
+	fi_arm
+	for msg in "flush" "flush 0 4096" "rescan" "check" "repair" "idle"; do
+		# shellcheck disable=SC2086
+		sweep "message $msg" check_message message m0 $msg
+	done
+	# a rebuild started under injection: it may fail to start, never half
+	dxm_message m0 check
+	wait_action_idle m0 300
+	assert_eq "$(status_field m0 mismatches)" 0 "mismatches after the sweeps"
+}
+run_case messages case_messages
+
+# -------------------------------------------------------------- workers ---
+
+# Writes and DAX stores while a seeded share of the module's allocations
+# fail; a scrub and a rebuild run meanwhile.  Writes may fail (EIO is a
+# clean answer to a failed allocation); those that succeeded must read
+# back, from the mirror and from each leg, once injection stops.
+case_workers() {
+	local pct i rc written=() off
+	pct=$((SEED % 20 + 5))
+	log "workers: $pct% of the module's allocations fail"
+	dxm_create m0 "$A" "$B" sync_interval_ms 50
+	wait_action_idle m0 300
+	fi_arm
+	fi_probability "$pct"
+	for ((i = 0; i < 40; i++)); do
+		off=$(((SEED * 7 + i * 1031) % 8192 * 64))
+		rc=0
+		write_pattern "$DXM_DEV" "$off" 64 $((SEED + i)) 2>/dev/null || rc=$?
+		[ "$rc" = 0 ] && written+=("$off:$((SEED + i))")
+		case $((i % 10)) in
+		3) dxm_message m0 flush 2>/dev/null || true ;;
+		5) dxm_message m0 check 2>/dev/null || true ;;
+		8) dxm_message m0 rebuild 1 2>/dev/null || true ;;
+		esac
+	done
+	fi_probability 0
+	log "${#written[@]} of 40 writes succeeded under injection"
+	[ "${#written[@]}" -gt 0 ] || die "no write succeeded"
+	wait_action_idle m0 600
+	# a failed allocation is not a failed leg
+	assert_eq "$(status_field m0 health)" AA "health after injection"
+	dxm_message m0 flush
+	for w in "${written[@]}"; do
+		check_pattern "$DXM_DEV" "${w%%:*}" 64 "${w#*:}"
+	done
+	dxm_message m0 check
+	wait_action_idle m0 300
+	assert_eq "$(status_field m0 mismatches)" 0 "mismatches after injection"
+	dxm_remove m0
+	legs_identical "$A" "$B" "$(dxm_usable_sectors "$A" "$B")"
+}
+run_case workers case_workers
+
+finish
