@@ -17,7 +17,8 @@
  * by running dmsetup.  TABLE is one "START LEN TARGET PARAMS" line.
  *
  * Prints "injected" when the N-th point was reached (that allocation
- * failed), "clean" when the operation finished before it; exits 0 when
+ * failed), "clean K" when the operation finished before it, having
+ * passed K points (so "dmfail 1000000 ..." counts them); exits 0 when
  * the operation succeeded, 1 when it failed, 2 on a usage or setup error.
  */
 #include <errno.h>
@@ -140,6 +141,9 @@ int main(int argc, char **argv)
 	ok = dm_task_run(dmt);
 	left = get_fail_nth();
 	dm_task_destroy(dmt);
-	printf("%s\n", left ? "clean" : "injected");
+	if (left)
+		printf("clean %u\n", n - left);
+	else
+		printf("injected\n");
 	return ok ? 0 : 1;
 }

@@ -14,6 +14,7 @@
 # suite's PASS:/FAIL: line per round and its summary; exit 1 on failure.
 # The full suite: tests/fault/run --rounds 20 --seconds 60 (see the doc).
 # host-timeout: 1500
+# kernels: 6.1.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

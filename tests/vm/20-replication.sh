@@ -31,6 +31,7 @@
 #     (4 KiB regions): one fsync still copies them all; then the list again.
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 1800
+# kernels: 6.1. debug
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-repl.sh"

@@ -18,6 +18,7 @@
 # is tests/host/40-poison-reboot.sh.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
 # vm-timeout: 2700
+# kernels: 6.1. debug
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

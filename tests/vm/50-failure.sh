@@ -15,6 +15,7 @@
 # The power cut in the middle of a rebuild is tests/host/50-rebuild-crash.sh.
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 2700
+# kernels: 6.1. debug
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 2400
+# kernels: 6.1. debug
 #
 # The admin tool drives a whole life cycle on its own, watched by
 # "daxmirror monitor" in the background: create, status, poison on leg 0

@@ -29,6 +29,8 @@
 # DXM_BAD_MESSAGES, DXM_FLIPS set the counts.
 # vm-run: --nvdimms 2 --nvdimm-size 256
 # vm-timeout: 2400
+# kernels: 6.1. debug
+# debug-env: DXM_BAD_TABLES=60 DXM_BAD_MESSAGES=40 DXM_FLIPS=12
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 

@@ -16,12 +16,12 @@
 # scripts/build-debug-kernel); elsewhere the group is skipped.
 # vm-run: --nvdimms 2 --nvdimm-size 256
 # vm-timeout: 2400
+# kernels: debug
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 
 FI=/sys/kernel/debug
 SEED=${DXM_SEED:-${TEST_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}}
-MAX_POINTS=${DXM_FI_MAX_POINTS:-600}
 log "seed $SEED (rerun: DXM_SEED=$SEED)"
 
 need_fault_injection() {
@@ -40,6 +40,7 @@ B=$PMEM1
 # the log still fails the case.
 dmesg_filter() {
 	awk '/vmalloc error: size|page allocation failure: order:/ { skip = 1 }
+	     /kmemleak: Cannot allocate a (scan area|kmemleak_object)/ { next }
 	     !skip { print }
 	     skip && /<\/TASK>/ { skip = 0 }'
 }
@@ -59,54 +60,78 @@ fi_arm() {
 		echo 0 >"$FI/$kind/verbose"
 		echo N >"$FI/$kind/ignore-gfp-wait"
 		echo 32 >"$FI/$kind/stacktrace-depth"
-		echo "$((base))" >"$FI/$kind/require-start"
-		echo "$((base + size))" >"$FI/$kind/require-end"
+		echo "$base" >"$FI/$kind/require-start"
+		printf '0x%x\n' $((base + size)) >"$FI/$kind/require-end"
 	done
 	echo N >"$FI/fail_page_alloc/ignore-gfp-highmem"
 	echo 0 >"$FI/fail_page_alloc/min-order"
 }
 
-# fi_probability PCT: every filtered allocation fails with PCT percent
+# fi_probability PCT: every filtered allocation fails with PCT percent;
+# fi_fired: how many failed since
+FI_TIMES=1000000
 fi_probability() {
-	echo "$1" >"$FI/failslab/probability"
-	echo "$1" >"$FI/fail_page_alloc/probability"
+	local kind
+	for kind in failslab fail_page_alloc; do
+		echo "$FI_TIMES" >"$FI/$kind/times"
+		echo "$1" >"$FI/$kind/probability"
+	done
+}
+fi_fired() {
+	echo $((2 * FI_TIMES - $(cat "$FI/failslab/times") - $(cat "$FI/fail_page_alloc/times")))
 }
 
 extra_cleanup() { fi_probability 0 2>/dev/null || true; }
 
-# sweep WHAT CHECK OP ARGS...: for N = 1, 2, ...: "dmfail N OP ARGS...",
-# then "CHECK N OK INJECTED" judges the outcome (OK: the operation
-# succeeded, 1/0; INJECTED: the N-th point was reached, 1/0).  Ends after
-# the first N whose operation succeeded without reaching its point;
-# sets SWEEP_INJECTED (points that fired) and SWEEP_FAILED (operations
-# that failed).
+# sweep WHAT CHECK OP ARGS...: count the injection points of
+# "OP ARGS..." (one run with none reached), then for N among them
+# (every one with DXM_FI_ALL=1, else 1, the last and a seeded sample of
+# $FI_SAMPLES): "dmfail N OP ARGS...", then "CHECK N OK" judges the
+# outcome (OK: the operation succeeded, 1/0).  Sets SWEEP_POINTS,
+# SWEEP_INJECTED and SWEEP_FAILED (operations that failed).
+FI_SAMPLES=${DXM_FI_SAMPLES:-12}
 sweep() {
-	local what=$1 check=$2 n out ok
+	local what=$1 check=$2 n out ok points
 	shift 2
+	out=$("$HELPERS/dmfail" 1000000 "$@" 2>"$SCRATCH/dmfail.err") || {
+		cat "$SCRATCH/dmfail.err" >&2
+		die "$what failed without injection: $out"
+	}
+	SWEEP_POINTS=${out#clean }
+	[[ $SWEEP_POINTS =~ ^[0-9]+$ ]] || die "dmfail: $out"
+	"$check" 0 1
 	SWEEP_INJECTED=0
 	SWEEP_FAILED=0
-	for ((n = 1; n <= MAX_POINTS; n++)); do
+	if [ "$SWEEP_POINTS" -eq 0 ]; then
+		log "$what: allocates nothing"
+		return 0
+	fi
+	if [ "${DXM_FI_ALL:-0}" = 1 ]; then
+		points=$(seq 1 "$SWEEP_POINTS")
+	else
+		points=$({ echo 1; echo "$SWEEP_POINTS"
+			   awk -v s="$SEED" -v n="$SWEEP_POINTS" -v k="$FI_SAMPLES" \
+				'BEGIN { srand(s); for (i = 0; i < k; i++) print int(rand() * n) + 1 }'
+			 } | sort -nu)
+	fi
+	for n in $points; do
 		ok=1
 		out=$("$HELPERS/dmfail" "$n" "$@" 2>"$SCRATCH/dmfail.err") || ok=0
 		case "$out" in
 		injected) SWEEP_INJECTED=$((SWEEP_INJECTED + 1)) ;;
-		clean) ;;
+		clean*) ;;	# fewer points this time (a retry took another path)
 		*) cat "$SCRATCH/dmfail.err" >&2; die "dmfail $n $*: $out" ;;
 		esac
 		[ "$ok" = 1 ] || SWEEP_FAILED=$((SWEEP_FAILED + 1))
-		if [ "$out" = clean ] && [ "$ok" = 0 ]; then
+		if [ "$out" != injected ] && [ "$ok" = 0 ]; then
 			cat "$SCRATCH/dmfail.err" >&2
 			die "$what failed at N=$n without an injected fault"
 		fi
-		"$check" "$n" "$ok" "$([ "$out" = injected ] && echo 1 || echo 0)"
-		if [ "$out" = clean ]; then
-			log "$what: $((n - 1)) injection points, $SWEEP_FAILED failed cleanly," \
-				"$((SWEEP_INJECTED - SWEEP_FAILED)) retried or tolerated"
-			[ "$SWEEP_INJECTED" -gt 0 ] || die "$what: no injection point was reached"
-			return 0
-		fi
+		"$check" "$n" "$ok"
 	done
-	die "$what: still injecting after $MAX_POINTS points"
+	log "$what: $SWEEP_POINTS injection points; failed at $(echo $points | wc -w) of them:" \
+		"$SWEEP_FAILED failed cleanly, $((SWEEP_INJECTED - SWEEP_FAILED)) retried or tolerated"
+	[ "$SWEEP_INJECTED" -gt 0 ] || die "$what: no point fired"
 }
 
 # the pair's reference content: 1 MiB at the start and at the end
@@ -242,15 +267,18 @@ check_message() {
 }
 
 case_messages() {
-	local msg
+	local msg swept=0
 	dxm_create m0 "$A" "$B"
 	wait_action_idle m0 300
 	seed_data "$DXM_DEV"
 	fi_arm
-	for msg in "flush" "flush 0 4096" "rescan" "check" "repair" "idle"; do
+	for msg in "flush" "flush 0 4096" "rescan" "check" "repair" "idle" \
+		   "rebuild 1"; do
 		# shellcheck disable=SC2086
 		sweep "message $msg" check_message message m0 $msg
+		[ "$SWEEP_POINTS" -eq 0 ] || swept=$((swept + 1))
 	done
+	[ "$swept" -gt 0 ] || die "no message allocates: the filter misses the module"
 	# a rebuild started under injection: it may fail to start, never half
 	dxm_message m0 check
 	wait_action_idle m0 300
@@ -265,7 +293,7 @@ run_case messages case_messages
 # clean answer to a failed allocation); those that succeeded must read
 # back, from the mirror and from each leg, once injection stops.
 case_workers() {
-	local pct i rc written=() off
+	local pct i rc written=() off fired
 	pct=$((SEED % 20 + 5))
 	log "workers: $pct% of the module's allocations fail"
 	dxm_create m0 "$A" "$B" sync_interval_ms 50
@@ -283,8 +311,10 @@ case_workers() {
 		8) dxm_message m0 rebuild 1 2>/dev/null || true ;;
 		esac
 	done
+	fired=$(fi_fired)
 	fi_probability 0
-	log "${#written[@]} of 40 writes succeeded under injection"
+	log "$fired allocations failed; ${#written[@]} of 40 writes succeeded"
+	[ "$fired" -gt 0 ] || die "no allocation failed under injection"
 	[ "${#written[@]}" -gt 0 ] || die "no write succeeded"
 	wait_action_idle m0 600
 	# a failed allocation is not a failed leg
