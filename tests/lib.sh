@@ -229,6 +229,12 @@ _setup_failed() {
 _final_leak_check() {
 	unload_module
 	sleep 1
+	# lockdep switches itself off after its first report (or when its
+	# tables overflow): it must still be watching at the end
+	if [ -r /proc/lockdep_stats ]; then
+		grep -qE 'debug_locks: +1' /proc/lockdep_stats ||
+			die "lockdep is off: $(grep debug_locks /proc/lockdep_stats)"
+	fi
 }
 finish() {
 	if [ -w "$KMEMLEAK" ] && [ $((N_PASS + N_FAIL)) -gt 0 ]; then

@@ -11,6 +11,7 @@
 #   tests/host/45-remap-crash.sh --kernel KVER [--workdir DIR] [--keep]
 # DXM_SEED picks the pages and the moment (default 45).
 # host-timeout: 3600
+# kernels: 6.1.
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/45-remap-crash.sh

@@ -12,6 +12,7 @@
 # identical, data right.
 #   tests/host/50-rebuild-crash.sh --kernel KVER [--workdir DIR] [--keep]
 # host-timeout: 3600
+# kernels: 6.1.
 # DXM_CRASH_KBPS (rebuild throttle, default 4096 KiB/s), DXM_CRASH_AT_PCT
 # (default 20) and DXM_CRASH_KILL_AFTER (backstop, default 600 s) tune it.
 . "$(dirname "$0")/lib-host.sh"

@@ -89,7 +89,7 @@ extra_cleanup() { fi_probability 0 2>/dev/null || true; }
 # $FI_SAMPLES): "dmfail N OP ARGS...", then "CHECK N OK" judges the
 # outcome (OK: the operation succeeded, 1/0).  Sets SWEEP_POINTS,
 # SWEEP_INJECTED and SWEEP_FAILED (operations that failed).
-FI_SAMPLES=${DXM_FI_SAMPLES:-12}
+FI_SAMPLES=${DXM_FI_SAMPLES:-8}
 sweep() {
 	local what=$1 check=$2 n out ok points
 	shift 2
@@ -150,6 +150,18 @@ verify_data() {
 healthy_now() {
 	assert_eq "$(status_fields m0 health action)" AA/idle "status of m0"
 }
+
+# the lane's checkers are there and armed (the console is quiet: their
+# boot lines are read from the kernel log)
+case_checkers_armed() {
+	dmesg | grep -q 'KernelAddressSanitizer initialized' || die "no KASAN"
+	[ -r /proc/lockdep_stats ] || die "no lockdep"
+	grep -qE 'debug_locks: +1' /proc/lockdep_stats || die "lockdep is off"
+	[ -r "$KMEMLEAK" ] || die "no kmemleak"
+	grep -q '^CONFIG_DEBUG_OBJECTS_WORK=y' "/lib/modules/$KVER/build/.config" ||
+		die "no DEBUG_OBJECTS_WORK"
+}
+run_case checkers_armed case_checkers_armed
 
 # ---------------------------------------------------------- constructor ---
 

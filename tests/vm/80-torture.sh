@@ -34,7 +34,7 @@
 # vm-run: --nvdimms 3 --nvdimm-size 256 --smp 2
 # vm-timeout: 900
 # kernels: 6.1. debug
-# debug-env: DXM_TORTURE_SECONDS=90
+# debug-env: DXM_TORTURE_SECONDS=60
 # shellcheck disable=SC2154
 # The body is one brace group: bash parses it whole before running it.
 {
