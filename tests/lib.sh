@@ -223,8 +223,6 @@ _setup_failed() {
 	exit "$1"
 }
 
-# finish: print the group's count; exit 1 if a case failed, 77 if every
-# case was skipped.
 # the last look for leaks: with every device gone and the module unloaded,
 # anything it allocated and did not free is unreferenced
 _final_leak_check() {
@@ -237,6 +235,9 @@ _final_leak_check() {
 			die "lockdep is off: $(grep debug_locks /proc/lockdep_stats)"
 	fi
 }
+
+# finish: on a kernel with kmemleak, the last leak check; then print the
+# group's count; exit 1 if a case failed, 77 if every case was skipped.
 finish() {
 	if [ -w "$KMEMLEAK" ] && [ $((N_PASS + N_FAIL)) -gt 0 ]; then
 		run_case leaks_after_unload _final_leak_check

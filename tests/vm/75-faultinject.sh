@@ -165,11 +165,16 @@ run_case checkers_armed case_checkers_armed
 
 # ---------------------------------------------------------- constructor ---
 
+# nothing_left N: a create that failed at point N left no device
+nothing_left() {
+	! dmsetup info m0 >/dev/null 2>&1 || die "N=$1: failed create left m0 behind"
+}
+
 # after each create: a failure leaves nothing, a success is a whole mirror
 check_create() {
 	local n=$1 ok=$2
 	if [ "$ok" = 0 ]; then
-		! dmsetup info m0 >/dev/null 2>&1 || die "N=$n: failed create left m0 behind"
+		nothing_left "$n"
 		return 0
 	fi
 	_wait_blockdev /dev/mapper/m0
@@ -200,7 +205,7 @@ run_case ctor_assemble case_ctor_assemble
 check_create_fresh() {
 	local n=$1 ok=$2
 	if [ "$ok" = 0 ]; then
-		! dmsetup info m0 >/dev/null 2>&1 || die "N=$n: failed create left m0 behind"
+		nothing_left "$n"
 		dxm_create m0 "$A" "$B" nosync ||
 			die "N=$n: the legs cannot be used after a failed first activation"
 	else
@@ -272,7 +277,6 @@ run_case resume case_resume
 # ------------------------------------------------------------- messages ---
 
 check_message() {
-	local n=$1
 	wait_action_idle m0 300
 	healthy_now
 	verify_data /dev/mapper/m0
@@ -291,7 +295,8 @@ case_messages() {
 		[ "$SWEEP_POINTS" -eq 0 ] || swept=$((swept + 1))
 	done
 	[ "$swept" -gt 0 ] || die "no message allocates: the filter misses the module"
-	# a rebuild started under injection: it may fail to start, never half
+	# whatever the failed messages left (a rebuild that did not start,
+	# a scrub cut short): the legs agree
 	dxm_message m0 check
 	wait_action_idle m0 300
 	assert_eq "$(status_field m0 mismatches)" 0 "mismatches after the sweeps"
@@ -300,10 +305,11 @@ run_case messages case_messages
 
 # -------------------------------------------------------------- workers ---
 
-# Writes and DAX stores while a seeded share of the module's allocations
-# fail; a scrub and a rebuild run meanwhile.  Writes may fail (EIO is a
-# clean answer to a failed allocation); those that succeeded must read
-# back, from the mirror and from each leg, once injection stops.
+# O_DIRECT writes while a seeded share of the module's allocations fail;
+# flushes, a scrub and a rebuild run meanwhile.  Writes may fail (EIO is
+# a clean answer to a failed allocation); once injection stops, those
+# that succeeded must read back through the mirror, a check finds no
+# mismatch and the legs are identical.
 case_workers() {
 	local pct i rc written=() off fired
 	pct=$((SEED % 20 + 5))
