@@ -195,6 +195,52 @@ case_lost_page_notified_xfs() {
 	dxm_remove hw
 }
 
+# Early kill (issue 15 point 9): the same, but the pages stay mapped when
+# the page is lost (no suspend: both legs poisoned at once while the
+# mirror runs).  With vm.memory_failure_early_kill the process that maps
+# the lost page gets SIGBUS at the notice, before it touches the page
+# again (XFS -> mf_dax_kill_procs, like a failure of a single pmem
+# device); the process that maps another file runs on.
+case_lost_page_early_kill_xfs() {
+	local mnt=$MNT_BASE/lost f g p a b ra=0 rb=0 da=$SCRATCH/a db=$SCRATCH/b
+	wipe_meta "$PMEM0" "$PMEM1"
+	dxm_create hw "$PMEM0" "$PMEM1" nosync sync_interval_ms 0
+	mkfs.xfs -q -f -m rmapbt=1 -d su=2m,sw=1,agcount=2 -l size=64m "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$mnt"
+	f=$mnt/lost
+	g=$mnt/kept
+	pattern 481 $((16 * 4096)) >"$f"
+	pattern 482 $((16 * 4096)) >"$g"
+	sync
+	# page 9: the previous case's page (6) is still in the legs' lists
+	p=$(file_sector "$f" $((9 * 4096)))
+	mkdir -p "$da" "$db"
+	mapholder "$f" "$da" 481
+	a=$(tail -n 1 "$BG_PIDS_FILE")
+	mapholder "$g" "$db" 482
+	b=$(tail -n 1 "$BG_PIDS_FILE")
+	wait_until 60 "the mappings" test -e "$da/ready" -a -e "$db/ready"
+	# flushed (else the page's data is rescued, see above); the flush
+	# keeps read-only mappings
+	sync
+	sysctl -q -w vm.memory_failure_early_kill=1
+	poison_now "$PMEM0" "$p" "$PMEM1" "$p"
+	wait_field hw lost_pages = 1 30
+	wait_until 30 "the notice to XFS" lost_notified "$p"
+	# early: SIGBUS before the process is told to read again
+	wait_until 30 "the early SIGBUS of the process that maps the lost page" pid_gone "$a"
+	wait "$a" || ra=$?
+	touch "$db/go"
+	wait "$b" || rb=$?
+	sysctl -q -w vm.memory_failure_early_kill=0
+	[ "$ra" -eq 135 ] || die "the process that mapped the lost page exited $ra, not by SIGBUS"
+	[ "$rb" -eq 0 ] || die "the process that mapped another file exited $rb"
+	cmp "$g" <(pattern 482 $((16 * 4096))) || die "the other file differs"
+	expect_fail dd if="$f" of=/dev/null bs=4096 skip=9 count=1 status=none
+	umount "$mnt"
+	dxm_remove hw
+}
+
 case_hwpoison_control_sigbus() {
 	local mnt=$MNT_BASE/lin rc=0 n
 	n=$(sectors "$PMEM1")
@@ -214,5 +260,6 @@ run_case hwpoison_repaired case_hwpoison_repaired
 run_case hwpoison_spare_page case_hwpoison_spare_page
 run_case store_after_hwpoison_remap case_store_after_hwpoison_remap
 run_case lost_page_notified_xfs case_lost_page_notified_xfs
+run_case lost_page_early_kill_xfs case_lost_page_early_kill_xfs
 run_case hwpoison_control_sigbus case_hwpoison_control_sigbus
 finish
