@@ -170,7 +170,12 @@ healthy_now() {
 # the lane's checkers are there and armed (the console is quiet: their
 # boot lines are read from the kernel log)
 case_checkers_armed() {
-	dmesg | grep -q 'KernelAddressSanitizer initialized' || die "no KASAN"
+	# KASAN, or KCSAN in the kcsan flavor (they exclude each other)
+	if [ -d /sys/kernel/debug/kcsan ]; then
+		grep -q 'enabled: 1' /sys/kernel/debug/kcsan || die "KCSAN is off"
+	else
+		dmesg | grep -q 'KernelAddressSanitizer initialized' || die "no KASAN"
+	fi
 	[ -r /proc/lockdep_stats ] || die "no lockdep"
 	grep -qE 'debug_locks: +1' /proc/lockdep_stats || die "lockdep is off"
 	[ -r "$KMEMLEAK" ] || die "no kmemleak"
