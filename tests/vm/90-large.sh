@@ -6,7 +6,7 @@
 #   the guest needs no struct pages for them): create, write and read
 #   back at both ends of the data area, flush, status, reload, remove,
 #   assemble again from the superblocks, data intact; a block-only mirror
-#   over two 4 TiB legs (dm-snapshot over dm-zero: sparse, the written
+#   over two 8 TiB legs (dm-snapshot over dm-zero: sparse, the written
 #   chunks kept on a small pmem exception store): the same.  The kernel
 #   memory each mirror takes (vmalloc + slab delta) is logged per TiB.
 # vm-run: --nvdimms 3 --nvdimm-size 163840,163840,1024 --mem 2048
@@ -109,15 +109,15 @@ sparse_leg() {
 	_wait_blockdev "/dev/mapper/$1"
 }
 
-case_block_4t() {
-	local n=$((4 << 31))
+case_block_8t() {
+	local n=$((8 << 31))
 	dmsetup create cow0 --table "0 $(($(sectors "$P2") / 2)) linear $P2 0"
 	dmsetup create cow1 --table "0 $(($(sectors "$P2") / 2)) linear $P2 $(($(sectors "$P2") / 2))"
 	zero_range /dev/mapper/cow0 0 2048
 	zero_range /dev/mapper/cow1 0 2048
 	sparse_leg s0 "$n" /dev/mapper/cow0
 	sparse_leg s1 "$n" /dev/mapper/cow1
-	big_mirror_cycle big4t /dev/mapper/s0 /dev/mapper/s1 911 "$MIB_PER_TIB_MAX"
+	big_mirror_cycle big8t /dev/mapper/s0 /dev/mapper/s1 911 "$MIB_PER_TIB_MAX"
 }
 
 # status_ms NAME: milliseconds of 20 status calls.
@@ -164,6 +164,6 @@ case_scale() {
 }
 
 run_case nvdimm_160g case_nvdimm_160g
-run_case block_4t case_block_4t
+run_case block_8t case_block_8t
 run_case scale case_scale
 finish
