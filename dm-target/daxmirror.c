@@ -21,6 +21,8 @@ static void dxm_free(struct dxm_c *dc)
 	dxm_holder_unregister(dc);
 	if (dc->notify_work.func)	/* lost-page notices (notify.c) */
 		flush_work(&dc->notify_work);
+	if (dc->iput_work.func)		/* last inode references (zap.c) */
+		flush_work(&dc->iput_work);
 	if (dc->failover_wq)
 		destroy_workqueue(dc->failover_wq);
 	if (dc->sync_wq)

@@ -27,6 +27,7 @@
 #include <linux/device-mapper.h>
 #include <linux/dm-io.h>
 #include <linux/spinlock.h>
+#include <linux/llist.h>
 #include <linux/workqueue.h>
 #include <linux/wait.h>
 #include <linux/mutex.h>
@@ -183,6 +184,8 @@ struct dxm_c {
 	struct xarray forget;		/* (leg page << 1 | leg) to forget */
 	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
 	struct xarray notify;		/* data pages to report lost */
+	struct work_struct iput_work;	/* last inode references (zap.c) */
+	struct llist_head iputs;
 	int primary;			/* see primary.c; -1: not chosen */
 	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
@@ -325,6 +328,7 @@ void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector);
 void dxm_forget_work(struct work_struct *work);
 
 /* zap.c */
+void dxm_iput_work(struct work_struct *work);
 void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);
 bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      long pages, unsigned long *kept, unsigned int bit);

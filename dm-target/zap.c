@@ -21,18 +21,49 @@
  * unmaps more than needed, never less.
  */
 #include <linux/fs.h>
+#include <linux/llist.h>
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <linux/dax.h>
 #include <linux/xarray.h>
 #include "daxmirror.h"
 
-static void dxm_put_inode(struct inode *inode)
+/*
+ * The zap never drops the last reference of an inode itself: it runs in
+ * the map function (the fast flush: bios submitted there are issued only
+ * when it returns), under a region copy or under sync_mutex, and an
+ * eviction can wait for I/O through this mirror (ext4 reads its inode
+ * bitmap to free an unlinked inode).  The reference is taken with a node
+ * allocated beforehand; when it turns out to be the last one the node
+ * carries it to a work item that drops it outside every target lock.
+ */
+struct dxm_iput {
+	struct llist_node node;
+	struct inode *inode;
+};
+
+void dxm_iput_work(struct work_struct *work)
 {
-	/* never drop the last reference from the flush path */
-	if (atomic_add_unless(&inode->i_count, -1, 1))
+	struct dxm_c *dc = container_of(work, struct dxm_c, iput_work);
+	struct llist_node *list = llist_del_all(&dc->iputs);
+	struct dxm_iput *d, *t;
+
+	llist_for_each_entry_safe(d, t, list, node) {
+		iput(d->inode);
+		kfree(d);
+	}
+}
+
+static void dxm_put_inode(struct dxm_c *dc, struct dxm_iput *d)
+{
+	if (atomic_add_unless(&d->inode->i_count, -1, 1)) {
+		kfree(d);
 		return;
-	iput(inode);
+	}
+	llist_add(&d->node, &dc->iputs);
+	queue_work(system_unbound_wq, &dc->iput_work);
 }
 
 /* What may remain of a page's mappings after dxm_zap_one(). */
@@ -44,22 +75,28 @@ enum {
 
 /*
  * Unmap one fsdax page, or with @writable_only only if it may be mapped
- * writable.  Unknown: a reflinked page shared by several files.
+ * writable.  Unknown: a reflinked page shared by several files, or no
+ * memory for the node that may carry the inode reference (inside the map
+ * function, which cannot wait for memory: the page stays hot).
  */
-static int dxm_zap_one(struct page *page, bool writable_only)
+static int dxm_zap_one(struct dxm_c *dc, struct page *page,
+		       bool writable_only)
 {
 	struct address_space *mapping;
-	struct inode *inode;
+	struct dxm_iput *d = NULL;
 	pgoff_t index;
 
+again:
 	rcu_read_lock();
 	mapping = READ_ONCE(page->mapping);
 	if (!mapping) {
 		rcu_read_unlock();
+		kfree(d);
 		return DXM_ZAP_GONE;	/* not mapped by any file */
 	}
 	if ((unsigned long)mapping & PAGE_MAPPING_FLAGS) {
 		rcu_read_unlock();
+		kfree(d);
 		return DXM_ZAP_UNKNOWN;	/* shared (reflinked) DAX page */
 	}
 	index = READ_ONCE(page->index);
@@ -67,15 +104,29 @@ static int dxm_zap_one(struct page *page, bool writable_only)
 	if (writable_only &&
 	    !xa_get_mark(&mapping->i_pages, index, PAGECACHE_TAG_DIRTY)) {
 		rcu_read_unlock();
+		kfree(d);
 		return DXM_ZAP_READONLY;
 	}
-	inode = igrab(mapping->host);
+	if (!d)
+		d = kmalloc(sizeof(*d), GFP_NOWAIT | __GFP_NOWARN);
+	if (!d) {
+		rcu_read_unlock();
+		if (current->bio_list)
+			return DXM_ZAP_UNKNOWN;
+		d = kmalloc(sizeof(*d), GFP_NOIO);
+		if (!d)
+			return DXM_ZAP_UNKNOWN;
+		goto again;
+	}
+	d->inode = igrab(mapping->host);
 	rcu_read_unlock();
-	if (!inode)
+	if (!d->inode) {
+		kfree(d);
 		return DXM_ZAP_GONE;	/* being evicted: no mapping remains */
-	if (READ_ONCE(page->mapping) == inode->i_mapping)
-		unmap_mapping_pages(inode->i_mapping, index, 1, false);
-	dxm_put_inode(inode);
+	}
+	if (READ_ONCE(page->mapping) == d->inode->i_mapping)
+		unmap_mapping_pages(d->inode->i_mapping, index, 1, false);
+	dxm_put_inode(dc, d);
 	return DXM_ZAP_GONE;
 }
 
@@ -108,7 +159,7 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 						&pfn) >= 1;
 		}
 		if ((n >= pages || one) && pfn_t_has_page(pfn))
-			z = dxm_zap_one(pfn_to_page(pfn_t_to_pfn(pfn) +
+			z = dxm_zap_one(dc, pfn_to_page(pfn_t_to_pfn(pfn) +
 						    (n >= pages ? i : 0)),
 					writable_only);
 		else
