@@ -44,6 +44,7 @@ static void dxm_free(struct dxm_c *dc)
 	if (dc->io_client)
 		dm_io_client_destroy(dc->io_client);
 	bioset_exit(&dc->flush_bs);
+	bioset_exit(&dc->write_bs);
 	dxm_free_args(&dc->args);
 	kfree(dc);
 }
@@ -172,6 +173,10 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 	r = bioset_init(&dc->flush_bs, 2 * DXM_NR_LEGS, 0, BIOSET_NEED_RESCUER);
+	if (!r)
+		r = bioset_init(&dc->write_bs, BIO_POOL_SIZE * DXM_NR_LEGS,
+				offsetof(struct dxm_clone, bio),
+				BIOSET_NEED_RESCUER);
 	if (r) {
 		ti->error = "Cannot create a bio set";
 		goto bad;

@@ -128,6 +128,7 @@ struct dxm_c {
 	struct dxm_leg legs[DXM_NR_LEGS];
 	struct dm_io_client *io_client;
 	struct bio_set flush_bs;	/* leg flushes of the fast path */
+	struct bio_set write_bs;	/* a write's clone per leg (io.c) */
 
 	sector_t data_sectors;		/* mirrored data area */
 	u32 region_sectors;
@@ -218,6 +219,14 @@ struct dxm_bio {
 	bool lost;			/* a write to a lost page */
 	atomic_t flushes;		/* leg flushes still running */
 	bool flush_failed;
+	atomic_t writes;		/* leg clones of a write still running */
+	unsigned long write_err;	/* bit per leg whose clone failed */
+};
+
+/* A write's clone for one leg (write_bs front pad). */
+struct dxm_clone {
+	int leg;
+	struct bio bio;
 };
 
 /* primary.c */

@@ -64,42 +64,55 @@ static void dxm_write_endio(unsigned long error_bits, void *context)
 	bio_endio(bio);
 }
 
+static void dxm_clone_endio(struct bio *clone)
+{
+	struct dxm_clone *c = container_of(clone, struct dxm_clone, bio);
+	struct bio *bio = clone->bi_private;
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+
+	if (clone->bi_status)
+		set_bit(c->leg, &pb->write_err);
+	bio_put(clone);
+	if (atomic_dec_and_test(&pb->writes))
+		dxm_write_endio(READ_ONCE(pb->write_err), bio);
+}
+
+/*
+ * Send a write to every live leg: a clone per leg from write_bs, which
+ * has a rescuer (this runs in the map function, where the clones are
+ * issued only when it returns: an allocation must never wait for them).
+ * Completion reports the failed legs as a bit mask (dxm_write_endio()).
+ */
 static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
-	struct dm_io_region where[DXM_NR_LEGS];
-	struct dm_io_request req = {
-		.bi_opf = bio->bi_opf,
-		.mem.type = DM_IO_BIO,
-		.mem.ptr.bio = bio,
-		.notify.fn = dxm_write_endio,
-		.notify.context = bio,
-		.client = dc->io_client,
-	};
+	struct bio *clones[DXM_NR_LEGS];
 	unsigned int i, n = 0;
 
-	/* dm_io reports errors by region index: keep index == leg */
 	for (i = 0; i < DXM_NR_LEGS; i++) {
-		where[i].bdev = dc->legs[i].dev ? dc->legs[i].dev->bdev : NULL;
-		where[i].sector = dxm_leg_sector(dc, i, pb->saved_iter.bi_sector);
-		where[i].count = 0;
+		struct bio *clone;
+
 		if (!dxm_leg_alive(dc, i))
 			continue;
-		where[i].count = bio_sectors(bio);
-		n++;
+		clone = bio_alloc_clone(dc->legs[i].dev->bdev, bio, GFP_NOIO,
+					&dc->write_bs);
+		container_of(clone, struct dxm_clone, bio)->leg = i;
+		clone->bi_iter.bi_sector =
+			dxm_leg_sector(dc, i, pb->saved_iter.bi_sector);
+		clone->bi_end_io = dxm_clone_endio;
+		clone->bi_private = bio;
+		clones[n++] = clone;
 	}
 	if (!n) {
 		dxm_write_done_region(dc, pb->bucket);
 		bio_io_error(bio);
 		return;
 	}
-	/* a dead leg's region has count 0: dm_io skips it */
-	if (!where[0].bdev)
-		where[0].bdev = where[1].bdev;
-	if (!where[1].bdev)
-		where[1].bdev = where[0].bdev;
 	bio->bi_private = dc;
-	dxm_dm_io(&req, DXM_NR_LEGS, where, NULL);
+	pb->write_err = 0;
+	atomic_set(&pb->writes, n);
+	for (i = 0; i < n; i++)
+		submit_bio_noacct(clones[i]);
 }
 
 /*
