@@ -171,8 +171,10 @@ healthy_now() {
 # boot lines are read from the kernel log)
 case_checkers_armed() {
 	# KASAN, or KCSAN in the kcsan flavor (they exclude each other)
-	if [ -d /sys/kernel/debug/kcsan ]; then
+	if [ -e /sys/kernel/debug/kcsan ]; then
 		grep -q 'enabled: 1' /sys/kernel/debug/kcsan || die "KCSAN is off"
+		log "KCSAN on: $(grep -E 'setup_watchpoints|data_races|value_change' /sys/kernel/debug/kcsan | tr -s ' \n' ' ')"
+		log "data-race reports since boot (the kernel's own, cut by kcsan_cut): $(dmesg | grep -c 'BUG: KCSAN:' || true)"
 	else
 		dmesg | grep -q 'KernelAddressSanitizer initialized' || die "no KASAN"
 	fi
