@@ -456,3 +456,29 @@ assert n == len(data), n
 os.close(fd)
 PY
 }
+
+# split_bitmap_leg LEG NAME: /dev/mapper/NAME is LEG as dm-linear in two
+# pieces split inside its write-intent bitmap at 4 KiB regions (create
+# the mirror with region_size 8): the mirror cannot DAX-map that leg's
+# bitmap and writes its marks by bios.  Sets G_* (dxm_geometry LEG 8).
+split_bitmap_leg() {
+	local n split
+	n=$(sectors "$1")
+	dxm_geometry "$1" 8
+	[ "$G_bitmap_sectors" -ge 16 ] || skip "bitmap of one page"
+	split=$((G_bitmap_offset + 8))
+	printf '0 %s linear %s 0\n%s %s linear %s %s\n' "$split" "$1" \
+		"$split" $((n - split)) "$1" "$split" | dmsetup create "$2"
+}
+
+# mark_set LEG R: region R's bit is set in LEG's on-media bitmap
+# ($G_bitmap_offset from dxm_geometry; little-endian words); mark_clear:
+# it is clear.
+mark_set() {
+	local byte=$((G_bitmap_offset * 512 + $2 / 8)) v
+	v=$(dd if="$1" iflag=direct,skip_bytes bs=4096 count=1 \
+		skip=$((byte / 4096 * 4096)) status=none |
+		od -An -tu1 -j$((byte % 4096)) -N1 | tr -d ' ')
+	[ $((v & (1 << ($2 % 8)))) -ne 0 ]
+}
+mark_clear() { ! mark_set "$@"; }

@@ -148,27 +148,39 @@ lost_notified() {
 # maps the lost page gets SIGBUS when it reads it, never the data it saw
 # before; a process that maps another file runs on; the filesystem carries
 # on, block reads of that page only fail.
-case_lost_page_notified_xfs() {
-	local mnt=$MNT_BASE/lost f g p a b ra=0 rb=0 da=$SCRATCH/a db=$SCRATCH/b
+# two_mapped_files SEED PAGE: mirror "hw" with XFS (rmapbt) at $mnt,
+# files $f (pattern SEED) and $g (SEED + 1) of 16 pages, each mapped by a
+# mapholder ($a in $da, $b in $db); $p is the sector of page PAGE of $f.
+# The caller declares mnt f g p a b da db.
+two_mapped_files() {
+	mnt=$MNT_BASE/lost
+	da=$SCRATCH/a
+	db=$SCRATCH/b
 	wipe_meta "$PMEM0" "$PMEM1"
 	dxm_create hw "$PMEM0" "$PMEM1" nosync sync_interval_ms 0
 	mkfs.xfs -q -f -m rmapbt=1 -d su=2m,sw=1,agcount=2 -l size=64m "$DXM_DEV"
 	mount_dax "$DXM_DEV" "$mnt"
 	f=$mnt/lost
 	g=$mnt/kept
-	pattern 471 $((16 * 4096)) >"$f"
-	pattern 472 $((16 * 4096)) >"$g"
+	pattern "$1" $((16 * 4096)) >"$f"
+	pattern $(($1 + 1)) $((16 * 4096)) >"$g"
 	sync
-	p=$(file_sector "$f" $((6 * 4096)))
+	p=$(file_sector "$f" $(($2 * 4096)))
 	mkdir -p "$da" "$db"
-	mapholder "$f" "$da" 471
+	mapholder "$f" "$da" "$1"
 	a=$(tail -n 1 "$BG_PIDS_FILE")
-	mapholder "$g" "$db" 472
+	mapholder "$g" "$db" $(($1 + 1))
 	b=$(tail -n 1 "$BG_PIDS_FILE")
 	wait_until 60 "the mappings" test -e "$da/ready" -a -e "$db/ready"
 	# flushed: a page with DAX stores not yet flushed would be rescued
-	# from the primary (readable here: emulated poison) instead of lost
+	# from the primary (readable here: emulated poison) instead of lost;
+	# the flush keeps read-only mappings
 	sync
+}
+
+case_lost_page_notified_xfs() {
+	local mnt f g p a b ra=0 rb=0 da db
+	two_mapped_files 471 6
 	sysctl -q -w vm.memory_failure_early_kill=1
 	# the same page bad on both legs (suspended: no repair in between)
 	dmsetup suspend hw
@@ -202,27 +214,9 @@ case_lost_page_notified_xfs() {
 # again (XFS -> mf_dax_kill_procs, like a failure of a single pmem
 # device); the process that maps another file runs on.
 case_lost_page_early_kill_xfs() {
-	local mnt=$MNT_BASE/lost f g p a b ra=0 rb=0 da=$SCRATCH/a db=$SCRATCH/b
-	wipe_meta "$PMEM0" "$PMEM1"
-	dxm_create hw "$PMEM0" "$PMEM1" nosync sync_interval_ms 0
-	mkfs.xfs -q -f -m rmapbt=1 -d su=2m,sw=1,agcount=2 -l size=64m "$DXM_DEV"
-	mount_dax "$DXM_DEV" "$mnt"
-	f=$mnt/lost
-	g=$mnt/kept
-	pattern 481 $((16 * 4096)) >"$f"
-	pattern 482 $((16 * 4096)) >"$g"
-	sync
+	local mnt f g p a b ra=0 rb=0 da db
 	# page 9: the previous case's page (6) is still in the legs' lists
-	p=$(file_sector "$f" $((9 * 4096)))
-	mkdir -p "$da" "$db"
-	mapholder "$f" "$da" 481
-	a=$(tail -n 1 "$BG_PIDS_FILE")
-	mapholder "$g" "$db" 482
-	b=$(tail -n 1 "$BG_PIDS_FILE")
-	wait_until 60 "the mappings" test -e "$da/ready" -a -e "$db/ready"
-	# flushed (else the page's data is rescued, see above); the flush
-	# keeps read-only mappings
-	sync
+	two_mapped_files 481 9
 	sysctl -q -w vm.memory_failure_early_kill=1
 	poison_now "$PMEM0" "$p" "$PMEM1" "$p"
 	wait_field hw lost_pages = 1 30

@@ -214,29 +214,14 @@ case_activation_retry_no_leak() {
 	dmsetup remove fl0 fl1
 }
 
-# mark_clear LEG R: region R's bit in LEG's on-media bitmap is clear
-# ($G_bitmap_offset from dxm_geometry; little-endian words).
-mark_clear() {
-	local byte=$((G_bitmap_offset * 512 + $2 / 8)) v
-	v=$(dd if="$1" iflag=direct,skip_bytes bs=4096 count=1 \
-		skip=$((byte / 4096 * 4096)) status=none |
-		od -An -tu1 -j$((byte % 4096)) -N1 | tr -d ' ')
-	[ $((v & (1 << ($2 % 8)))) -eq 0 ]
-}
-
 # A DAX hand-out on a mirror where one leg's bitmap cannot be DAX-mapped
 # (leg 0 is dm-linear in two pieces, split inside its bitmap; 4 KiB
 # regions so the bitmap spans pages): the region's mark must be on both
 # legs' media before the store the hand-out allows (a crash right after
 # the store must resync the region).  Read back from both legs at once.
 case_dax_handout_mark_durable() {
-	local n split f s r l py
-	n=$(sectors "$A")
-	dxm_geometry "$A" 8
-	[ "$G_bitmap_sectors" -ge 16 ] || skip "bitmap of one page"
-	split=$((G_bitmap_offset + 8))
-	printf '0 %s linear %s 0\n%s %s linear %s %s\n' "$split" "$A" \
-		"$split" $((n - split)) "$A" "$split" | dmsetup create l0
+	local f s r l py
+	split_bitmap_leg "$A" l0
 	zero_legs /dev/mapper/l0 "$B"
 	dxm_create m0 /dev/mapper/l0 "$B" nosync region_size 8 sync_interval_ms 0
 	mkfs_dax ext4 "$DXM_DEV"

@@ -374,15 +374,6 @@ run_case workers case_workers
 
 # --------------------------------------------------- bitmap write-back ---
 
-# mark_set LEG BYTE BIT: the bit is set in LEG's on-media bitmap
-mark_set() {
-	local v
-	v=$(dd if="$1" iflag=direct,skip_bytes bs=4096 count=1 \
-		skip=$(($2 / 4096 * 4096)) status=none | od -An -tu1 -j$(($2 % 4096)) -N1 | tr -d ' ')
-	[ $((v & (1 << $3))) -ne 0 ]
-}
-mark_clear() { ! mark_set "$@"; }
-
 # Issue 14 point 11: a write whose region needs a mark waits for the
 # bitmap write-back; when that write-back cannot allocate, the write
 # must not be issued unmarked (a crash after it would leave a region
@@ -392,13 +383,8 @@ mark_clear() { ! mark_set "$@"; }
 # fails.  After each successful O_DIRECT write (to a region whose mark
 # was clear) the mark must be on both legs' media at once.
 case_bitmap_mark_no_alloc() {
-	local n split r byte l py ok=0 fired
-	n=$(sectors "$A")
-	dxm_geometry "$A" 8
-	[ "$G_bitmap_sectors" -ge 16 ] || skip "bitmap of one page"
-	split=$((G_bitmap_offset + 8))
-	printf '0 %s linear %s 0\n%s %s linear %s %s\n' "$split" "$A" \
-		"$split" $((n - split)) "$A" "$split" | dmsetup create l0
+	local r byte l py ok=0 fired
+	split_bitmap_leg "$A" l0
 	zero_legs /dev/mapper/l0 "$B"
 	dxm_create m0 /dev/mapper/l0 "$B" nosync region_size 8 sync_interval_ms 0
 	py=$SCRATCH/write.py
@@ -426,7 +412,7 @@ PY
 	for r in 101 202 303 404 505; do
 		byte=$((G_bitmap_offset * 512 + r / 8))
 		for l in /dev/mapper/l0 "$B"; do
-			wait_until 60 "region $r unmarked on $l" mark_clear "$l" "$byte" $((r % 8))
+			wait_until 60 "region $r unmarked on $l" mark_clear "$l" "$r"
 		done
 		fi_probability 100
 		/usr/bin/python3 "$py" "$DXM_DEV" $((r * 4096)) "$byte" $((r % 8)) \
