@@ -5,7 +5,7 @@
 
 using namespace dxm;
 
-TEST_CASE("legs group into sets; the fresher claim wins")
+TEST_CASE("legs group into sets, the fresher claim wins")
 {
 	FoundLeg a, b, c, d;
 	Uuid u1{}, u2{};
