@@ -179,6 +179,8 @@ std::string CommandLine::help() const
 	out << "Usage: daxmirror " << command_;
 	if (!synopsis_.empty())
 		out << " " << synopsis_;
+	if (leg_required_)
+		out << " --leg N";
 	out << "\n\n" << summary_ << "\n\n" << desc_;
 	return out.str();
 }

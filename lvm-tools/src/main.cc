@@ -61,7 +61,12 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	std::string name = argv[1];
-	if (name == "--help" || name == "-h" || name == "help") {
+	Args rest(argv + 2, argv + argc);
+	if (name == "help" && argc == 3) {
+		/* "help COMMAND" is "COMMAND --help" */
+		name = argv[2];
+		rest = { "--help" };
+	} else if (name == "--help" || name == "-h" || name == "help") {
 		usage(stdout);
 		return finish_output("help", 0);
 	}
@@ -74,7 +79,7 @@ int main(int argc, char **argv)
 			continue;
 		int code;
 		try {
-			code = c.run(Args(argv + 2, argv + argc));
+			code = c.run(rest);
 		} catch (...) {
 			ErrorReport r = describe_exception(
 				c.name, std::current_exception());

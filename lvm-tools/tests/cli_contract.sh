@@ -85,6 +85,26 @@ for c in create assemble table status list flush rescan scrub rebuild \
 	fi
 done
 check help 0 --help
+# "help COMMAND" is "COMMAND --help"
+for c in status rebuild; do
+	check "help-cmd-$c" 0 help "$c"
+	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then
+		echo "FAIL help-cmd-$c: 'help $c' did not print the usage of $c"
+		fail=1
+	fi
+done
+check help-cmd-unknown 3 help frobnicate
+# a required option is in the usage line
+for c in rebuild fail replace; do
+	"$bin" "$c" --help >"$tmp/out" 2>/dev/null
+	n=$((n + 1))
+	if grep -q "^Usage: daxmirror $c .*--leg N" "$tmp/out"; then
+		echo "ok   usage-leg-$c"
+	else
+		echo "FAIL usage-leg-$c: the usage line omits the required --leg N: $(head -n 1 "$tmp/out")"
+		fail=1
+	fi
+done
 
 check_clean_error status-nonexistent 4 status dxm-no-such-device
 check_clean_error status-json-nonexistent 4 status dxm-no-such-device --json
