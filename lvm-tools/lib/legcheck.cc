@@ -85,13 +85,15 @@ LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p)
 		break;
 	}
 
-	if (p.require_dax && f.dev.dax != true)
-		v.problems.push_back(
-			{ f.dev.dax ? "does not support DAX (queue/dax is 0); "
-				      "use --no-dax for a mirror without DAX"
-				    : "cannot tell whether it supports DAX; use "
-				      "--no-dax for a mirror without DAX",
-			  false });
+	if (p.require_dax && f.dev.dax != true) {
+		std::string why = f.dev.dax ?
+			"does not support DAX (queue/dax is 0)" :
+			"cannot tell whether it supports DAX";
+		why += p.no_dax_option ?
+			"; use --no-dax for a mirror without DAX" :
+			"; the mirror offers DAX, so every leg must support it";
+		v.problems.push_back({ why, false });
+	}
 	return v;
 }
 

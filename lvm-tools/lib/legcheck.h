@@ -36,6 +36,7 @@ struct LegFacts {
 struct LegPolicy {
 	bool force = false;
 	bool require_dax = true;
+	bool no_dax_option = true;	/* the command takes --no-dax (create) */
 	/* replace: a superblock of this set at this position is a re-add */
 	std::optional<Uuid> own_set;
 	int position = -1;

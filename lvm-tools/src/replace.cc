@@ -71,6 +71,7 @@ int cmd_replace(const Args &args)
 	LegPolicy pol;
 	pol.force = force;
 	pol.require_dax = !ta.no_dax;
+	pol.no_dax_option = false;	/* the mirror's mode is its table's */
 	LegVerdict v = judge_leg(f, pol);
 	if (auto b = v.blocking(force))
 		throw Error(given, b->why + (b->forceable && !force ?
