@@ -85,6 +85,16 @@ dmesg_since_mark() {
 	dmesg | awk -v m="$DMESG_MARK" 'found { print } index($0, m) { found = 1 }'
 }
 
+# dmesg_has [-E] PATTERN: a kernel log line since the mark matches (grep).
+# Not "dmesg_since_mark | grep -q": grep -q exits at the first match, and
+# under pipefail the writer's SIGPIPE then fails the pipeline when the log
+# is longer than a pipe buffer.
+dmesg_has() {
+	local log
+	log=$(dmesg_since_mark)
+	grep -q "$@" <<<"$log"
+}
+
 # dmesg_tail [N]: the last N (default 30) lines since the mark.
 dmesg_tail() {
 	dmesg_since_mark | tail -n "${1:-30}"
@@ -136,7 +146,7 @@ check_dmesg() {
 		fi
 	fi
 	out=$(dmesg_since_mark | kcsan_cut | dmesg_filter)
-	if echo "$out" | grep -qE "$DMESG_BAD"; then
+	if grep -qE "$DMESG_BAD" <<<"$out"; then
 		echo "ERROR: kernel log shows a problem:" >&2
 		echo "$out" | grep -nE -B3 -A25 "$DMESG_BAD" | head -n 120 >&2
 		return 1
@@ -146,7 +156,7 @@ check_dmesg() {
 
 # dmesg_expect REGEX: the kernel logged a line matching REGEX since the mark.
 dmesg_expect() {
-	dmesg_since_mark | grep -qE "$1" || {
+	dmesg_has -E "$1" || {
 		echo "ERROR: no kernel log line matches /$1/; log since mark:" >&2
 		dmesg_tail 15 >&2
 		return 1

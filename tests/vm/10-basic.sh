@@ -222,7 +222,7 @@ refuse_tables() {
 			die "table accepted: $t"
 		fi
 		dmsetup remove bad 2>/dev/null || true
-		dmesg_after "$n0" | grep -q "daxmirror" ||
+		grep -q daxmirror <<<"$(dmesg_after "$n0")" ||
 			die "no reason in the kernel log for: $t"
 		log "refused ($i): $t -> $(dmesg_after "$n0" | grep daxmirror | head -n 1 | sed 's/^\[[^]]*\] //')"
 	done
@@ -327,7 +327,7 @@ case_malformed_messages() {
 		if dmsetup message -- m0 0 $m 2>/dev/null; then
 			die "message accepted: $m"
 		fi
-		dmesg_after "$n0" | grep -q "daxmirror" ||
+		grep -q daxmirror <<<"$(dmesg_after "$n0")" ||
 			die "no reason in the kernel log for message: $m"
 		log "refused ($i): $m -> $(dmesg_after "$n0" | grep daxmirror | head -n 1 | sed 's/^\[[^]]*\] //')"
 	done
@@ -434,7 +434,7 @@ case_corrupt_superblock() {
 			die "iteration $it (seed $seed): corrupted superblock on leg $leg accepted"
 		fi
 		dmsetup remove m0 2>/dev/null || true
-		dmesg_after "$n0" | grep -q daxmirror ||
+		grep -q daxmirror <<<"$(dmesg_after "$n0")" ||
 			die "iteration $it: no reason logged"
 		# nothing was written: the corrupted block is still there as is
 		sb=$(dd if="$dev" iflag=direct,skip_bytes bs=4096 count=1 \

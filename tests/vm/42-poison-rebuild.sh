@@ -242,7 +242,7 @@ case_rebuild_source_bad_target_stale() {
 	dmsetup resume m0
 	wait_field m0 action = idle 120
 	show_status m0
-	dmesg_since_mark | grep -q "rebuild finished" || die "no rebuild ran"
+	dmesg_has "rebuild finished" || die "no rebuild ran"
 	assert_eq "$(status_field m0 health)" AA "health after the rebuild"
 	if read_page "$DXM_DEV" "$p" | cmp -s - <(head -c 4096 /dev/zero); then
 		die "the lost page reads leg 1's old (zero) contents as good data"

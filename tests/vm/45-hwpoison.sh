@@ -39,7 +39,7 @@ case_hwpoison_repaired() {
 	"$HELPERS/hwpoison" "$mnt/victim" || rc=$?
 	[ "$rc" -eq 0 ] || die "hwpoison over daxmirror exited $rc (2 = SIGBUS)"
 	[ "$(status_field hw remapped0)" -ge 1 ] || die "no remap on leg 0"
-	dmesg_since_mark | grep -q "memory failure at sector .* repaired" ||
+	dmesg_has "memory failure at sector .* repaired" ||
 		die "no repair message in the kernel log"
 	# the file still reads right after a remount (no cached mapping)
 	umount "$mnt"
@@ -65,7 +65,7 @@ case_hwpoison_spare_page() {
 	dmesg_mark spare
 	"$HELPERS/hwpoison" "$f" || rc=$?
 	[ "$rc" -eq 0 ] || die "memory failure on a spare page: hwpoison exited $rc (2 = SIGBUS)"
-	dmesg_since_mark | grep -q "memory failure at sector .* repaired" ||
+	dmesg_has "memory failure at sector .* repaired" ||
 		die "no repair message in the kernel log"
 	umount "$mnt"
 	mount_dax "$DXM_DEV" "$mnt"
@@ -137,7 +137,7 @@ PY
 
 # lost_notified SECTOR: the kernel log says the lost page went to the fs.
 lost_notified() {
-	dmesg_since_mark | grep -q "lost page at sector $1 reported to the filesystem: 0"
+	dmesg_has "lost page at sector $1 reported to the filesystem: 0"
 }
 
 # A page bad on both legs under a mapped XFS file (rmapbt): the mirror

@@ -176,7 +176,7 @@ case_checkers_armed() {
 		log "KCSAN on: $(grep -E 'setup_watchpoints|data_races|value_change' /sys/kernel/debug/kcsan | tr -s ' \n' ' ')"
 		log "data-race reports since boot (the kernel's own, cut by kcsan_cut): $(dmesg | grep -c 'BUG: KCSAN:' || true)"
 	else
-		dmesg | grep -q 'KernelAddressSanitizer initialized' || die "no KASAN"
+		grep -q 'KernelAddressSanitizer initialized' <<<"$(dmesg)" || die "no KASAN"
 	fi
 	[ -r /proc/lockdep_stats ] || die "no lockdep"
 	grep -qE 'debug_locks: +1' /proc/lockdep_stats || die "lockdep is off"

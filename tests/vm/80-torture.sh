@@ -457,7 +457,7 @@ mismatch_report() {
 		s=$(echo "$line" | sed -nE 's/^(differ|unreadable) sector ([0-9]+).*/\2/p')
 		if [ -n "$s" ]; then
 			s=$((s - doff))
-			dmesg_since_mark | grep -qE "at sector $s( |$)" && tag=" [remapped by the mirror: expected]"
+			dmesg_has -E "at sector $s( |$)" && tag=" [remapped by the mirror: expected]"
 			if [ "$s" -ge "$RAW" ]; then
 				blk=$(( (s - RAW) / 8 ))
 				ino=$(debugfs -R "icheck $blk" "/dev/mapper/$NAME-fs" 2>/dev/null | awk 'NR == 2 { print $2 }')
