@@ -216,7 +216,10 @@ bool CommandLine::parse(const std::vector<std::string> &args)
 		throw UsageError("", "missing operand; expected " + synopsis_);
 	if (args_.size() > max_)
 		throw UsageError("'" + args_[max_] + "'",
-				 "unexpected operand; expected " + synopsis_);
+				 "unexpected operand; " +
+				 (synopsis_.empty() ?
+				  command_ + " takes no operands" :
+				  "expected " + synopsis_));
 	if (leg_required_ && !vm_.count("leg"))
 		throw UsageError("", "--leg N is required");
 	if (leg_required_)

@@ -75,6 +75,7 @@ check scrub-no-name 3 scrub
 check remove-two-names 3 remove a b
 check monitor-exec-no-arg 3 monitor --exec
 check assemble-scan-two 3 assemble --scan a b
+check list-operand 3 list /dev/pmem0
 
 for c in create assemble table status list flush rescan scrub rebuild \
 	 replace fail monitor remove; do
