@@ -5,8 +5,11 @@
  * worst health of the devices shown (0 healthy, 1 degraded, 2 failed).
  */
 #include <algorithm>
+#include <cstdio>
+#include <exception>
 
 #include "commands.h"
+#include "errors.h"
 #include "options.h"
 
 namespace dxm {
@@ -28,12 +31,27 @@ int cmd_status(const Args &args)
 	if (names.empty())
 		names = mirror_devices();
 
+	/*
+	 * One name alone: its error is the command's.  Several: a name that
+	 * cannot be read gets its error line after the others are shown,
+	 * and the exit code is the error's.
+	 */
 	nlohmann::json all = nlohmann::json::array();
 	std::string text;
+	std::vector<ErrorReport> errors;
 	int code = 0;
 	for (const auto &n : names) {
-		DeviceReport r = read_report(n);
+		DeviceReport r;
 
+		try {
+			r = read_report(n);
+		} catch (...) {
+			if (single)
+				throw;
+			errors.push_back(describe_exception(
+				"status", std::current_exception()));
+			continue;
+		}
 		code = std::max(code, status_exit_code(r.status));
 		if (cl.has("json"))
 			all.push_back(to_json(r));
@@ -44,6 +62,11 @@ int cmd_status(const Args &args)
 		out((single ? all[0] : all).dump(2) + "\n");
 	else
 		out(text);
+	for (const auto &e : errors) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", e.message.c_str());
+		code = std::max(code, e.exit_code);
+	}
 	return code;
 }
 

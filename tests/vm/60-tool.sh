@@ -133,6 +133,28 @@ event_line() {
 	echo $(($2 + n + 1))
 }
 
+# status_some_missing NAME: "status NAME dxm-no-such" (text and JSON)
+# shows NAME, one error line for the other, exit code 4.
+status_some_missing() {
+	local rc json
+	for json in "" --json; do
+		rc=0
+		# shellcheck disable=SC2086
+		"$DXM" status "$1" dxm-no-such $json >"$SCRATCH/some.out" \
+			2>"$SCRATCH/some.err" || rc=$?
+		assert_eq "$rc" 4 "exit code of status $1 dxm-no-such $json"
+		if [ -n "$json" ]; then
+			jq -e --arg n "$1" 'length == 1 and .[0].name == $n' \
+				"$SCRATCH/some.out" >/dev/null
+		else
+			grep -q "^$1: " "$SCRATCH/some.out"
+		fi || die "status $1 dxm-no-such $json did not show $1: $(cat "$SCRATCH/some.out")"
+		[ "$(wc -l <"$SCRATCH/some.err")" = 1 ] &&
+			grep -q "^daxmirror status: dxm-no-such: " "$SCRATCH/some.err" ||
+			die "status $1 dxm-no-such $json: stderr $(cat "$SCRATCH/some.err")"
+	done
+}
+
 case_lifecycle() {
 	local dev=/dev/mapper/t0 mon=$SCRATCH/monitor.json l
 	wipe_meta "$A" "$B" "$C"
@@ -149,6 +171,9 @@ case_lifecycle() {
 	wait_until 10 "monitor: t0 healthy" monitor_saw "$mon" '.new.health == "AA"'
 	dxm status t0
 	assert_eq "$(status_rc t0)" 0 "status exit code (new mirror)"
+	# a name that does not exist does not hide those that do: they are
+	# shown, the missing one gets its error line, exit 4
+	status_some_missing t0
 	dxm status t0 --json | tee "$SCRATCH/st.json"
 	jq -e '.name == "t0" and .health == "AA" and .action == "idle"
 		and (.uuid | test("^[0-9a-f-]{36}$")) and .size_bytes > 0
