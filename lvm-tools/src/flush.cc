@@ -27,6 +27,12 @@ int cmd_flush(const Args &args)
 		uint64_t l = parse_byte_count("--length", *len);
 		if (!l)
 			throw UsageError("--length " + *len, "must not be zero");
+		uint64_t size = read_report(cl.args()[0]).size_bytes;
+		if (o >= size || l > size - o)
+			throw UsageError("--offset " + *off + " --length " + *len,
+					 "the range ends past the end of " +
+					 cl.args()[0] + " (" +
+					 std::to_string(size) + " bytes)");
 		msg += " " + std::to_string(o >> 9) + " " +
 		       std::to_string(l >> 9);
 	}

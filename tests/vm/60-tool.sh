@@ -155,6 +155,18 @@ status_some_missing() {
 	done
 }
 
+# flush_past_end NAME: a ranged flush that ends past the device is a
+# usage error of the tool (exit 3, says so), not sent to the kernel.
+flush_past_end() {
+	local size rc=0
+	size=$(($(blockdev --getsz "/dev/mapper/$1") * 512))
+	"$DXM" flush "$1" --offset $((size - 4096)) --length 8192 2>"$SCRATCH/fl.err" || rc=$?
+	assert_eq "$rc" 3 "exit code of a flush past the end"
+	grep -q "past the end" "$SCRATCH/fl.err" || die "flush past the end: $(cat "$SCRATCH/fl.err")"
+	# the last page itself is fine
+	"$DXM" flush "$1" --offset $((size - 4096)) --length 4096
+}
+
 case_lifecycle() {
 	local dev=/dev/mapper/t0 mon=$SCRATCH/monitor.json l
 	wipe_meta "$A" "$B" "$C"
@@ -174,6 +186,7 @@ case_lifecycle() {
 	# a name that does not exist does not hide those that do: they are
 	# shown, the missing one gets its error line, exit 4
 	status_some_missing t0
+	flush_past_end t0
 	dxm status t0 --json | tee "$SCRATCH/st.json"
 	jq -e '.name == "t0" and .health == "AA" and .action == "idle"
 		and (.uuid | test("^[0-9a-f-]{36}$")) and .size_bytes > 0
