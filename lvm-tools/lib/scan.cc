@@ -2,6 +2,9 @@
 #include "scan.h"
 
 #include <algorithm>
+#include <cerrno>
+
+#include <unistd.h>
 
 #include "errors.h"
 
@@ -30,15 +33,21 @@ std::optional<FoundLeg> examine_leg(const BlockDevice &dev)
 	return f;
 }
 
-std::vector<FoundLeg> scan_legs(const std::vector<DevId> &skip)
+std::vector<FoundLeg> scan_legs(const std::vector<DevId> &skip,
+				std::vector<std::string> *denied)
 {
 	std::vector<FoundLeg> out;
 
 	for (const auto &name : list_block_devices()) {
+		const std::string path = "/dev/" + name;
 		BlockDevice dev;
 
+		if (denied && access(path.c_str(), R_OK) && errno == EACCES) {
+			denied->push_back(path);
+			continue;
+		}
 		try {
-			dev = inspect_device("/dev/" + name, false);
+			dev = inspect_device(path, false);
 			if (std::find(skip.begin(), skip.end(), dev.id) !=
 			    skip.end())
 				continue;

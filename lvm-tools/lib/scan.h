@@ -32,8 +32,12 @@ struct FoundLeg {
  */
 std::optional<FoundLeg> examine_leg(const BlockDevice &dev);
 
-/* Scans /sys/class/block; devices in skip (active mirrors) are left out. */
-std::vector<FoundLeg> scan_legs(const std::vector<DevId> &skip);
+/*
+ * Scans /sys/class/block; devices in skip (active mirrors) are left out;
+ * with denied, devices this user may not read are listed there.
+ */
+std::vector<FoundLeg> scan_legs(const std::vector<DevId> &skip,
+				std::vector<std::string> *denied = nullptr);
 
 struct MirrorSet {
 	Uuid uuid{};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "errors.h"
 #include "options.h"
 #include "scan.h"
 #include "size.h"
@@ -19,7 +20,8 @@ int cmd_list(const Args &args)
 	cl.json().operands(0, 0);
 	if (!cl.parse(args))
 		return 0;
-	auto legs = scan_legs({});
+	std::vector<std::string> denied;
+	auto legs = scan_legs({}, &denied);
 	nlohmann::json j = nlohmann::json::array();
 	std::string text;
 
@@ -50,6 +52,12 @@ int cmd_list(const Args &args)
 							       l.problem);
 	}
 	out(cl.has("json") ? j.dump(2) + "\n" : text);
+	/* an empty list must never stand for "cannot look" */
+	if (!denied.empty())
+		throw Error(denied.size() == 1 ? denied[0] :
+			    std::to_string(denied.size()) + " block devices",
+			    "permission denied: their superblocks cannot be "
+			    "read (run as root)");
 	return 0;
 }
 

@@ -167,6 +167,18 @@ flush_past_end() {
 	"$DXM" flush "$1" --offset $((size - 4096)) --length 4096
 }
 
+# list_not_root: "list" as a user who cannot read the block devices says
+# so (exit 4), instead of an empty list that looks like "no legs".
+list_not_root() {
+	local rc=0
+	"$DXM" list | grep -q "^$A " || die "list as root does not show $A"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$DXM" list \
+		>"$SCRATCH/ls.out" 2>"$SCRATCH/ls.err" || rc=$?
+	assert_eq "$rc" 4 "exit code of list as nobody"
+	grep -q "permission denied" "$SCRATCH/ls.err" ||
+		die "list as nobody: stderr '$(cat "$SCRATCH/ls.err")'"
+}
+
 case_lifecycle() {
 	local dev=/dev/mapper/t0 mon=$SCRATCH/monitor.json l
 	wipe_meta "$A" "$B" "$C"
@@ -187,6 +199,7 @@ case_lifecycle() {
 	# shown, the missing one gets its error line, exit 4
 	status_some_missing t0
 	flush_past_end t0
+	list_not_root
 	dxm status t0 --json | tee "$SCRATCH/st.json"
 	jq -e '.name == "t0" and .health == "AA" and .action == "idle"
 		and (.uuid | test("^[0-9a-f-]{36}$")) and .size_bytes > 0
