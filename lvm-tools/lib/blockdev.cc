@@ -132,6 +132,16 @@ uint64_t superblock_offset(const std::string &path, uint64_t sectors)
 
 } // namespace
 
+std::string table_token(const BlockDevice &d)
+{
+	if (d.path.find_first_of(" \t\n\r") == std::string::npos)
+		return d.path;
+	if (d.is_block)
+		return d.id.str();
+	throw UsageError(d.given, "a file whose path holds white space cannot "
+				  "be named in a device-mapper table");
+}
+
 BlockDevice inspect_device(const std::string &given, bool allow_file)
 {
 	BlockDevice d;

@@ -51,6 +51,13 @@ struct BlockDevice {
  */
 BlockDevice inspect_device(const std::string &path, bool allow_file);
 
+/*
+ * How the device is named in a device-mapper table, whose arguments are
+ * separated by white space: its path, or "MAJ:MIN" when the path holds
+ * white space.  Throws UsageError for a regular file whose path does.
+ */
+std::string table_token(const BlockDevice &d);
+
 /* sysfs directory of the whole disk or partition, "" if none */
 std::string sysfs_block_dir(const DevId &id);
 

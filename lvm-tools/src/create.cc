@@ -77,7 +77,8 @@ int cmd_create(const Args &args)
 				 "the two legs must be different devices");
 	warn_shared_region(facts);
 
-	CreatePlan p = plan_create({ facts[0].dev.path, facts[1].dev.path },
+	CreatePlan p = plan_create({ table_token(facts[0].dev),
+				     table_token(facts[1].dev) },
 				   { facts[0].dev.sectors,
 				     facts[1].dev.sectors }, o);
 	dm::require_target(TARGET_NAME, 1);

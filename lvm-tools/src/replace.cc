@@ -82,7 +82,7 @@ int cmd_replace(const Args &args)
 	if (force || f.sb_kind != SbKind::Blank)
 		zero_superblock_block(f.dev.path, f.dev.sectors);
 
-	ta.legs[leg] = f.dev.path;
+	ta.legs[leg] = table_token(f.dev);
 	ta.nosync = false;
 	ta.rebuild_leg.reset();
 	KernelLog log;

@@ -19,7 +19,7 @@ CreatePlan plan_new_mirror(const std::string &leg0, const std::string &leg1,
 	for (int i = 0; i < 2; i++) {
 		BlockDevice d = inspect_device(blkid::resolve_device(given[i]),
 					       allow_file);
-		paths[i] = d.path;
+		paths[i] = table_token(d);
 		sectors[i] = d.sectors;
 	}
 	if (paths[0] == paths[1])

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <doctest/doctest.h>
+
+#include "blockdev.h"
+#include "errors.h"
+
+using namespace dxm;
+
+namespace {
+
+BlockDevice device(const std::string &path, bool is_block)
+{
+	BlockDevice d;
+	d.given = path;
+	d.path = path;
+	d.is_block = is_block;
+	d.id = DevId{ 7, 3 };
+	return d;
+}
+
+} // namespace
+
+TEST_CASE("a device is named in a table by its path")
+{
+	CHECK(table_token(device("/dev/pmem0", true)) == "/dev/pmem0");
+	CHECK(table_token(device("/srv/leg.img", false)) == "/srv/leg.img");
+}
+
+TEST_CASE("a device whose path holds white space is named by its number")
+{
+	CHECK(table_token(device("/dev/disk/by-label/my leg", true)) == "7:3");
+	CHECK(table_token(device("/tmp/a\tb", true)) == "7:3");
+	// a regular file has no number: a clear refusal, not an internal error
+	CHECK_THROWS_AS(table_token(device("/tmp/my leg.img", false)),
+			UsageError);
+}
