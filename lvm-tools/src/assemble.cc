@@ -133,11 +133,12 @@ int cmd_assemble(const Args &args)
 			throw Error(given, "holds no daxmirror superblock");
 		if (!f->problem.empty())
 			throw Error(given, f->problem);
+		/* the superblocks say which leg is which, not the order */
 		if (f->sb.leg_index != (uint32_t)i)
-			throw Error(given, "is leg " +
-					   std::to_string(f->sb.leg_index) +
-					   " of its set, given as leg " +
-					   std::to_string(i));
+			fprintf(stderr, "daxmirror assemble: %s: %s is leg %u "
+				"of its set, given as leg %d; following its "
+				"superblock\n", ops[0].c_str(), given.c_str(),
+				f->sb.leg_index, i);
 		found.push_back(*f);
 	}
 	auto sets = group_sets(found);

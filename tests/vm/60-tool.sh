@@ -305,6 +305,15 @@ case_degraded_assemble() {
 	assert_eq "$(status_rc "$scanned")" 0 "status exit code after --scan"
 	check_pattern "/dev/mapper/$scanned" 0 2048 61
 	dxm remove "$scanned"
+	# legs given in the other order: the superblocks say which is which
+	dxm assemble a0 "$B" "$A" 2>"$SCRATCH/swap.err"
+	grep -q "is leg 0 of its set" "$SCRATCH/swap.err" ||
+		die "assemble in the other order said nothing: $(cat "$SCRATCH/swap.err")"
+	status_json a0 | jq -e --arg a "$A" --arg b "$B" \
+		'.health == "AA" and .legs[0].device == $a and .legs[1].device == $b' \
+		>/dev/null || die "assemble in the other order: $(status_json a0)"
+	check_pattern /dev/mapper/a0 0 2048 61
+	dxm remove a0
 	# with --run: started degraded (exit 1)
 	assert_eq "$(rc_of "$DXM" assemble a0 "$A" - --run)" 1 "assemble --run exit code"
 	dxm status a0 || true
