@@ -85,16 +85,22 @@ LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p)
 		break;
 	}
 
-	if (p.require_dax && f.dev.dax != true) {
-		std::string why = f.dev.dax ?
-			"does not support DAX (queue/dax is 0)" :
-			"cannot tell whether it supports DAX";
-		why += p.no_dax_option ?
-			"; use --no-dax for a mirror without DAX" :
-			"; the mirror offers DAX, so every leg must support it";
-		v.problems.push_back({ why, false });
-	}
+	if (p.require_dax)
+		if (auto why = dax_refusal(f.dev, p.no_dax_option))
+			v.problems.push_back({ *why, false });
 	return v;
+}
+
+std::optional<std::string> dax_refusal(const BlockDevice &dev,
+				       bool no_dax_option)
+{
+	if (dev.dax == true)
+		return std::nullopt;
+	std::string why = dev.dax ? "does not support DAX (queue/dax is 0)" :
+				    "cannot tell whether it supports DAX";
+	return why + (no_dax_option ?
+		      "; use --no-dax for a mirror without DAX" :
+		      "; the mirror offers DAX, so every leg must support it");
 }
 
 } // namespace dxm

@@ -61,6 +61,11 @@ LegFacts gather_leg_facts(const std::string &path, bool allow_file);
 
 LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p);
 
+/* Why a device cannot be a leg of a DAX mirror (nullopt: it can);
+ * with no_dax_option the reason points to --no-dax. */
+std::optional<std::string> dax_refusal(const BlockDevice &dev,
+				       bool no_dax_option);
+
 } // namespace dxm
 
 #endif

@@ -4,6 +4,7 @@
 #include "blockdev.h"
 #include "commands.h"
 #include "errors.h"
+#include "legcheck.h"
 #include "mirror_table.h"
 #include "options.h"
 
@@ -19,6 +20,10 @@ CreatePlan plan_new_mirror(const std::string &leg0, const std::string &leg1,
 	for (int i = 0; i < 2; i++) {
 		BlockDevice d = inspect_device(blkid::resolve_device(given[i]),
 					       allow_file);
+		/* the DAX rule of create; a regular file is a plan only */
+		if (d.is_block && !opts.no_dax)
+			if (auto why = dax_refusal(d, true))
+				throw Error(given[i], *why);
 		paths[i] = table_token(d);
 		sectors[i] = d.sectors;
 	}

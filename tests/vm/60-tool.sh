@@ -179,6 +179,20 @@ list_not_root() {
 		die "list as nobody: stderr '$(cat "$SCRATCH/ls.err")'"
 }
 
+# table_needs_dax: "table" judges DAX like create: a block device without
+# DAX (dm-zero) is refused unless --no-dax.
+table_needs_dax() {
+	local rc=0
+	dmsetup create z0 --table "0 $(sectors "$C") zero"
+	"$DXM" table t9 /dev/mapper/z0 "$C" >/dev/null 2>"$SCRATCH/tz.err" || rc=$?
+	assert_eq "$rc" 4 "exit code of table with a leg without DAX"
+	grep -q "does not support DAX.*--no-dax" "$SCRATCH/tz.err" ||
+		die "table with a leg without DAX: $(cat "$SCRATCH/tz.err")"
+	"$DXM" table t9 /dev/mapper/z0 "$C" --no-dax | grep -q " no_dax" ||
+		die "table --no-dax with a leg without DAX"
+	dmsetup remove z0
+}
+
 case_lifecycle() {
 	local dev=/dev/mapper/t0 mon=$SCRATCH/monitor.json l
 	wipe_meta "$A" "$B" "$C"
@@ -191,6 +205,7 @@ case_lifecycle() {
 	dxm create t0 "$A" "$B" --sync-interval 0
 	dxm table t0 "$A" "$B" | grep -qE "^0 [0-9]+ daxmirror $A $B " ||
 		die "daxmirror table prints no table line"
+	table_needs_dax
 	wait_action_idle t0
 	wait_until 10 "monitor: t0 healthy" monitor_saw "$mon" '.new.health == "AA"'
 	dxm status t0
