@@ -256,9 +256,13 @@ _final_leak_check() {
 	sleep 1
 	# lockdep switches itself off after its first report (or when its
 	# tables overflow): it must still be watching at the end
-	if [ -r /proc/lockdep_stats ]; then
-		grep -qE 'debug_locks: +1' /proc/lockdep_stats ||
-			die "lockdep is off: $(grep debug_locks /proc/lockdep_stats)"
+	if [ -r /proc/lockdep_stats ] &&
+	   ! grep -qE 'debug_locks: +1' /proc/lockdep_stats; then
+		# what turned it off, from the whole boot's log
+		echo "ERROR: kernel log around the first report of this boot:" >&2
+		dmesg | grep -nE -B3 -A40 -m1 "$DMESG_BAD|INFO: |turning off the locking" \
+			>&2 || true
+		die "lockdep is off: $(grep debug_locks /proc/lockdep_stats)"
 	fi
 }
 
