@@ -27,7 +27,7 @@ int cmd_flush(const Args &args)
 		uint64_t l = parse_byte_count("--length", *len);
 		if (!l)
 			throw UsageError("--length " + *len, "must not be zero");
-		uint64_t size = read_report(cl.args()[0]).size_bytes;
+		uint64_t size = read_state(cl.args()[0]).len << 9;
 		if (o >= size || l > size - o)
 			throw UsageError("--offset " + *off + " --length " + *len,
 					 "the range ends past the end of " +
