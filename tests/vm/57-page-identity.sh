@@ -36,14 +36,19 @@ extra_cleanup() {
 # mapper FILE DIR: maps FILE's 16 pages, stores 'S' to them and msyncs,
 # creates DIR/ready; when DIR/poison exists reports a memory failure on
 # page 3 (madvise MADV_HWPOISON) and creates DIR/poisoned; when DIR/go
-# exists stores 'T' and msyncs, then 'U'
+# exists (and, if DIR/remapwait names a mirror, as soon as its status
+# shows a remapped page) stores 'T' and msyncs, then 'U'
 # and msyncs (the second round stores through the mapping the first
 # round's fault made), creates DIR/done; exits when DIR/exit exists.  The
 # mapping is kept from the first store to the end.
 mapper() {
 	cat >"$SCRATCH/mapper.py" <<'PY'
-import mmap, os, sys, time
+import mmap, os, subprocess, sys, time
 f, d = sys.argv[1:3]
+def remapped(name):
+    out = subprocess.run(['dmsetup', 'status', name], capture_output=True,
+                         text=True).stdout.split()
+    return len(out) > 10 and out[10] != '0/0'
 def wait(name):
     while not os.path.exists(os.path.join(d, name)):
         time.sleep(0.05)
@@ -58,11 +63,19 @@ fd = os.open(f, os.O_RDWR)
 m = mmap.mmap(fd, 16 * 4096, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
 store(b'S')
 open(os.path.join(d, 'ready'), 'w').close()
-while not os.path.exists(os.path.join(d, 'go')):
+while True:
     if os.path.exists(os.path.join(d, 'poison')) and \
        not os.path.exists(os.path.join(d, 'poisoned')):
         poison_page_3()
+    if os.path.exists(os.path.join(d, 'go')):
+        break
     time.sleep(0.05)
+w = os.path.join(d, 'remapwait')
+if os.path.exists(w):
+    # store the moment the page has moved, as a busy process would
+    name = open(w).read().strip()
+    while not remapped(name):
+        pass
 store(b'T')
 store(b'U')
 open(os.path.join(d, 'done'), 'w').close()
@@ -70,7 +83,8 @@ wait('exit')
 m.close()
 os.close(fd)
 PY
-	rm -f "$2"/ready "$2"/go "$2"/done "$2"/exit "$2"/poison "$2"/poisoned
+	rm -f "$2"/ready "$2"/go "$2"/done "$2"/exit "$2"/poison "$2"/poisoned \
+		"$2"/remapwait
 	bg_start /usr/bin/python3 "$SCRATCH/mapper.py" "$1" "$2"
 	wait_until 30 "the mapper's first stores" test -e "$2/ready"
 }
@@ -106,9 +120,14 @@ reload_same() {
 #   remap:    the file is mapped (leg 0's pages) when page 3 of it gets
 #             sticky poison on leg 0: the page is remapped to a spare and
 #             the filesystem must forget the old page (no rebuild; leg 0
-#             is failed at the end).
+#             is failed at the end).  The mapper stores the moment the
+#             remap shows: its fault lands before the filesystem has
+#             forgotten the old page (a worker does that a cooling period
+#             later), and the flushes in that window must still copy the
+#             page (CI saw this fail once in the suite's order).
 #   hwpoison: the same with a memory failure reported through the mapping
-#             (madvise MADV_HWPOISON): repaired into a spare page.
+#             (madvise MADV_HWPOISON): repaired into a spare page; the
+#             mapper stores right after it.
 #   selffail: the file is mapped (leg 0's pages) when page 3 of it gets
 #             sticky poison on leg 0, which has no spare pages: leg 0
 #             fails by itself; it is replaced by the third NVDIMM and
@@ -138,6 +157,8 @@ moved() {
 	failover) mapper "$f" "$d"; dxm_message m0 fail 0 ;;
 	remap)
 		mapper "$f" "$d"
+		echo m0 >"$d/remapwait"
+		touch "$d/go"
 		poison "$A" "$(file_sector "$f" $((3 * 4096)))"
 		wait_field m0 remapped = 1/0 30
 		;;
@@ -155,7 +176,8 @@ moved() {
 		;;
 	hwpoison)
 		mapper "$f" "$d"
-		touch "$d/poison"
+		echo m0 >"$d/remapwait"
+		touch "$d/poison" "$d/go"
 		wait_until 30 "the memory failure" test -e "$d/poisoned"
 		wait_field m0 remapped = 1/0 30
 		;;
