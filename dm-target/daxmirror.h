@@ -182,7 +182,7 @@ struct dxm_c {
 	struct work_struct failover_work; /* after the primary failed */
 	int failed_primary;
 	struct work_struct forget_work;	/* pages in @forget (forget.c) */
-	struct xarray forget;		/* (leg page << 1 | leg) to forget */
+	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
 	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
 	struct xarray notify;		/* data pages to report lost */
 	struct work_struct iput_work;	/* last inode references (zap.c) */
@@ -333,7 +333,10 @@ void dxm_notify_work(struct work_struct *work);
 
 /* forget.c */
 void dxm_forget_leg(struct dxm_c *dc, int leg);
-void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector);
+void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
+		      unsigned long page);
+bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
+			unsigned long nr);
 void dxm_forget_work(struct work_struct *work);
 
 /* zap.c */

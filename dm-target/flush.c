@@ -222,6 +222,9 @@ static bool dxm_zap_pages(struct dxm_c *dc, unsigned long reg,
 					      dxm_leg_sector(dc, from, s),
 					      run >> 3, kept, (s - base) >> 3))
 				ok = false;
+			/* a file may map the page under its old identity */
+			if (dxm_forget_pending(dc, s >> 3, run >> 3))
+				ok = false;
 		}
 		p = e;
 	}

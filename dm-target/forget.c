@@ -115,19 +115,43 @@ void dxm_forget_leg(struct dxm_c *dc, int leg)
 
 /*
  * One page of leg @leg moved (remapped to a spare after poison, or after
- * a memory failure): the page at @leg_sector, which it was, is forgotten
- * by the forget worker (the caller may hold locks a fault holds too).
+ * a memory failure): the page at @leg_sector, which backed mirror page
+ * @page, is forgotten by the forget worker (the caller may hold locks a
+ * fault holds too).  Until then a fault on @page may have mapped the new
+ * page under the file's old entry, which the flush cannot see through:
+ * dxm_forget_pending() keeps such a page hot (copied at every flush).
  */
-void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector)
+void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
+		      unsigned long page)
 {
 	unsigned long key = ((unsigned long)(leg_sector >> 3) << 1) | leg;
 
-	if (!dc->dax || xa_err(xa_store(&dc->forget, key, xa_mk_value(1),
+	if (!dc->dax || xa_err(xa_store(&dc->forget, key, xa_mk_value(page),
 					GFP_NOIO)))
 		return;		/* no memory: the entry stays (a warning) */
 	queue_work(dc->failover_wq, &dc->forget_work);
 }
 
+/*
+ * Whether some page of mirror pages [@first, @first + @nr) moved and a
+ * file may still name its old page (any context: RCU walk).
+ */
+bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
+			unsigned long nr)
+{
+	unsigned long key;
+	void *v;
+
+	xa_for_each(&dc->forget, key, v)
+		if (xa_to_value(v) - first < nr)
+			return true;
+	return false;
+}
+
+/*
+ * A page stays listed until its file forgot it: one that could not be
+ * forgotten stays hot for good (it is copied at every flush).
+ */
 void dxm_forget_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(work, struct dxm_c, forget_work);
@@ -136,10 +160,12 @@ void dxm_forget_work(struct work_struct *work)
 
 	msleep(DXM_COOL_MS + 10);	/* faults that got the old page */
 	xa_for_each(&dc->forget, key, v) {
-		xa_erase(&dc->forget, key);
-		if (dxm_forget_page(dc, key & 1, (sector_t)(key >> 1) << 3))
+		if (dxm_forget_page(dc, key & 1, (sector_t)(key >> 1) << 3)) {
 			DMWARN_LIMIT("%s: leg %lu: a file still names the page at sector %llu",
 				     dxm_name(dc), key & 1,
 				     (unsigned long long)(key >> 1) << 3);
+			continue;
+		}
+		xa_cmpxchg(&dc->forget, key, v, NULL, GFP_NOIO);
 	}
 }

@@ -65,7 +65,7 @@ static int dxm_mf_repair(struct dxm_c *dc, int leg, int good, sector_t s,
 	/* mappings of the failed page fault again and get the spare */
 	if (leg == dxm_primary(dc) || dc->dax) {
 		dxm_zap_page(dc, leg, leg_sector);
-		dxm_forget_later(dc, leg, leg_sector);
+		dxm_forget_later(dc, leg, leg_sector, s >> 3);
 	}
 	DMWARN("%s: leg %d: memory failure at sector %llu repaired from leg %d",
 	       dxm_name(dc), leg, (unsigned long long)s, good);

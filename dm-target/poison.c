@@ -112,7 +112,7 @@ int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 	 */
 	if (!r && dc->dax) {
 		dxm_zap_page(dc, leg, old);
-		dxm_forget_later(dc, leg, old);
+		dxm_forget_later(dc, leg, old, page_sector >> 3);
 	}
 	if (r == -ENOSPC) {
 		dxm_fail_leg(dc, leg, -ENOSPC, "spare pool exhausted");
