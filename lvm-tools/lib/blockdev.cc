@@ -292,6 +292,36 @@ SuperblockBlock read_superblock_block(const std::string &path, uint64_t sectors)
 	return out;
 }
 
+std::vector<uint8_t> read_sectors(const std::string &path, uint64_t sector,
+				  uint64_t count)
+{
+	/* whole 4 KiB blocks around the range, for O_DIRECT */
+	uint64_t first = sector / DXM_PAGE_SECTORS * DXM_PAGE_SECTORS;
+	uint64_t end = (sector + count + DXM_PAGE_SECTORS - 1) /
+		       DXM_PAGE_SECTORS * DXM_PAGE_SECTORS;
+	size_t len = (end - first) << DXM_SECTOR_SHIFT, done = 0;
+	Fd fd = open_direct(path, O_RDONLY);
+	void *p = nullptr;
+
+	if (posix_memalign(&p, DXM_BLOCK_SIZE, len ? len : DXM_BLOCK_SIZE))
+		throw std::bad_alloc();
+	AlignedBuf buf(static_cast<uint8_t *>(p));
+	while (done < len) {
+		ssize_t n = pread(fd.get(), buf.get() + done, len - done,
+				  (off_t)((first << DXM_SECTOR_SHIFT) + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			throw_errno(path, "cannot read the metadata", errno);
+		if (n == 0)
+			throw Error(path, "cannot read the metadata: short read");
+		done += (size_t)n;
+	}
+	const uint8_t *from = buf.get() + ((sector - first) << DXM_SECTOR_SHIFT);
+	return std::vector<uint8_t>(from, from + (count << DXM_SECTOR_SHIFT));
+}
+
 void zero_superblock_block(const std::string &path, uint64_t sectors)
 {
 	uint64_t off = superblock_offset(path, sectors);

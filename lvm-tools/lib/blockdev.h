@@ -86,6 +86,10 @@ std::vector<std::string> list_block_devices();
 SuperblockBlock read_superblock_block(const std::string &path,
 				      uint64_t sectors);
 
+/* count sectors from sector of a device or file; throws Error. */
+std::vector<uint8_t> read_sectors(const std::string &path, uint64_t sector,
+				  uint64_t count);
+
 /* Overwrites the superblock position with zeros (synchronously). */
 void zero_superblock_block(const std::string &path, uint64_t sectors);
 

@@ -28,6 +28,8 @@ int cmd_assemble(const Args &);
 int cmd_table(const Args &);
 int cmd_status(const Args &);
 int cmd_list(const Args &);
+int cmd_examine(const Args &);
+int cmd_detail(const Args &);
 int cmd_flush(const Args &);
 int cmd_rescan(const Args &);
 int cmd_scrub(const Args &);

@@ -76,9 +76,11 @@ check remove-two-names 3 remove a b
 check monitor-exec-no-arg 3 monitor --exec
 check assemble-scan-two 3 assemble --scan a b
 check list-operand 3 list /dev/pmem0
+check examine-no-leg 3 examine
+check detail-two-names 3 detail a b
 
-for c in create assemble table status list flush rescan scrub rebuild \
-	 replace fail monitor remove; do
+for c in create assemble table status list examine detail flush rescan \
+	 scrub rebuild replace fail monitor remove; do
 	check "help-$c" 0 "$c" --help
 	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then
 		echo "FAIL help-$c: no usage on stdout"
@@ -112,6 +114,32 @@ check_clean_error status-json-nonexistent 4 status dxm-no-such-device --json
 check_clean_error fail-nonexistent 4 fail dxm-no-such-device --leg 0
 check_clean_error remove-nonexistent 4 remove dxm-no-such-device
 check_clean_error table-no-such-leg 4 table m0 /nonexistent/a /nonexistent/b
+check_clean_error examine-no-such-leg 4 examine /nonexistent/a
+check_clean_error detail-nonexistent 4 detail dxm-no-such-device
+
+# examine of an image file: blank exits 1, one with a corrupt superblock 2
+n=$((n + 1))
+truncate -s 8M "$tmp/leg.img"
+"$bin" examine "$tmp/leg.img" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q '(blank)' "$tmp/out"; then
+	echo "ok   examine-blank"
+else
+	echo "FAIL examine-blank: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+	fail=1
+fi
+n=$((n + 1))
+# the daxmirror magic (DXM_MAGIC, little endian) at the superblock block
+# (the last 4 KiB), no checksum
+printf '\x44\x41\x4d\x58\x49\x52\x4f\x52' | dd of="$tmp/leg.img" bs=4096 seek=2047 conv=notrunc status=none
+"$bin" examine --json "$tmp/leg.img" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q '"superblock": "corrupt"' "$tmp/out"; then
+	echo "ok   examine-corrupt"
+else
+	echo "FAIL examine-corrupt: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+	fail=1
+fi
 
 echo "$n cases"
 exit $fail

@@ -16,7 +16,9 @@
 # prints nothing on a pipe.  A create whose activation fails leaves no
 # device behind; a replace whose new table fails to activate loads the
 # previous table again and resumes it (a mounted filesystem keeps
-# working).  assemble --scan after a reboot: see
+# working).  examine and detail show the legs' metadata (the remap of
+# the poisoned page; a blank and a corrupt superblock by exit code).
+# assemble --scan after a reboot: see
 # tests/host/60-tool-reboot.sh.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
@@ -193,6 +195,55 @@ table_needs_dax() {
 	dmsetup remove z0
 }
 
+# examine_detail NAME LEG0 LEG1 LEG2 SECTOR: examine shows LEG0 and LEG1
+# as legs 0 and 1 of NAME's set, LEG0 with the page at SECTOR remapped to
+# a spare; detail shows NAME's table and both legs; LEG2 (blank) exits 1
+# and, with LEG0's superblock block copied onto it and one byte flipped,
+# exits 2 as corrupt (LEG2 is wiped again after).
+examine_detail() {
+	local uuid n rc
+	uuid=$(status_json "$1" | jq -r .uuid)
+	dxm examine "$2" "$3"
+	"$DXM" examine "$2" --json >"$SCRATCH/ex0.json" ||
+		die "examine $2 exited $?"
+	jq -e --arg u "$uuid" --argjson s "$5" '.superblock == "valid"
+		and .problem == null and .set_uuid == $u and .leg_index == 0
+		and .leg_state == ["ok", "ok"] and .remap.problem == null
+		and .remap.remapped >= 1 and (.remap.copy | test("^[AB]$"))
+		and any(.remap.pages[]; .data_sector == $s)
+		and .bitmap.regions > 0
+		and .remap.remapped + .remap.retired + .remap.free == .spare_pages' \
+		"$SCRATCH/ex0.json" >/dev/null || die "examine --json of leg 0: $(cat "$SCRATCH/ex0.json")"
+	"$DXM" examine "$3" --json | jq -e --arg u "$uuid" '.set_uuid == $u
+		and .leg_index == 1 and .remap.remapped == 0' >/dev/null ||
+		die "examine --json of leg 1"
+	dxm detail "$1"
+	"$DXM" detail "$1" --json >"$SCRATCH/detail.json" ||
+		die "detail $1 exited $?"
+	jq -e --arg u "$uuid" '.name == "'"$1"'"
+		and .table.legs == [.status.legs[].maj_min]
+		and .table.sync_interval_ms == 0
+		and ([.legs[].device] == [.status.legs[].device])
+		and .status.health == "AA" and .status.uuid == $u
+		and ([.legs[].leg_index] == [0, 1])
+		and .legs[0].remap.remapped >= 1' \
+		"$SCRATCH/detail.json" >/dev/null || die "detail --json: $(cat "$SCRATCH/detail.json")"
+	rc=0
+	"$DXM" examine "$4" >/dev/null || rc=$?
+	assert_eq "$rc" 1 "examine exit code of a blank device"
+	n=$(sectors "$2")
+	[ "$n" = "$(sectors "$4")" ] || die "$2 and $4 differ in size"
+	dd if="$2" of="$4" bs=4096 skip=$((n / 8 - 1)) seek=$((n / 8 - 1)) \
+		count=1 iflag=direct oflag=direct status=none
+	printf '\377' | dd of="$4" bs=1 seek=$((n * 512 - 2048)) conv=notrunc status=none
+	rc=0
+	"$DXM" examine "$4" --json >"$SCRATCH/ex2.json" || rc=$?
+	assert_eq "$rc" 2 "examine exit code of a corrupt superblock"
+	jq -e '.superblock == "corrupt" and (.problem | length) > 0' \
+		"$SCRATCH/ex2.json" >/dev/null || die "examine --json of a corrupt superblock"
+	wipe_meta "$4"
+}
+
 case_lifecycle() {
 	local dev=/dev/mapper/t0 mon=$SCRATCH/monitor.json l
 	wipe_meta "$A" "$B" "$C"
@@ -239,6 +290,7 @@ case_lifecycle() {
 	assert_eq "$(status_rc t0)" 0 "status exit code after the repair"
 	check_pattern "$dev" 0 4096 60
 	wait_until 10 "monitor: the remap" monitor_saw "$mon" '.new.remapped_pages[0] >= 1'
+	examine_detail t0 "$A" "$B" "$C" 1024
 
 	dxm fail t0 --leg 1
 	assert_eq "$(status_rc t0)" 1 "status exit code after fail"

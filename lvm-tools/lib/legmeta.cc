@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "legmeta.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "crc32c.h"
+#include "errors.h"
+#include "size.h"
+
+namespace dxm {
+
+namespace {
+
+uint64_t le64_at(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The checks of the kernel's dxm_remap_check(), with its reasons. */
+std::string check_copy(const uint8_t *c, uint32_t spare_pages,
+		       uint64_t data_sectors)
+{
+	const size_t csum_at = offsetof(struct dxm_remap_header, csum);
+	uint8_t zero[4] = {};
+	uint32_t crc;
+
+	if (std::all_of(c, c + DXM_REMAP_HEADER_SIZE,
+			[](uint8_t x) { return !x; }))
+		return "not written yet";
+	if (le64_at(c) != DXM_REMAP_MAGIC)
+		return "bad magic";
+	if (le32_at(c + offsetof(struct dxm_remap_header, nr_entries)) !=
+	    spare_pages)
+		return "entry count does not match the spare pool";
+	crc = crc32c_update(~0U, c, csum_at);
+	crc = crc32c_update(crc, zero, sizeof(zero));
+	crc = crc32c_update(crc, c + csum_at + 4,
+			    DXM_REMAP_HEADER_SIZE - csum_at - 4 +
+			    (size_t)spare_pages * 8);
+	if (le32_at(c + csum_at) != ~crc)
+		return "checksum mismatch";
+	for (uint32_t i = 0; i < spare_pages; i++) {
+		uint64_t p = le64_at(c + DXM_REMAP_HEADER_SIZE + (size_t)i * 8);
+
+		if (p != DXM_NO_PAGE && p != DXM_RETIRED_PAGE &&
+		    p >= data_sectors / DXM_PAGE_SECTORS)
+			return "entry points beyond the data area";
+	}
+	return "";
+}
+
+} // namespace
+
+RemapSummary decode_remap(const uint8_t *a, const uint8_t *b,
+			  size_t copy_bytes, uint32_t spare_pages,
+			  uint64_t data_sectors)
+{
+	const uint8_t *c[2] = { a, b };
+	RemapSummary s;
+	std::vector<uint64_t> seen;
+
+	if (copy_bytes < DXM_REMAP_HEADER_SIZE + (size_t)spare_pages * 8) {
+		s.problem = "remap copy shorter than its entries";
+		return s;
+	}
+	for (int k = 0; k < 2; k++) {
+		s.copy_problem[k] = check_copy(c[k], spare_pages, data_sectors);
+		uint64_t seq = le64_at(c[k] + offsetof(struct dxm_remap_header,
+						       seq));
+		if (s.copy_problem[k].empty() && (s.copy < 0 || seq > s.seq)) {
+			s.copy = k;
+			s.seq = seq;
+		}
+	}
+	if (s.copy < 0) {
+		auto zero = [copy_bytes](const uint8_t *p) {
+			return std::all_of(p, p + copy_bytes,
+					   [](uint8_t x) { return !x; });
+		};
+		if (zero(a) && zero(b))
+			s.free = spare_pages;	/* formatted, never written */
+		else
+			s.problem = "Leg remap table is corrupted";
+		return s;
+	}
+	for (uint32_t i = 0; i < spare_pages; i++) {
+		uint64_t p = le64_at(c[s.copy] + DXM_REMAP_HEADER_SIZE +
+				     (size_t)i * 8);
+
+		if (p == DXM_NO_PAGE) {
+			s.free++;
+		} else if (p == DXM_RETIRED_PAGE) {
+			s.retired++;
+		} else {
+			s.remapped++;
+			s.pages.emplace_back(i, p);
+			seen.push_back(p);
+		}
+	}
+	std::sort(seen.begin(), seen.end());
+	if (std::adjacent_find(seen.begin(), seen.end()) != seen.end())
+		s.problem = "Leg remap table maps a page twice";
+	return s;
+}
+
+BitmapSummary summarize_bitmap(const uint8_t *bits, size_t bytes,
+			       uint64_t regions)
+{
+	BitmapSummary s;
+
+	s.regions = regions;
+	regions = std::min<uint64_t>(regions, (uint64_t)bytes * 8);
+	for (uint64_t r = 0; r < regions; r++) {
+		if (!(bits[r / 8] & (1U << (r % 8))))
+			continue;
+		if (!s.marked++)
+			s.first_marked = r;
+	}
+	return s;
+}
+
+LegMeta read_leg_meta(const BlockDevice &dev)
+{
+	LegMeta m;
+	SuperblockBlock block;
+	SbDecode d;
+
+	m.device = dev.path;
+	if (dev.is_block)
+		m.maj_min = dev.id.str();
+	m.sectors = dev.sectors;
+	block = read_superblock_block(dev.path, dev.sectors);
+	d = decode_superblock(block.data(), block.size());
+	m.kind = d.kind;
+	m.sb = d.sb;
+	if (d.kind != SbKind::Valid) {
+		m.problem = d.problem;
+		return m;
+	}
+	m.problem = validate_superblock(d.sb, dev.sectors, -1);
+	if (!m.problem.empty())
+		return m;
+	const Superblock &sb = m.sb;
+	auto remap = read_sectors(dev.path, sb.remap_offset,
+				  2 * sb.remap_sectors);
+	size_t copy = sb.remap_sectors << DXM_SECTOR_SHIFT;
+	m.remap = decode_remap(remap.data(), remap.data() + copy, copy,
+			       sb.spare_pages, sb.data_sectors);
+	auto bm = read_sectors(dev.path, sb.bitmap_offset, sb.bitmap_sectors);
+	m.bitmap = summarize_bitmap(bm.data(), bm.size(),
+				    (sb.data_sectors + sb.region_sectors - 1) /
+				    sb.region_sectors);
+	return m;
+}
+
+namespace {
+
+const char *kind_name(SbKind k)
+{
+	switch (k) {
+	case SbKind::Blank: return "blank";
+	case SbKind::Valid: return "valid";
+	case SbKind::Foreign: return "foreign";
+	case SbKind::Corrupt: return "corrupt";
+	}
+	return "?";
+}
+
+nlohmann::json null_or(const std::string &s)
+{
+	return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+} // namespace
+
+nlohmann::json to_json(const LegMeta &m)
+{
+	nlohmann::json j = {
+		{ "device", m.device },
+		{ "maj_min", m.maj_min ? nlohmann::json(*m.maj_min)
+				       : nlohmann::json(nullptr) },
+		{ "size_bytes", m.sectors << DXM_SECTOR_SHIFT },
+		{ "superblock", kind_name(m.kind) },
+		{ "problem", null_or(m.problem) },
+	};
+	if (m.kind != SbKind::Valid && m.kind != SbKind::Corrupt)
+		return j;
+	const Superblock &sb = m.sb;
+	j["version"] = sb.version;
+	j["set_uuid"] = format_uuid(sb.set_uuid);
+	j["leg_index"] = sb.leg_index;
+	j["events"] = sb.events;
+	j["ctime"] = sb.ctime;
+	j["leg_state"] = { leg_state_name(sb.leg_state[0]),
+			   leg_state_name(sb.leg_state[1]) };
+	j["rebuild_offset"] = sb.flags & DXM_SB_F_REBUILDING ?
+			      nlohmann::json(sb.rebuild_offset) :
+			      nlohmann::json(nullptr);
+	j["data_sectors"] = sb.data_sectors;
+	j["region_sectors"] = sb.region_sectors;
+	j["spare_pages"] = sb.spare_pages;
+	j["layout"] = {
+		{ "data_offset", sb.data_offset },
+		{ "spare_offset", sb.spare_offset },
+		{ "remap_offset", sb.remap_offset },
+		{ "remap_sectors", sb.remap_sectors },
+		{ "bitmap_offset", sb.bitmap_offset },
+		{ "bitmap_sectors", sb.bitmap_sectors },
+		{ "sb_offset", sb.sb_offset },
+	};
+	if (m.remap) {
+		const RemapSummary &r = *m.remap;
+		nlohmann::json pages = nlohmann::json::array();
+
+		for (const auto &p : r.pages)
+			pages.push_back({ { "spare", p.first },
+					  { "data_sector",
+					    p.second * DXM_PAGE_SECTORS } });
+		j["remap"] = {
+			{ "copy", r.copy < 0 ? nlohmann::json(nullptr) :
+			  nlohmann::json(r.copy ? "B" : "A") },
+			{ "seq", r.seq },
+			{ "copy_problems", { null_or(r.copy_problem[0]),
+					     null_or(r.copy_problem[1]) } },
+			{ "remapped", r.remapped },
+			{ "retired", r.retired },
+			{ "free", r.free },
+			{ "pages", pages },
+			{ "problem", null_or(r.problem) },
+		};
+	}
+	if (m.bitmap)
+		j["bitmap"] = {
+			{ "regions", m.bitmap->regions },
+			{ "marked", m.bitmap->marked },
+			{ "first_marked", m.bitmap->first_marked ?
+			  nlohmann::json(*m.bitmap->first_marked) :
+			  nlohmann::json(nullptr) },
+		};
+	return j;
+}
+
+std::string render_text(const LegMeta &m)
+{
+	std::string t = fmt::format("{}{}: {} ({})\n", m.device,
+				    m.maj_min ? " [" + *m.maj_min + "]" : "",
+				    format_size(m.sectors << DXM_SECTOR_SHIFT),
+				    m.kind == SbKind::Valid ? "daxmirror leg" :
+				    kind_name(m.kind));
+	if (!m.problem.empty())
+		t += "  problem:    " + m.problem + "\n";
+	if (m.kind != SbKind::Valid && m.kind != SbKind::Corrupt)
+		return t;
+	const Superblock &sb = m.sb;
+	t += fmt::format("  set uuid:   {}\n  leg index:  {}, format version {}\n"
+			 "  events:     {}\n  leg states: {}/{}\n",
+			 format_uuid(sb.set_uuid), sb.leg_index, sb.version,
+			 sb.events, leg_state_name(sb.leg_state[0]),
+			 leg_state_name(sb.leg_state[1]));
+	if (sb.flags & DXM_SB_F_REBUILDING)
+		t += fmt::format("  rebuilding: from sector {} on\n",
+				 sb.rebuild_offset);
+	t += fmt::format("  data:       {} ({} sectors), regions of {}\n",
+			 format_size(sb.data_sectors << DXM_SECTOR_SHIFT),
+			 sb.data_sectors,
+			 format_size((uint64_t)sb.region_sectors <<
+				     DXM_SECTOR_SHIFT));
+	if (m.remap) {
+		const RemapSummary &r = *m.remap;
+
+		t += fmt::format("  spares:     {} pages: {} remapped, {} "
+				 "retired, {} free",
+				 sb.spare_pages, r.remapped, r.retired, r.free);
+		if (r.copy >= 0)
+			t += fmt::format(" (copy {}, seq {})",
+					 r.copy ? 'B' : 'A', r.seq);
+		t += "\n";
+		for (int k = 0; k < 2; k++)
+			if (r.copy >= 0 && !r.copy_problem[k].empty())
+				t += fmt::format("  remap copy {}: {}\n",
+						 k ? 'B' : 'A',
+						 r.copy_problem[k]);
+		for (const auto &p : r.pages)
+			t += fmt::format("    data sector {} -> spare {}\n",
+					 p.second * DXM_PAGE_SECTORS, p.first);
+		if (!r.problem.empty())
+			t += "  remap:      " + r.problem + "\n";
+	}
+	if (m.bitmap)
+		t += fmt::format("  bitmap:     {} of {} regions marked{}\n",
+				 m.bitmap->marked, m.bitmap->regions,
+				 m.bitmap->first_marked ?
+				 fmt::format(" (first: {})",
+					     *m.bitmap->first_marked) : "");
+	return t;
+}
+
+} // namespace dxm

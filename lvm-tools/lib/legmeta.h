@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What one leg's metadata says, read without activating anything: its
+ * superblock, the remap table (copies A and B, chosen as the kernel
+ * chooses: the valid copy with the higher sequence number), and how many
+ * regions its write-intent bitmap marks.  For "examine" and "detail".
+ */
+#ifndef DAXMIRROR_LEGMETA_H
+#define DAXMIRROR_LEGMETA_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "blockdev.h"
+#include "superblock.h"
+
+namespace dxm {
+
+struct RemapSummary {
+	int copy = -1;			/* 0 (A), 1 (B); -1: none */
+	uint64_t seq = 0;
+	std::array<std::string, 2> copy_problem; /* "" when the copy is valid */
+	uint32_t remapped = 0, retired = 0, free = 0;
+	/* (spare slot, data page) of each remapped page, by slot */
+	std::vector<std::pair<uint32_t, uint64_t>> pages;
+	std::string problem;		/* "" when the kernel would load it */
+};
+
+/*
+ * Decodes the two copies (each copy_bytes long) of a leg with that many
+ * spare slots and data sectors.  Both copies all zero is an empty table
+ * (a leg formatted, never remapped).
+ */
+RemapSummary decode_remap(const uint8_t *a, const uint8_t *b,
+			  size_t copy_bytes, uint32_t spare_pages,
+			  uint64_t data_sectors);
+
+struct BitmapSummary {
+	uint64_t regions = 0;
+	uint64_t marked = 0;
+	std::optional<uint64_t> first_marked;
+};
+
+/* Counts the marks of the first `regions` bits (little-endian words). */
+BitmapSummary summarize_bitmap(const uint8_t *bits, size_t bytes,
+			       uint64_t regions);
+
+struct LegMeta {
+	std::string device;
+	std::optional<std::string> maj_min;
+	uint64_t sectors = 0;
+	SbKind kind = SbKind::Blank;
+	Superblock sb;
+	std::string problem;		/* superblock; "" when valid */
+	std::optional<RemapSummary> remap;	/* valid superblocks only */
+	std::optional<BitmapSummary> bitmap;
+};
+
+/* Reads a leg (or an image file); throws Error when it cannot be read. */
+LegMeta read_leg_meta(const BlockDevice &dev);
+
+nlohmann::json to_json(const LegMeta &m);
+std::string render_text(const LegMeta &m);
+
+} // namespace dxm
+
+#endif
