@@ -3,6 +3,9 @@
 
 #include <blkid/blkid.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <memory>
@@ -89,6 +92,35 @@ std::vector<Signature> probe_signatures(const std::string &path)
 	if (r < 0)
 		throw Error(path, "probing for signatures failed");
 	return out;
+}
+
+void wipe_signatures(const std::string &path)
+{
+	int fd = open(path.c_str(), O_RDWR | O_EXCL | O_CLOEXEC);
+	int r;
+
+	if (fd < 0)
+		throw_errno(path, "cannot open to wipe its signatures", errno);
+	std::unique_ptr<int, void (*)(int *)> guard(&fd, [](int *f) {
+		close(*f);
+	});
+	Probe pr(blkid_new_probe());
+	if (!pr || blkid_probe_set_device(pr.get(), fd, 0, 0))
+		throw Error(path, "cannot probe for signatures");
+	blkid_probe_enable_superblocks(pr.get(), 1);
+	blkid_probe_set_superblocks_flags(pr.get(), BLKID_SUBLKS_MAGIC |
+					  BLKID_SUBLKS_BADCSUM);
+	blkid_probe_enable_partitions(pr.get(), 1);
+	blkid_probe_set_partitions_flags(pr.get(), BLKID_PARTS_MAGIC);
+	/* each wipe makes the next probe look at the same place again */
+	while ((r = blkid_do_probe(pr.get())) == 0)
+		if (blkid_do_wipe(pr.get(), 0))
+			throw_errno(path, "cannot wipe a signature",
+				    errno ? errno : EIO);
+	if (r < 0)
+		throw Error(path, "probing for signatures failed");
+	if (fsync(fd))
+		throw_errno(path, "cannot wipe its signatures", errno);
 }
 
 bool is_tag(const std::string &spec)

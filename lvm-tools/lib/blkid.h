@@ -27,6 +27,12 @@ struct Signature {
 /* Every signature found; throws Error(path, ...) when it cannot probe. */
 std::vector<Signature> probe_signatures(const std::string &path);
 
+/*
+ * Erases every signature probe_signatures() reports (like wipefs -a),
+ * opening the device exclusively; throws Error(path, ...).
+ */
+void wipe_signatures(const std::string &path);
+
 /* True for "UUID=...", "LABEL=...", "PARTUUID=...", "PARTLABEL=..." */
 bool is_tag(const std::string &spec);
 

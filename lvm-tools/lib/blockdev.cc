@@ -259,6 +259,87 @@ int exclusive_open_error(const std::string &path)
 	return 0;
 }
 
+namespace {
+
+/* A mountinfo field: octal escapes (\040 for a space) undone. */
+std::string unescape_octal(const std::string &s)
+{
+	std::string out;
+
+	for (size_t i = 0; i < s.size(); i++) {
+		if (s[i] == '\\' && i + 3 < s.size() &&
+		    s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '7') {
+			out += (char)((s[i + 1] - '0') * 64 +
+				      (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+			i += 3;
+		} else {
+			out += s[i];
+		}
+	}
+	return out;
+}
+
+std::string read_text(const std::string &path)
+{
+	std::ifstream f(path);
+	std::stringstream ss;
+
+	ss << f.rdbuf();
+	return ss.str();
+}
+
+} // namespace
+
+std::vector<std::string> mount_points(const std::string &mountinfo,
+				      const DevId &id)
+{
+	std::vector<std::string> out;
+	std::istringstream in(mountinfo);
+	std::string line;
+
+	/* "36 35 98:0 /root /mnt/point rw ... - ext4 /dev/x rw" */
+	while (std::getline(in, line)) {
+		std::istringstream l(line);
+		std::string mount_id, parent, majmin, root, point;
+
+		if (!(l >> mount_id >> parent >> majmin >> root >> point))
+			continue;
+		if (majmin == id.str())
+			out.push_back(unescape_octal(point));
+	}
+	return out;
+}
+
+std::string in_use_reason(const BlockDevice &dev)
+{
+	auto points = mount_points(read_text("/proc/self/mountinfo"), dev.id);
+
+	if (!points.empty())
+		return "mounted on " + points[0] + "; unmount it first";
+	std::string dir = sysfs_block_dir(dev.id);
+	std::unique_ptr<DIR, int (*)(DIR *)> holders(
+		dir.empty() ? nullptr : opendir((dir + "/holders").c_str()),
+		closedir);
+	struct dirent *e;
+
+	while (holders && (e = readdir(holders.get()))) {
+		std::string h = e->d_name, name;
+
+		if (h[0] == '.')
+			continue;
+		name = read_text("/sys/class/block/" + h + "/dm/name");
+		while (!name.empty() && name.back() == '\n')
+			name.pop_back();
+		if (!name.empty())
+			return "held by device-mapper device " + name + " (" +
+			       h + "); remove it first";
+		return "held by " + h + "; stop it first";
+	}
+	return "opened exclusively by another program; close it first";
+}
+
 std::vector<std::string> list_block_devices()
 {
 	std::vector<std::string> out;

@@ -79,6 +79,16 @@ std::vector<Badblock> parse_badblocks(const std::string &text);
 /* 0 when an O_EXCL open works (nobody holds the device), else errno. */
 int exclusive_open_error(const std::string &path);
 
+/* Mount points of the device in a /proc/self/mountinfo text. */
+std::vector<std::string> mount_points(const std::string &mountinfo,
+				      const DevId &id);
+
+/*
+ * Why a device an O_EXCL open refuses is in use, with what to do about
+ * it: "mounted on /mnt; unmount it first", "held by dm-3 (m0); ...".
+ */
+std::string in_use_reason(const BlockDevice &dev);
+
 /* Names in /sys/class/block (disks and partitions). */
 std::vector<std::string> list_block_devices();
 

@@ -25,6 +25,8 @@ LegFacts gather_leg_facts(const std::string &path, bool allow_file)
 	f.busy_errno = exclusive_open_error(f.dev.path);
 	if (f.busy_errno && f.busy_errno != EBUSY)
 		throw_errno(path, "cannot open", f.busy_errno);
+	if (f.busy_errno == EBUSY)
+		f.busy_reason = in_use_reason(f.dev);
 	f.signatures = blkid::probe_signatures(f.dev.path);
 	block = read_superblock_block(f.dev.path, f.dev.sectors);
 	d = decode_superblock(block.data(), block.size());
@@ -46,9 +48,12 @@ LegVerdict judge_leg(const LegFacts &f, const LegPolicy &p)
 {
 	LegVerdict v;
 
+	/* never forceable: writing under a user of the device ruins both */
 	if (f.busy_errno == EBUSY)
-		v.problems.push_back({ "is in use (mounted, or held by another "
-				       "device)", true });
+		v.problems.push_back({ "is in use: " +
+				       (f.busy_reason.empty() ?
+					std::string("close it first") :
+					f.busy_reason), false });
 	for (const auto &s : f.signatures) {
 		std::string what = s.describe();
 		bool vowel = std::string("aeiouAEIOU").find(what[0]) !=

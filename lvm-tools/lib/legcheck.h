@@ -4,9 +4,11 @@
  * (blkid signatures, an O_EXCL open, queue/dax, the block where our
  * superblock goes); judge_leg() is the pure policy on them, shared by
  * create and replace:
- *  - a signature (filesystem, RAID, partition table), a daxmirror
- *    superblock of another set or position, or a device in use: refused
- *    unless --force;
+ *  - a signature (filesystem, RAID, partition table) or a daxmirror
+ *    superblock of another set or position: refused unless --force
+ *    (which wipes them);
+ *  - a device in use (mounted, held by another device, opened with
+ *    O_EXCL): refused, --force or not, with what to do about it;
  *  - a device without DAX: refused unless the mirror is made without DAX;
  *  - anything but zeros in the superblock block is cleared before the
  *    table is loaded, since the kernel only formats a blank leg.
@@ -28,6 +30,7 @@ struct LegFacts {
 	BlockDevice dev;
 	std::vector<blkid::Signature> signatures;
 	int busy_errno = 0;		/* errno of the O_EXCL open, 0 if free */
+	std::string busy_reason;	/* by what, and what to do (EBUSY) */
 	SbKind sb_kind = SbKind::Blank;
 	Superblock sb;			/* when sb_kind is Valid or Corrupt */
 	std::string sb_problem;

@@ -3,8 +3,10 @@
  * daxmirror create NAME LEG0 LEG1 [options] [--force]
  * Checks both legs (signatures, in use, DAX, superblock area), then
  * loads the table; the kernel formats two blank legs.  Nothing is
- * written to a leg unless --force, which zeroes the superblock block
- * (the last 4 KiB) of both legs so that the kernel formats them.
+ * written to a leg unless --force, which wipes the signatures found
+ * (like wipefs -a) and zeroes the superblock block (the last 4 KiB) of
+ * both legs so that the kernel formats them.  A leg in use is refused,
+ * --force or not.
  */
 #include <cstdio>
 
@@ -42,12 +44,13 @@ int cmd_create(const Args &args)
 	CommandLine cl("create", "NAME LEG0 LEG1",
 		       "Create a mirror of LEG0 and LEG1 (pmem block devices). "
 		       "Both legs must be blank in their last 4 KiB; a leg "
-		       "with a filesystem or other signature, or in use, is "
-		       "refused unless --force.");
+		       "with a filesystem or other signature is refused "
+		       "unless --force; one in use is refused.");
 
 	cl.create_options()
 		.force("use legs that hold signatures or old superblocks; "
-		       "zeroes the last 4 KiB of both legs")
+		       "wipes those signatures and zeroes the last 4 KiB of "
+		       "both legs")
 		.operands(3, 3);
 	if (!cl.parse(args))
 		return 0;
@@ -83,8 +86,11 @@ int cmd_create(const Args &args)
 				     facts[1].dev.sectors }, o);
 	dm::require_target(TARGET_NAME, 1);
 	if (o.force)
-		for (const auto &f : facts)
+		for (const auto &f : facts) {
+			if (!f.signatures.empty())
+				blkid::wipe_signatures(f.dev.path);
 			zero_superblock_block(f.dev.path, f.dev.sectors);
+		}
 
 	create_mirror(name, p.len, table_params(p.args));
 	printf("%s: created, %s mirror of %s and %s\n", name.c_str(),

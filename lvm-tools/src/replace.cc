@@ -39,11 +39,13 @@ int cmd_replace(const Args &args)
 {
 	CommandLine cl("replace", "NAME NEWDEV",
 		       "Put NEWDEV in place of leg N and rebuild it from the "
-		       "other leg.  NEWDEV must hold no signature and not be "
-		       "in use, unless --force (which zeroes its last 4 KiB).");
+		       "other leg.  NEWDEV must not be in use, and hold no "
+		       "signature unless --force (which wipes them and "
+		       "zeroes its last 4 KiB).");
 
 	cl.leg().wait()
-		.force("use a device that holds signatures or a superblock")
+		.force("use a device that holds signatures or a superblock; "
+		       "wipes them")
 		.operands(2, 2);
 	if (!cl.parse(args))
 		return 0;
@@ -79,6 +81,8 @@ int cmd_replace(const Args &args)
 	for (const auto &d : st.status.dev)
 		if (d && *d == f.dev.id.str())
 			throw Error(given, "is already a leg of " + name);
+	if (force && !f.signatures.empty())
+		blkid::wipe_signatures(f.dev.path);
 	if (force || f.sb_kind != SbKind::Blank)
 		zero_superblock_block(f.dev.path, f.dev.sectors);
 

@@ -85,15 +85,36 @@ expect_refusal() {
 	grep -qE "$re" "$SCRATCH/err" || die "'$*': stderr does not match /$re/"
 }
 
+# A leg with ext4 is refused unless --force; a mounted one even with
+# --force, with a hint that works (unmount), and nothing is written to
+# it.  --force wipes the signatures it reported: after the create
+# neither the leg nor the mirror shows ext4 (before, ext4 stayed visible
+# on both, its tail overwritten by the metadata).
 case_refuses_ext4() {
+	local sum
 	wipe_meta "$A" "$B"
 	mkfs.ext4 -F -q "$A"
 	expect_refusal 4 "^daxmirror create: $A: .*ext4.*--force" \
 		"$DXM" create t1 "$A" "$B"
 	no_device t1
+	mkdir -p "$MNT_BASE/leg"
+	# read-only and no journal replay: the mount itself writes nothing
+	mount -o ro,noload "$A" "$MNT_BASE/leg"
+	sum=$(dd if="$A" bs=1M iflag=direct status=none | md5sum)
+	expect_refusal 4 "^daxmirror create: $A: is in use: mounted on $MNT_BASE/leg; unmount it first\$" \
+		"$DXM" create t1 "$A" "$B" --force
+	no_device t1
+	umount "$MNT_BASE/leg"
+	assert_eq "$(dd if="$A" bs=1M iflag=direct status=none | md5sum)" "$sum" \
+		"$A after a refused create"
 	dxm create t1 "$A" "$B" --force
 	wait_action_idle t1
 	assert_eq "$(status_rc t1)" 0 "status exit code"
+	for d in "$A" "$B" /dev/mapper/t1; do
+		if blkid -p "$d" >"$SCRATCH/blkid" 2>&1; then
+			die "$d still shows a signature after create --force: $(cat "$SCRATCH/blkid")"
+		fi
+	done
 	dxm remove t1
 	no_device t1
 }

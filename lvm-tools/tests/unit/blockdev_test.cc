@@ -34,3 +34,18 @@ TEST_CASE("a device whose path holds white space is named by its number")
 	CHECK_THROWS_AS(table_token(device("/tmp/my leg.img", false)),
 			UsageError);
 }
+
+TEST_CASE("mount points of a device from mountinfo, escapes undone")
+{
+	const std::string mi =
+		"22 1 259:0 / /mnt/a\\040b rw,relatime - ext4 /dev/pmem0 rw\n"
+		"23 1 259:1 / /srv rw - xfs /dev/pmem1 rw\n"
+		"24 22 259:0 /sub /bind rw - ext4 /dev/pmem0 rw\n"
+		"garbage\n";
+	DevId a{ 259, 0 }, c{ 259, 2 };
+	auto p = mount_points(mi, a);
+	REQUIRE(p.size() == 2);
+	CHECK(p[0] == "/mnt/a b");
+	CHECK(p[1] == "/bind");
+	CHECK(mount_points(mi, c).empty());
+}

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <doctest/doctest.h>
 
+#include <cerrno>
+
 #include "legcheck.h"
 
 using namespace dxm;
@@ -50,4 +52,19 @@ TEST_CASE("a mirror without DAX takes a leg without DAX")
 	LegPolicy p;
 	p.require_dax = false;
 	CHECK(judge_leg(no_dax_leg(false), p).problems.empty());
+}
+
+TEST_CASE("a leg in use is refused even with --force, saying what to do")
+{
+	LegFacts f;
+	LegPolicy p;
+	f.dev.dax = true;
+	f.busy_errno = EBUSY;
+	f.busy_reason = "mounted on /mnt; unmount it first";
+	p.force = true;
+	LegVerdict v = judge_leg(f, p);
+	auto b = v.blocking(true);
+	REQUIRE(b);
+	CHECK(b->why == "is in use: mounted on /mnt; unmount it first");
+	CHECK_FALSE(b->forceable);
 }
