@@ -40,6 +40,17 @@ static sector_t dxm_in_sync(struct dxm_c *dc)
 	return out >= dc->data_sectors ? 0 : dc->data_sectors - out;
 }
 
+/* Sectors the running action has gone past (its cursor), or -1: none. */
+static s64 dxm_swept(struct dxm_c *dc)
+{
+	enum dxm_action act = READ_ONCE(dc->action);
+
+	if (act == DXM_IDLE || act == DXM_FROZEN)
+		return -1;
+	return min_t(sector_t, dc->data_sectors,
+		     (sector_t)READ_ONCE(dc->sweep_cursor) << dc->region_shift);
+}
+
 static void dxm_emit_dev(struct dxm_c *dc, int leg, char *result,
 			 unsigned int maxlen, unsigned int *szp)
 {
@@ -61,6 +72,7 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 	int primary = dxm_primary(dc);
 	unsigned long hot;
 	u32 spare[DXM_NR_LEGS];
+	s64 swept;
 	int i;
 
 	switch (type) {
@@ -84,6 +96,13 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 		       (unsigned long long)atomic64_read(&dc->lost_pages),
 		       hot, 0ULL, dc->dax ? "dax" : "nodax",
 		       atomic_read(&dc->first_error));
+		/* target 1.1: the progress of the running action */
+		swept = dxm_swept(dc);
+		if (swept < 0)
+			DMEMIT(" -");
+		else
+			DMEMIT(" %lld/%llu", swept,
+			       (unsigned long long)dc->data_sectors);
 		break;
 	case STATUSTYPE_TABLE:
 		for (i = 0; i < DXM_NR_LEGS; i++) {

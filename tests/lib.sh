@@ -504,6 +504,7 @@ _status_pick() {
 	data_offset) echo "${15}" ;;
 	dax) echo "${16}" ;;
 	error) echo "${17}" ;;
+	sweep) echo "${18}" ;;
 	*) die "status_field: unknown field $f" ;;
 	esac
 }
@@ -511,7 +512,7 @@ _status_pick() {
 # status_field NAME FIELD: one field of the daxmirror status line.
 # FIELD: health sync in_sync total action mismatches remapped remapped0
 # remapped1 spare_free spare_free0 spare_free1 lost_pages hot_regions
-# data_offset dax error leg0 leg1 (maj:min), or line (the whole line).
+# data_offset dax error sweep leg0 leg1 (maj:min), or line (the whole line).
 status_field() {
 	_status_pick "$1" "$(dmsetup status "$1")" "$2"
 }

@@ -152,6 +152,10 @@ nlohmann::json to_json(const DeviceReport &r)
 		{ "sync", { { "in_sync_sectors", s.in_sync },
 			    { "total_sectors", s.total } } },
 		{ "mismatches", s.mismatches },
+		{ "sweep", s.sweep ? nlohmann::json{
+				{ "done_sectors", s.sweep->first },
+				{ "total_sectors", s.sweep->second } } :
+			nlohmann::json(nullptr) },
 		{ "lost_pages", s.lost_pages },
 		{ "hot_regions", s.hot_regions },
 		{ "data_offset_sectors", s.data_offset },
@@ -174,7 +178,10 @@ std::string render_text(const DeviceReport &r)
 				  s.dax ? "dax" : "no dax"));
 	line("uuid:", r.uuid.value_or("unknown"));
 	line("health:", s.health);
-	line("action:", s.action);
+	line("action:", s.sweep && s.sweep->second ?
+		 fmt::format("{}, {:.1f}% done", s.action,
+			     100.0 * (double)s.sweep->first /
+			     (double)s.sweep->second) : s.action);
 	line("in sync:", fmt::format("{}/{} sectors ({:.2f}%)", s.in_sync,
 				     s.total,
 				     s.total ? 100.0 * (double)s.in_sync /

@@ -12,11 +12,11 @@ namespace dxm {
 
 namespace {
 
-const char *const field_names[STATUS_FIELDS] = {
+const char *const field_names[STATUS_FIELDS + 1] = {
 	"number of legs", "leg 0 device", "leg 1 device", "health",
 	"in_sync/total", "action", "mismatches", "remapped",
 	"spare_free", "lost_pages", "hot_regions", "data_offset",
-	"dax", "error",
+	"dax", "error", "swept/total",
 };
 
 [[noreturn]] void bad(size_t idx, const std::string &tok,
@@ -138,6 +138,14 @@ MirrorStatus parse_status(const std::string &line)
 		s.error = -static_cast<int>(e);
 	}
 	s.extra_fields = f.size() - STATUS_FIELDS;
+	if (f.size() > STATUS_FIELDS) {
+		if (f[14] != "-") {
+			s.sweep = pair(14, f[14]);
+			if (s.sweep->first > s.sweep->second)
+				bad(14, f[14], "swept not above total");
+		}
+		s.extra_fields--;
+	}
 	return s;
 }
 

@@ -5,10 +5,12 @@
  *   2 <maj:min0> <maj:min1> <health> <in_sync>/<total> <action>
  *   <mismatches> <remapped0>/<remapped1> <spare_free0>/<spare_free1>
  *   <lost_pages> <hot_regions> <data_offset> <dax|nodax> <error>
+ *   [<swept>/<sweep_total> | -]
  *
- * A dead or missing leg may show as "-" in place of maj:min.  Fields
- * appended by later target versions are accepted and ignored; anything
- * malformed is refused with StatusParseError naming the field.
+ * A dead or missing leg may show as "-" in place of maj:min.  The sweep
+ * progress (target 1.1) is optional, for targets 1.0; fields appended by
+ * later target versions are accepted and ignored; anything malformed is
+ * refused with StatusParseError naming the field.
  */
 #ifndef DAXMIRROR_STATUS_H
 #define DAXMIRROR_STATUS_H
@@ -18,6 +20,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace dxm {
 
@@ -42,6 +45,9 @@ struct MirrorStatus {
 	uint64_t data_offset = 0;		/* sectors */
 	bool dax = false;
 	int error = 0;				/* 0 or -errno */
+	/* sectors the running action went past / data sectors; none when
+	 * idle or from a target 1.0 */
+	std::optional<std::pair<uint64_t, uint64_t>> sweep;
 	size_t extra_fields = 0;		/* ignored trailing fields */
 
 	char leg_health(int leg) const { return health[leg]; }

@@ -164,6 +164,17 @@ int wait_idle(const std::string &name, const std::string &label,
 					       meter.rate(),
 					       meter.eta(s.in_sync, s.total),
 					       bar.width()));
+		} else if (s.sweep) {
+			/* a scrub: how far it went (target 1.1) */
+			uint64_t done = s.sweep->first, all = s.sweep->second;
+
+			meter.sample(t, done);
+			bar.draw(progress_line(label + " (" +
+					       std::to_string(s.mismatches) +
+					       " mismatched sectors)",
+					       done, all, meter.rate(),
+					       meter.eta(done, all),
+					       bar.width()));
 		} else {
 			bar.draw(spinner_line(label, tick++, t,
 					      s.action + ", " +

@@ -13,8 +13,9 @@
 # of a set with a leg missing (given as '-', or not found by --scan)
 # refuses unless --run, and starts degraded with it; --wait draws a
 # progress bar with rate and ETA on a terminal (script(1) pty) and
-# prints nothing on a pipe.  A create whose activation fails leaves no
-# device behind; a replace whose new table fails to activate loads the
+# prints nothing on a pipe; so does a scrub (from the status line's
+# sweep progress, also in status --json).  A create whose activation
+# fails leaves no device behind; a replace whose new table fails to activate loads the
 # previous table again and resumes it (a mounted filesystem keeps
 # working).  examine and detail show the legs' metadata (the remap of
 # the poisoned page; a blank and a corrupt superblock by exit code).
@@ -449,6 +450,22 @@ case_progress_pty() {
 	assert_eq "${PIPESTATUS[0]}" 0 "rebuild --wait exit code (pipe)"
 	[ ! -s "$SCRATCH/pipe.out" ] || die "rebuild --wait on a pipe printed: $(od -c "$SCRATCH/pipe.out" | head)"
 	assert_eq "$(status_rc p0)" 0 "status exit code after the rebuilds"
+	# a scrub shows how far it went: the status line's sweep field
+	# (target 1.1), status --json, and a bar with rate and ETA
+	assert_eq "$(status_field p0 sweep)" - "sweep field when idle"
+	set_sweep_kbps 16384
+	script -qfec "$DXM scrub p0 --wait" /dev/null </dev/null >"$out" || rc=$?
+	assert_eq "$rc" 0 "scrub --wait exit code (pty)"
+	log "on the terminal: last: $(tr '\r' '\n' <"$out" | grep . | tail -n 2 | head -n 1)"
+	tr '\r' '\n' <"$out" | grep -qE '^check \(0 mismatched sectors\) \[#*-*\] +[0-9]+\.[0-9]%  [0-9.]+ ([KMGT]i)?B/s  ETA' ||
+		die "no scrub progress bar on the terminal: $(tr '\r' '\n' <"$out" | tail -n 5)"
+	dxm scrub p0
+	wait_until 30 "the check past its start" eval \
+		'"$DXM" status p0 --json | jq -e ".sweep.done_sectors > 0 and .sweep.done_sectors < .sweep.total_sectors" >/dev/null'
+	status_field p0 sweep | grep -qE '^[0-9]+/[0-9]+$' ||
+		die "no sweep field during the check: $(status_field p0 line)"
+	dxm_message p0 idle
+	set_sweep_kbps 0
 	dxm remove p0
 }
 

@@ -77,3 +77,19 @@ TEST_CASE("text rendering")
 	CHECK(t.find("m0: healthy") == 0);
 	CHECK(t.find("leg 1:") != std::string::npos);
 }
+
+TEST_CASE("a running scrub shows how far it went")
+{
+	MirrorStatus s = parse_status(
+		"2 259:0 259:1 AA 4096/4096 check 0 0/0 256/256 0 0 0 dax 0 "
+		"1024/4096");
+	DeviceReport r = make_report("m0", 4096, s);
+	nlohmann::json j = to_json(r);
+
+	CHECK(j["sweep"]["done_sectors"] == 1024);
+	CHECK(j["sweep"]["total_sectors"] == 4096);
+	CHECK(render_text(r).find("check, 25.0% done") != std::string::npos);
+	s = parse_status("2 259:0 259:1 AA 4096/4096 idle 0 0/0 256/256 0 0 0 "
+			 "dax 0 -");
+	CHECK(to_json(make_report("m0", 4096, s))["sweep"].is_null());
+}

@@ -44,9 +44,24 @@ TEST_CASE("dead legs given as -, nodax, an error")
 
 TEST_CASE("extra trailing fields are accepted")
 {
-	MirrorStatus s = parse_status(std::string(LINE) + " future 42");
+	MirrorStatus s = parse_status(std::string(LINE) + " - future 42");
 	CHECK(s.extra_fields == 2);
 	CHECK(s.hot_regions == 7);
+	CHECK_FALSE(s.sweep);
+}
+
+TEST_CASE("the sweep progress of target 1.1")
+{
+	MirrorStatus s = parse_status(std::string(LINE) + " 1024/4096");
+	REQUIRE(s.sweep);
+	CHECK(s.sweep->first == 1024);
+	CHECK(s.sweep->second == 4096);
+	CHECK(s.extra_fields == 0);
+	CHECK_FALSE(parse_status(LINE).sweep);		/* target 1.0 */
+	CHECK_THROWS_AS(parse_status(std::string(LINE) + " 5000/4096"),
+			StatusParseError);
+	CHECK_THROWS_AS(parse_status(std::string(LINE) + " soon"),
+			StatusParseError);
 }
 
 TEST_CASE("every action is known")
