@@ -463,25 +463,6 @@ std::string message(const std::string &name, uint64_t sector,
 	return resp ? resp : "";
 }
 
-Info wait_event(const std::string &name, uint32_t event_nr)
-{
-	require_driver();
-	std::unique_ptr<Task> t;
-	{
-		std::lock_guard<std::mutex> g(lock);
-
-		t = std::make_unique<Task>(DM_DEVICE_WAITEVENT,
-					   "waiting for an event");
-		t->name(name);
-		if (!dm_task_set_event_nr(t->get(), event_nr))
-			t->fail();
-	}
-	/* blocks in the kernel: not under the lock */
-	t->run_or_fail();
-	std::lock_guard<std::mutex> g(lock);
-	return t->get_info();
-}
-
 std::vector<std::string> list_devices()
 {
 	require_driver();

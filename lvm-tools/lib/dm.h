@@ -9,8 +9,7 @@
  * dm_mknodes(); with udev, tasks carry a cookie and we wait for it.
  * dm_udev_wait() is only ever called for a cookie that was set.
  *
- * Calls are serialised by one lock, except the blocking wait of
- * wait_event(), so that monitor can wait on many devices from threads.
+ * Calls are serialised by one lock.
  */
 #ifndef DAXMIRROR_DM_H
 #define DAXMIRROR_DM_H
@@ -106,9 +105,6 @@ std::vector<Target> table(const std::string &name);
 std::string message(const std::string &name, uint64_t sector,
 		    const std::string &msg);
 
-/* Blocks until the device's event counter differs from event_nr;
- * returns the info after the wait. */
-Info wait_event(const std::string &name, uint32_t event_nr);
 
 std::vector<std::string> list_devices();
 

@@ -68,6 +68,70 @@ std::vector<std::string> changed_fields(const MirrorStatus &o,
 	return c;
 }
 
+namespace {
+
+bool sweeping(const std::string &a, bool rebuild)
+{
+	return rebuild ? a == "rebuild" || a == "resync" :
+			 a == "check" || a == "repair";
+}
+
+} // namespace
+
+std::vector<std::string> event_kinds(const std::optional<MirrorStatus> &old,
+				     const std::optional<MirrorStatus> &now)
+{
+	std::vector<std::string> k;
+
+	if (!now)
+		return { "DeviceDisappeared" };
+	Health h = assess(*now).health;
+	if (!old) {
+		k.emplace_back("NewArray");
+		if (h != Health::Healthy)
+			k.emplace_back("DegradedArray");
+		return k;
+	}
+	const MirrorStatus &o = *old, &n = *now;
+	for (int i = 0; i < 2; i++)
+		if (o.health[i] != 'D' && n.health[i] == 'D') {
+			k.emplace_back("Fail");
+			break;
+		}
+	Health oh = assess(o).health;
+	if (oh == Health::Healthy && h != Health::Healthy)
+		k.emplace_back("DegradedArray");
+	if (oh != Health::Healthy && h == Health::Healthy)
+		k.emplace_back("Healthy");
+	for (bool rebuild : { true, false }) {
+		bool was = sweeping(o.action, rebuild);
+		bool is = sweeping(n.action, rebuild);
+
+		if (was && (!is || o.action != n.action))
+			k.emplace_back(rebuild ? "RebuildFinished" :
+						 "ScrubFinished");
+		if (is && (!was || o.action != n.action))
+			k.emplace_back(rebuild ? "RebuildStarted" :
+						 "ScrubStarted");
+	}
+	if (sweeping(o.action, false) && !sweeping(n.action, false) &&
+	    n.mismatches)
+		k.emplace_back("Mismatches");
+	if (n.remapped[0] > o.remapped[0] || n.remapped[1] > o.remapped[1])
+		k.emplace_back("PageRemapped");
+	for (int i = 0; i < 2; i++)
+		if (!spares_low(o.remapped[i], o.spare_free[i]) &&
+		    spares_low(n.remapped[i], n.spare_free[i])) {
+			k.emplace_back("SparesLow");
+			break;
+		}
+	if (n.lost_pages > o.lost_pages)
+		k.emplace_back("LostPages");
+	if (!o.error && n.error)
+		k.emplace_back("Error");
+	return k;
+}
+
 nlohmann::json make_event(const std::string &time, const std::string &device,
 			  const std::string &event, uint32_t event_nr,
 			  const std::vector<std::string> &changes,
@@ -78,6 +142,13 @@ nlohmann::json make_event(const std::string &time, const std::string &device,
 		{ "time", time },
 		{ "device", device },
 		{ "event", event },
+		{ "kinds", event == "test" ?
+			   std::vector<std::string>{ "TestMessage" } :
+			   event == "state" ?
+			   (now && assess(*now).health != Health::Healthy ?
+			    std::vector<std::string>{ "DegradedArray" } :
+			    std::vector<std::string>{}) :
+			   event_kinds(old, now) },
 		{ "event_nr", event_nr },
 		{ "changes", changes },
 		{ "old", old ? state_summary(*old) : nlohmann::json(nullptr) },

@@ -29,8 +29,22 @@ std::vector<std::string> changed_fields(const MirrorStatus &old,
 					const MirrorStatus &now);
 
 /*
- * { "time", "device", "event" (change, added, removed), "event_nr",
- *   "changes": [...], "old": summary|null, "new": summary|null }
+ * The named kinds of an event, for handlers to switch on (mdadm's names
+ * where one fits): NewArray, DeviceDisappeared, Fail (a leg went dead),
+ * DegradedArray (degraded or failed now; also at start-up and for
+ * --once), Healthy (healthy again), RebuildStarted/RebuildFinished
+ * (rebuild or resync), ScrubStarted/ScrubFinished (check or repair),
+ * Mismatches (a scrub found differences), PageRemapped, SparesLow,
+ * LostPages, Error.  old/now: the state before and after (none for a
+ * device that appeared or went away).
+ */
+std::vector<std::string> event_kinds(const std::optional<MirrorStatus> &old,
+				     const std::optional<MirrorStatus> &now);
+
+/*
+ * { "time", "device", "event" (change, added, removed, state, test),
+ *   "kinds": [...], "event_nr", "changes": [...], "old": summary|null,
+ *   "new": summary|null }
  */
 nlohmann::json make_event(const std::string &time, const std::string &device,
 			  const std::string &event, uint32_t event_nr,

@@ -88,9 +88,9 @@ int cmd_detail(const Args &args)
 				render_text(m);
 		} catch (const Error &e) {
 			legs.push_back({ { "device", *leg.device },
-					 { "problem", e.what() } });
+					 { "problem", e.reason() } });
 			text += fmt::format("leg {}: {}: {}\n", leg.index,
-					    *leg.device, e.what());
+					    *leg.device, e.reason());
 		}
 	}
 	if (cl.has("json"))

@@ -1,135 +1,147 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daxmirror monitor [NAME...] [--once] [--exec PROGRAM]
+ * daxmirror monitor [NAME...] [--once] [--test] [--exec PROGRAM]
  * Watches the event counters of the devices (all daxmirror devices when
  * no NAME is given, including ones that appear later) and prints one
- * JSON object per line per event.  --exec runs PROGRAM DEVICE EVENT per
- * event with the JSON on its stdin.  --once prints the current state of
- * each device as one "state" event and exits with the worst health.
- * The loop polls every 500 ms and also wakes at once on a device-mapper
- * event (one thread per device waits in DM_DEV_WAIT), so that a change
- * shows before the next one can fold it into a single event.
+ * JSON object per line per event.  --exec runs PROGRAM DEVICE KIND per
+ * kind of each event with the JSON on its stdin.  --once prints the
+ * current state of each device as one "state" event and exits with the
+ * worst health; --test adds one "test" event (TestMessage) per device.
+ * One loop: it wakes at once on any device-mapper event (DM_DEV_ARM_POLL
+ * and poll() on a control file) and looks at every device, so that a
+ * change shows before the next one can fold it into a single event; a
+ * one-second timeout is the safety net (500 ms polling without the
+ * control file).  Each event names its kinds (events.h); handlers run
+ * once per kind through posix_spawn, with a time limit.
  */
+#include <fcntl.h>
+#include <linux/dm-ioctl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <map>
-#include <memory>
-#include <mutex>
-#include <set>
-#include <system_error>
 #include <thread>
 
 #include "commands.h"
-#include "dm.h"
 #include "errors.h"
 #include "events.h"
 #include "options.h"
+
+extern char **environ;
 
 namespace dxm {
 
 namespace {
 
-void run_program(const std::string &prog, const nlohmann::json &ev)
+/* A handler that has not finished after this long is killed. */
+constexpr auto HANDLER_LIMIT = std::chrono::seconds(30);
+
+void warn(const std::string &what)
 {
-	std::string text = ev.dump() + "\n";
-	int fds[2];
+	fflush(stdout);
+	fprintf(stderr, "daxmirror monitor: warning: %s\n", what.c_str());
+}
+
+/*
+ * Runs PROGRAM DEVICE KIND with the event JSON on its stdin (posix_spawn:
+ * no fork of this process), killed after HANDLER_LIMIT.
+ */
+void run_handler(const std::string &prog, const std::string &kind,
+		 const nlohmann::json &ev)
+{
+	std::string text = ev.dump() + "\n", dev = ev["device"];
+	posix_spawn_file_actions_t fa;
+	int fds[2], st, r;
 	pid_t pid;
 
-	if (access(prog.c_str(), X_OK))
-		return;	/* like mdadm: no handler, no action */
-	if (pipe(fds))
-		throw_errno(prog, "pipe", errno);
-	pid = fork();
-	if (pid < 0)
-		throw_errno(prog, "fork", errno);
-	if (pid == 0) {
-		dup2(fds[0], 0);
-		close(fds[0]);
-		close(fds[1]);
-		std::string dev = ev["device"], e = ev["event"];
-		execl(prog.c_str(), prog.c_str(), dev.c_str(), e.c_str(),
-		      (char *)nullptr);
-		_exit(127);
-	}
+	if (pipe2(fds, O_CLOEXEC))
+		return warn(prog + ": pipe: " + strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
+	const char *argv[] = { prog.c_str(), dev.c_str(), kind.c_str(),
+			       nullptr };
+	r = posix_spawn(&pid, prog.c_str(), &fa, nullptr,
+			const_cast<char *const *>(argv), environ);
+	posix_spawn_file_actions_destroy(&fa);
 	close(fds[0]);
+	if (r) {
+		close(fds[1]);
+		return warn(prog + ": cannot run it: " + strerror(r));
+	}
+	/* a handler that does not read its stdin must not block us */
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
 	ssize_t n = write(fds[1], text.data(), text.size());
 	(void)n;
 	close(fds[1]);
-	int st;
-	waitpid(pid, &st, 0);
+	auto until = std::chrono::steady_clock::now() + HANDLER_LIMIT;
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (std::chrono::steady_clock::now() > until) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return warn(prog + " " + dev + " " + kind +
+				    ": still running after 30 s, killed");
+		}
+		std::this_thread::sleep_for(std::chrono::milliseconds(20));
+	}
 }
 
-struct Watched {
-	uint32_t event_nr = 0;
-	MirrorStatus status;
-};
-
 /*
- * Wakes the monitor loop on device-mapper events: one detached thread
- * per device blocks in dm::wait_event and sets the flag; it ends when
- * the device goes away (the kernel wakes waiters on removal).  Shared,
- * so that the threads never outlive what they touch.
+ * Wakes on any device-mapper event (DM_DEV_ARM_POLL on a control file:
+ * poll() reports POLLIN once the global event counter moved past the
+ * armed value): one wait for every device, no thread per device.
  */
-struct Wakeup {
-	std::mutex lock;
-	std::condition_variable cv;
-	bool pending = false;
-	std::set<std::string> waiting;
-
-	void ring()
+class DmEvents {
+public:
+	DmEvents() : fd_(open("/dev/mapper/control", O_RDWR | O_CLOEXEC))
 	{
-		{
-			std::lock_guard<std::mutex> g(lock);
-			pending = true;
+		if (fd_ >= 0 && !arm()) {
+			close(fd_);
+			fd_ = -1;
 		}
-		cv.notify_one();
+	}
+	~DmEvents()
+	{
+		if (fd_ >= 0)
+			close(fd_);
+	}
+	DmEvents(const DmEvents &) = delete;
+	DmEvents &operator=(const DmEvents &) = delete;
+
+	/* Before looking at the devices: events from now on wake us. */
+	bool arm()
+	{
+		struct dm_ioctl io;
+
+		memset(&io, 0, sizeof(io));
+		io.version[0] = DM_VERSION_MAJOR;
+		io.data_size = sizeof(io);
+		io.data_start = sizeof(io);
+		return fd_ >= 0 && !ioctl(fd_, DM_DEV_ARM_POLL, &io);
 	}
 
 	/* Sleeps until an event or the timeout. */
-	void sleep(std::chrono::milliseconds timeout)
+	void wait(int timeout_ms)
 	{
-		std::unique_lock<std::mutex> g(lock);
-		cv.wait_for(g, timeout, [this] { return pending; });
-		pending = false;
-	}
-};
+		struct pollfd p = { fd_, POLLIN, 0 };
 
-void watch_events(const std::shared_ptr<Wakeup> &w, const std::string &name,
-		  uint32_t event_nr)
-{
-	{
-		std::lock_guard<std::mutex> g(w->lock);
-		if (!w->waiting.insert(name).second)
-			return;
+		if (fd_ < 0 || poll(&p, 1, timeout_ms) < 0)
+			std::this_thread::sleep_for(
+				std::chrono::milliseconds(timeout_ms));
 	}
-	try {
-		std::thread([w, name, event_nr]() mutable {
-			try {
-				for (;;) {
-					event_nr = dm::wait_event(name, event_nr)
-							   .event_nr;
-					w->ring();
-				}
-			} catch (...) {
-				/* gone: the poll reports it */
-			}
-			{
-				std::lock_guard<std::mutex> g(w->lock);
-				w->waiting.erase(name);
-			}
-			w->ring();
-		}).detach();
-	} catch (const std::system_error &) {
-		/* no thread: polling alone still works */
-		std::lock_guard<std::mutex> g(w->lock);
-		w->waiting.erase(name);
-	}
-}
+
+	bool armed() const { return fd_ >= 0; }
+
+private:
+	int fd_;
+};
 
 } // namespace
 
@@ -137,18 +149,28 @@ int cmd_monitor(const Args &args)
 {
 	CommandLine cl("monitor", "[NAME...]",
 		       "Print one JSON object per line for every event of the "
-		       "named daxmirror devices (all of them without a NAME).");
+		       "named daxmirror devices (all of them without a NAME), "
+		       "with the kinds a handler can switch on (Fail, "
+		       "DegradedArray, RebuildStarted, ...).  Devices already "
+		       "degraded are reported at start-up.");
 
 	cl.flag("once", "print the current state of each device and exit")
+		.flag("test", "report one TestMessage event per device at "
+			      "start-up")
 		.value("exec", "PROGRAM",
-		       "run PROGRAM DEVICE EVENT for each event, the JSON on "
-		       "its stdin")
+		       "run PROGRAM DEVICE KIND for each kind of each event "
+		       "(killed after 30 s), the JSON on its stdin")
 		.operands(0, 1024);
 	if (!cl.parse(args))
 		return 0;
 	for (const auto &n : cl.args())
 		check_device_name(n);
 	auto prog = cl.get("exec");
+	if (prog && access(prog->c_str(), X_OK)) {
+		warn(*prog + " is not executable (" + strerror(errno) +
+		     "); events are printed only");
+		prog.reset();
+	}
 	auto names = [&] {
 		return cl.args().empty() ? mirror_devices() : cl.args();
 	};
@@ -157,15 +179,37 @@ int cmd_monitor(const Args &args)
 		fflush(stdout);
 		if (ferror(stdout))
 			throw Error("standard output", "write failed");
-		if (prog)
-			run_program(*prog, ev);
+		if (!prog)
+			return;
+		if (ev["kinds"].empty())
+			run_handler(*prog, ev["event"], ev);
+		for (const auto &k : ev["kinds"])
+			run_handler(*prog, k, ev);
+	};
+	auto read_all = [&](bool first) {
+		std::map<std::string, MirrorState> now;
+
+		for (const auto &n : names()) {
+			try {
+				now[n] = read_state(n);
+			} catch (const Error &e) {
+				/* gone, or not (yet) a daxmirror device */
+				if (first && !cl.args().empty())
+					warn(n + ": " + e.reason() +
+					     "; watching for it");
+			}
+		}
+		return now;
 	};
 
 	if (cl.has("once")) {
 		int code = 0;
-		for (const auto &n : names()) {
-			MirrorState st = read_state(n);
+		for (const auto &[n, st] : read_all(false)) {
 			code = std::max(code, status_exit_code(st.status));
+			if (cl.has("test"))
+				emit(make_event(utc_timestamp(), n, "test",
+						st.event_nr, {}, std::nullopt,
+						st.status));
 			emit(make_event(utc_timestamp(), n, "state",
 					st.event_nr, {}, std::nullopt,
 					st.status));
@@ -173,26 +217,31 @@ int cmd_monitor(const Args &args)
 		return code;
 	}
 
-	std::map<std::string, Watched> seen;
-	auto wakeup = std::make_shared<Wakeup>();
+	DmEvents dm_events;
+	std::map<std::string, MirrorState> seen;
 	bool first = true;
 	for (;;) {
-		std::map<std::string, Watched> now;
-		for (const auto &n : names()) {
-			try {
-				MirrorState st = read_state(n);
-				now[n] = { st.event_nr, st.status };
-			} catch (const Error &) {
-				/* gone, or not (yet) a daxmirror device */
-			}
-		}
+		dm_events.arm();
+		auto now = read_all(first);
 		for (const auto &[n, w] : now) {
 			auto it = seen.find(n);
-			if (it == seen.end()) {
-				if (!first)
+			if (first && cl.has("test"))
+				emit(make_event(utc_timestamp(), n, "test",
+						w.event_nr, {}, std::nullopt,
+						w.status));
+			if (first) {
+				/* like mdadm: a set degraded already */
+				if (status_exit_code(w.status))
 					emit(make_event(utc_timestamp(), n,
-							"added", w.event_nr, {},
-							std::nullopt, w.status));
+							"state", w.event_nr,
+							{}, std::nullopt,
+							w.status));
+				continue;
+			}
+			if (it == seen.end()) {
+				emit(make_event(utc_timestamp(), n, "added",
+						w.event_nr, {}, std::nullopt,
+						w.status));
 				continue;
 			}
 			auto ch = changed_fields(it->second.status, w.status);
@@ -206,11 +255,10 @@ int cmd_monitor(const Args &args)
 				emit(make_event(utc_timestamp(), n, "removed",
 						w.event_nr, {}, w.status,
 						std::nullopt));
-		for (const auto &[n, w] : now)
-			watch_events(wakeup, n, w.event_nr);
 		seen = std::move(now);
 		first = false;
-		wakeup->sleep(std::chrono::milliseconds(500));
+		/* device-mapper events wake us; the timeout is a safety net */
+		dm_events.wait(dm_events.armed() ? 1000 : 500);
 	}
 }
 

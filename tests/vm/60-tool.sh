@@ -120,11 +120,11 @@ case_refuses_ext4() {
 	no_device t1
 }
 
-# monitor_start NAME FILE: daxmirror monitor NAME in the background, its
-# JSON lines in FILE; monitor_stop: end it.
+# monitor_start NAME FILE [OPTION...]: daxmirror monitor NAME in the
+# background, its JSON lines in FILE; monitor_stop: end it.
 MON_PID=
 monitor_start() {
-	"$DXM" monitor "$1" >"$2" 2>"$SCRATCH/monitor.err" &
+	"$DXM" monitor "$1" "${@:3}" >"$2" 2>"$SCRATCH/monitor.err" &
 	MON_PID=$!
 	echo "$MON_PID" >>"$BG_PIDS_FILE"
 	# its first poll (the device does not exist yet) has begun once it
@@ -137,7 +137,10 @@ monitor_start() {
 monitor_stop() {
 	kill "$MON_PID" 2>/dev/null || true
 	wait "$MON_PID" 2>/dev/null || true
-	[ ! -s "$SCRATCH/monitor.err" ] || die "monitor said: $(cat "$SCRATCH/monitor.err")"
+	# a name that did not exist yet at the start is only a warning
+	if grep -v 'warning: .*; watching for it$' "$SCRATCH/monitor.err" | grep -q .; then
+		die "monitor said: $(cat "$SCRATCH/monitor.err")"
+	fi
 }
 
 # monitor_saw FILE JQ-FILTER: an event in FILE matches the filter.  The
@@ -273,7 +276,13 @@ case_lifecycle() {
 	zero_range "$A" 0 2048
 	zero_range "$B" 0 2048
 	zero_range "$C" 0 2048
-	monitor_start t0 "$mon"
+	# the handler logs its arguments once it saw its stdin is the event
+	printf '%s\n' '#!/bin/sh' \
+		"jq -e --arg d \"\$1\" --arg k \"\$2\" '.device == \$d and (.kinds | index(\$k))' >/dev/null &&" \
+		"	echo \"\$1 \$2\" >>$SCRATCH/handler.log" >"$SCRATCH/handler"
+	chmod +x "$SCRATCH/handler"
+	rm -f "$SCRATCH/handler.log"
+	monitor_start t0 "$mon" --exec "$SCRATCH/handler"
 
 	dxm create t0 "$A" "$B" --sync-interval 0
 	dxm table t0 "$A" "$B" | grep -qE "^0 [0-9]+ daxmirror $A $B " ||
@@ -333,7 +342,10 @@ case_lifecycle() {
 	dxm status t0 --json | jq -e '.health == "AA" and .legs[1].device == "'"$C"'"' \
 		>/dev/null || die "status --json after the rebuild"
 	check_pattern "$dev" 0 4096 60
+	# throttled: the monitor sees the scrub start and end apart
+	set_sweep_kbps 65536
 	dxm scrub t0 --wait
+	set_sweep_kbps 0
 	status_json t0 | jq -e '.mismatches == 0 and .health == "AA"' >/dev/null ||
 		die "check scrub after the rebuild"
 	dxm remove t0
@@ -364,6 +376,22 @@ case_lifecycle() {
 		and .old.action == "rebuild" and .new.action == "idle"')
 	l=$(event_line "$mon" "$l" '.event == "removed" and .new == null
 		and .old.health == "AA"')
+	# named kinds, in order, and the handler ran once per kind
+	l=$(event_line "$mon" 0 '.event == "added" and .kinds == ["NewArray"]')
+	l=$(event_line "$mon" "$l" '.kinds | index("PageRemapped")')
+	l=$(event_line "$mon" "$l" '.kinds | index("Fail") and index("DegradedArray")')
+	l=$(event_line "$mon" "$l" '.kinds | index("RebuildStarted")')
+	event_line "$mon" "$l" '.kinds | index("Healthy")' >/dev/null
+	l=$(event_line "$mon" "$l" '.kinds | index("RebuildFinished")')
+	l=$(event_line "$mon" "$l" '.kinds | index("ScrubStarted")')
+	l=$(event_line "$mon" "$l" '.kinds | index("ScrubFinished")')
+	event_line "$mon" "$l" '.kinds == ["DeviceDisappeared"]' >/dev/null
+	log "handler calls: $(tr '\n' ' ' <"$SCRATCH/handler.log")"
+	for k in NewArray PageRemapped Fail DegradedArray RebuildStarted \
+		 RebuildFinished Healthy ScrubStarted ScrubFinished DeviceDisappeared; do
+		grep -qx "t0 $k" "$SCRATCH/handler.log" ||
+			die "the handler was not run for $k"
+	done
 	# every line is one event of t0 with a well-formed header
 	jq -e 'select((.device == "t0" and (.event_nr | type) == "number"
 		and (.time | test("Z$")) and (.changes | type) == "array") | not)' \
@@ -372,6 +400,32 @@ case_lifecycle() {
 }
 
 # Degraded assembly needs --run, with the legs given and with --scan.
+# monitor_startup NAME (NAME degraded): a monitor started now reports
+# it at once (DegradedArray, like mdadm), --test adds a TestMessage, and
+# it warns about a name that does not exist and a handler that is not
+# executable, and keeps running.
+monitor_startup() {
+	local mon=$SCRATCH/startup.json pid
+	"$DXM" monitor "$1" dxm-no-such --test --exec /nonexistent/handler \
+		>"$mon" 2>"$SCRATCH/startup.err" &
+	pid=$!
+	echo "$pid" >>"$BG_PIDS_FILE"
+	wait_until 10 "monitor: the start-up events" eval \
+		'[ "$(wc -l <"$mon")" -ge 2 ]'
+	kill -0 "$pid" || die "monitor exited: $(cat "$SCRATCH/startup.err")"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	cat "$mon" "$SCRATCH/startup.err"
+	jq -se --arg n "$1" '.[0].event == "test" and .[0].kinds == ["TestMessage"]
+		and .[0].device == $n and .[1].event == "state"
+		and .[1].kinds == ["DegradedArray"] and .[1].new.health == "AD"' \
+		"$mon" >/dev/null || die "monitor start-up events"
+	grep -q "^daxmirror monitor: warning: dxm-no-such: .*watching for it" \
+		"$SCRATCH/startup.err" || die "no warning for an unknown name"
+	grep -q "^daxmirror monitor: warning: /nonexistent/handler is not executable" \
+		"$SCRATCH/startup.err" || die "no warning for a missing handler"
+}
+
 case_degraded_assemble() {
 	local uuid scanned
 	wipe_meta "$C"
@@ -410,6 +464,7 @@ case_degraded_assemble() {
 	status_json a0 | jq -e '.health == "AD" and .legs[1].state == "missing"' \
 		>/dev/null || die "status --json of the degraded mirror"
 	check_pattern /dev/mapper/a0 0 2048 61
+	monitor_startup a0
 	dxm remove a0
 
 	# --scan finds one leg only (leg 1 blanked): refused without --run
