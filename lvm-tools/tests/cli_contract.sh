@@ -117,29 +117,29 @@ check_clean_error table-no-such-leg 4 table m0 /nonexistent/a /nonexistent/b
 check_clean_error examine-no-such-leg 4 examine /nonexistent/a
 check_clean_error detail-nonexistent 4 detail dxm-no-such-device
 
+# check_stdout NAME WANT PATTERN ARGS...: exit code WANT and a line of
+# stdout matching PATTERN
+check_stdout() {
+	local name=$1 want=$2 re=$3 rc
+	shift 3
+	n=$((n + 1))
+	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -qE "$re" "$tmp/out"; then
+		echo "ok   $name"
+	else
+		echo "FAIL $name: exit $rc: $(cat "$tmp/out" "$tmp/err")"
+		fail=1
+	fi
+}
+
 # examine of an image file: blank exits 1, one with a corrupt superblock 2
-n=$((n + 1))
 truncate -s 8M "$tmp/leg.img"
-"$bin" examine "$tmp/leg.img" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-if [ "$rc" = 1 ] && grep -q '(blank)' "$tmp/out"; then
-	echo "ok   examine-blank"
-else
-	echo "FAIL examine-blank: exit $rc: $(cat "$tmp/out" "$tmp/err")"
-	fail=1
-fi
-n=$((n + 1))
+check_stdout examine-blank 1 '\(blank\)' examine "$tmp/leg.img"
 # the daxmirror magic (DXM_MAGIC, little endian) at the superblock block
 # (the last 4 KiB), no checksum
 printf '\x44\x41\x4d\x58\x49\x52\x4f\x52' | dd of="$tmp/leg.img" bs=4096 seek=2047 conv=notrunc status=none
-"$bin" examine --json "$tmp/leg.img" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-if [ "$rc" = 2 ] && grep -q '"superblock": "corrupt"' "$tmp/out"; then
-	echo "ok   examine-corrupt"
-else
-	echo "FAIL examine-corrupt: exit $rc: $(cat "$tmp/out" "$tmp/err")"
-	fail=1
-fi
+check_stdout examine-corrupt 2 '"superblock": "corrupt"' examine --json "$tmp/leg.img"
 
 echo "$n cases"
 exit $fail
