@@ -253,6 +253,20 @@ nlohmann::json to_json(const LegMeta &m)
 	return j;
 }
 
+std::string render_export(const LegMeta &m)
+{
+	if (m.kind != SbKind::Valid && m.kind != SbKind::Corrupt)
+		return "";
+	bool valid = m.problem.empty();
+
+	return fmt::format("DAXMIRROR_LEG=1\nDAXMIRROR_SUPERBLOCK={}\n"
+			   "DAXMIRROR_SET_UUID={}\nDAXMIRROR_LEG_INDEX={}\n"
+			   "DAXMIRROR_EVENTS={}\n",
+			   valid ? "valid" : "corrupt",
+			   format_uuid(m.sb.set_uuid), m.sb.leg_index,
+			   m.sb.events);
+}
+
 std::string render_text(const LegMeta &m)
 {
 	std::string t = fmt::format("{}{}: {} ({})\n", m.device,

@@ -65,6 +65,14 @@ struct LegMeta {
 LegMeta read_leg_meta(const BlockDevice &dev);
 
 nlohmann::json to_json(const LegMeta &m);
+
+/*
+ * KEY=VALUE lines for udev (IMPORT{program}), like mdadm --examine
+ * --export: DAXMIRROR_LEG=1, DAXMIRROR_SUPERBLOCK (valid|corrupt),
+ * DAXMIRROR_SET_UUID, DAXMIRROR_LEG_INDEX, DAXMIRROR_EVENTS; nothing for
+ * a device that holds no daxmirror superblock.
+ */
+std::string render_export(const LegMeta &m);
 std::string render_text(const LegMeta &m);
 
 } // namespace dxm

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daxmirror examine LEG... [--json]: the metadata of legs, read without
- * activating anything (like mdadm --examine).  Exit code: 0 when every
+ * daxmirror examine LEG... [--json|--export]: the metadata of legs, read
+ * without activating anything (like mdadm --examine; --export for udev).  Exit code: 0 when every
  * LEG holds metadata the kernel would accept, 1 when one holds no
  * daxmirror superblock (blank or foreign), 2 when one holds corrupt
  * metadata (the worst wins).
@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "commands.h"
+#include "errors.h"
 #include "legmeta.h"
 #include "options.h"
 
@@ -23,11 +24,17 @@ int cmd_examine(const Args &args)
 		       "anything.  Exit code: 0 valid, 1 no daxmirror "
 		       "superblock, 2 corrupt metadata.");
 
-	cl.json().operands(1, 1024);
+	cl.json()
+		.flag("export", "print KEY=VALUE lines for udev "
+				"(IMPORT{program}); nothing for a device that "
+				"is not a leg")
+		.operands(1, 1024);
 	if (!cl.parse(args))
 		return 0;
+	if (cl.has("json") && cl.has("export"))
+		throw UsageError("--json --export", "choose one output");
 	nlohmann::json all = nlohmann::json::array();
-	std::string text;
+	std::string text, exported;
 	int code = 0;
 
 	for (const auto &leg : cl.args()) {
@@ -40,8 +47,14 @@ int cmd_examine(const Args &args)
 			code = 2;
 		all.push_back(to_json(m));
 		text += render_text(m);
+		exported += render_export(m);
 	}
-	if (cl.has("json"))
+	if (cl.has("export")) {
+		/* udev imports the lines only on exit 0 */
+		out(exported);
+		return code == 1 ? 1 : 0;
+	}
+	else if (cl.has("json"))
 		out((cl.args().size() == 1 ? all[0] : all).dump(2) + "\n");
 	else
 		out(text);

@@ -110,3 +110,24 @@ TEST_CASE("bitmap: marks are counted up to the last region only")
 	CHECK(s.marked == 0);
 	CHECK(!s.first_marked);
 }
+
+TEST_CASE("udev export: the leg's identity, nothing for other devices")
+{
+	LegMeta m;
+
+	m.kind = SbKind::Blank;
+	CHECK(render_export(m) == "");
+	m.kind = SbKind::Foreign;
+	CHECK(render_export(m) == "");
+	m.kind = SbKind::Valid;
+	m.sb.set_uuid[0] = 0xab;
+	m.sb.leg_index = 1;
+	m.sb.events = 42;
+	CHECK(render_export(m) ==
+	      "DAXMIRROR_LEG=1\nDAXMIRROR_SUPERBLOCK=valid\n"
+	      "DAXMIRROR_SET_UUID=ab000000-0000-0000-0000-000000000000\n"
+	      "DAXMIRROR_LEG_INDEX=1\nDAXMIRROR_EVENTS=42\n");
+	m.problem = "superblock checksum mismatch";
+	CHECK(render_export(m).find("DAXMIRROR_SUPERBLOCK=corrupt\n") !=
+	      std::string::npos);
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-run: --nvdimms 2 --nvdimm-size 256
+# vm-timeout: 600
+# kernels: 6.12.
+#
+# 61-udev: the legs of a mirror are hidden from udev's persistent names.
+# With systemd-udevd running in the guest: without udev/12-daxmirror-
+# legs.rules a leg claims /dev/disk/by-uuid/<the mirror's fs uuid> (the
+# control: the check can fail); with it, by-uuid and by-label name the
+# mirror only, mount UUID= mounts the mirror, and each leg is marked a
+# member (SYSTEMD_READY=0, ID_FS_TYPE=daxmirror_member) and named
+# /dev/disk/by-id/daxmirror-<set uuid>-leg<N>.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lib-fault.sh"
+
+DXM=$REPO/build/lvm-tools/daxmirror
+UDEVD=/lib/systemd/systemd-udevd
+RULES=/run/udev/rules.d/12-daxmirror-legs.rules
+# the guest runs chrooted into the host's root: udevadm would refuse
+export SYSTEMD_IGNORE_CHROOT=1
+
+udev_ready() {
+	[ -x "$DXM" ] || skip "no $DXM (cmake --build build)"
+	[ -x "$UDEVD" ] && command -v udevadm >/dev/null || skip "no systemd-udevd"
+	mkdir -p /run/udev/rules.d
+	"$UDEVD" --daemon --resolve-names=never
+	wait_until 10 "udevd" udevadm control --ping
+}
+
+extra_cleanup() {
+	rm -f "$RULES"
+	udevadm control --exit 2>/dev/null || true
+}
+
+group_setup setup_fsdax
+group_setup load_module
+group_setup udev_ready
+
+# settle_all DEV...: udev has seen a change of each DEV and is done
+settle_all() {
+	udevadm trigger --action=change --settle "$@" 2>/dev/null ||
+		{ udevadm trigger --action=change "$@"; udevadm settle --timeout=30; }
+}
+
+# devnum PATH: MAJ:MIN of the device PATH leads to
+devnum() { stat -L -c '%t %T' "$1" | { read -r a b; echo "$((16#$a)):$((16#$b))"; }; }
+
+# links DEV: its symlinks as udev has them
+links() { udevadm info --query=symlink --name="$1"; }
+
+case_legs_hidden() {
+	local uuid mnt=$MNT_BASE/u dm mm leg
+	wipe_meta "$PMEM0" "$PMEM1"
+	dxm_create u0 "$PMEM0" "$PMEM1" nosync
+	mkfs.ext4 -F -q -b 4096 -L dxmlabel "$DXM_DEV"
+	uuid=$(blkid -o value -s UUID "$DXM_DEV")
+	dm=/dev/$(basename "$(readlink -f "/sys/dev/block/$(devnum "$DXM_DEV")")")
+	# the control: without the rules a leg claims the mirror's names
+	rm -f "$RULES"
+	udevadm control --reload
+	settle_all "$PMEM0" "$PMEM1" "$dm"
+	log "leg 0 without the rules: $(links "$PMEM0")"
+	links "$PMEM0" | grep -q "disk/by-uuid/$uuid" ||
+		die "control: without the rules $PMEM0 does not claim by-uuid/$uuid"
+
+	sed "s|/usr/sbin/daxmirror|$DXM|" "$REPO/udev/12-daxmirror-legs.rules" >"$RULES"
+	udevadm control --reload
+	settle_all "$PMEM0" "$PMEM1" "$dm"
+	for leg in "$PMEM0" "$PMEM1"; do
+		log "$leg: $(links "$leg")"
+		if links "$leg" | grep -qE 'disk/by-(uuid|label)/'; then
+			die "$leg still claims by-uuid or by-label: $(links "$leg")"
+		fi
+		udevadm info --query=property --name="$leg" >"$SCRATCH/prop"
+		grep -qx 'SYSTEMD_READY=0' "$SCRATCH/prop" &&
+			grep -qx 'ID_FS_TYPE=daxmirror_member' "$SCRATCH/prop" &&
+			grep -qx 'DAXMIRROR_LEG=1' "$SCRATCH/prop" ||
+			die "$leg is not marked a member: $(cat "$SCRATCH/prop")"
+	done
+	links "$PMEM0" | grep -qE 'disk/by-id/daxmirror-[0-9a-f-]{36}-leg0' ||
+		die "no by-id name for leg 0: $(links "$PMEM0")"
+	links "$PMEM1" | grep -qE 'disk/by-id/daxmirror-[0-9a-f-]{36}-leg1' ||
+		die "no by-id name for leg 1: $(links "$PMEM1")"
+	links "$PMEM0" | grep -qE 'disk/by-id/pmem-' ||
+		die "leg 0 lost its by-id/pmem- name: $(links "$PMEM0")"
+	mm=$(devnum "$DXM_DEV")
+	assert_eq "$(devnum "/dev/disk/by-uuid/$uuid")" "$mm" "by-uuid/$uuid"
+	assert_eq "$(devnum /dev/disk/by-label/dxmlabel)" "$mm" "by-label/dxmlabel"
+	mkdir -p "$mnt"
+	mount UUID="$uuid" "$mnt"
+	assert_eq "$(findmnt -n -o MAJ:MIN "$mnt" | tr -d " ")" "$mm" "what mount UUID= mounted"
+	umount "$mnt"
+	dxm_remove u0
+}
+
+run_case legs_hidden case_legs_hidden
+finish
