@@ -22,7 +22,9 @@ export SYSTEMD_IGNORE_CHROOT=1
 
 udev_ready() {
 	[ -x "$DXM" ] || skip "no $DXM (cmake --build build)"
-	[ -x "$UDEVD" ] && command -v udevadm >/dev/null || skip "no systemd-udevd"
+	if [ ! -x "$UDEVD" ] || ! command -v udevadm >/dev/null; then
+		skip "no systemd-udevd"
+	fi
 	mkdir -p /run/udev/rules.d
 	"$UDEVD" --daemon --resolve-names=never
 	wait_until 10 "udevd" udevadm control --ping
@@ -50,7 +52,7 @@ devnum() { stat -L -c '%t %T' "$1" | { read -r a b; echo "$((16#$a)):$((16#$b))"
 links() { udevadm info --query=symlink --name="$1"; }
 
 case_legs_hidden() {
-	local uuid mnt=$MNT_BASE/u dm mm leg
+	local uuid mnt=$MNT_BASE/u dm mm leg p
 	wipe_meta "$PMEM0" "$PMEM1"
 	dxm_create u0 "$PMEM0" "$PMEM1" nosync
 	mkfs.ext4 -F -q -b 4096 -L dxmlabel "$DXM_DEV"
@@ -73,10 +75,10 @@ case_legs_hidden() {
 			die "$leg still claims by-uuid or by-label: $(links "$leg")"
 		fi
 		udevadm info --query=property --name="$leg" >"$SCRATCH/prop"
-		grep -qx 'SYSTEMD_READY=0' "$SCRATCH/prop" &&
-			grep -qx 'ID_FS_TYPE=daxmirror_member' "$SCRATCH/prop" &&
-			grep -qx 'DAXMIRROR_LEG=1' "$SCRATCH/prop" ||
-			die "$leg is not marked a member: $(cat "$SCRATCH/prop")"
+		for p in SYSTEMD_READY=0 ID_FS_TYPE=daxmirror_member DAXMIRROR_LEG=1; do
+			grep -qx "$p" "$SCRATCH/prop" ||
+				die "$leg is not marked a member ($p): $(cat "$SCRATCH/prop")"
+		done
 	done
 	links "$PMEM0" | grep -qE 'disk/by-id/daxmirror-[0-9a-f-]{36}-leg0' ||
 		die "no by-id name for leg 0: $(links "$PMEM0")"
