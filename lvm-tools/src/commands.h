@@ -30,6 +30,7 @@ int cmd_status(const Args &);
 int cmd_list(const Args &);
 int cmd_examine(const Args &);
 int cmd_detail(const Args &);
+int cmd_zero_superblock(const Args &);
 int cmd_flush(const Args &);
 int cmd_rescan(const Args &);
 int cmd_scrub(const Args &);

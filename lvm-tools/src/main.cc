@@ -33,13 +33,15 @@ static const Command commands[] = {
 	{ "fail", "mark a leg dead", cmd_fail },
 	{ "monitor", "print one JSON object per event", cmd_monitor },
 	{ "remove", "stop a mirror", cmd_remove },
+	{ "zero-superblock", "erase the superblock of legs no longer used",
+	  cmd_zero_superblock },
 };
 
 static void usage(FILE *f)
 {
 	fputs("Usage: daxmirror COMMAND [ARGS...]\n\nCommands:\n", f);
 	for (const auto &c : commands)
-		fprintf(f, "  %-10s %s\n", c.name, c.summary);
+		fprintf(f, "  %-16s %s\n", c.name, c.summary);
 	fputs("\n'daxmirror COMMAND --help' shows the options of a command.\n",
 	      f);
 }

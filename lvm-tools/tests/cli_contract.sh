@@ -77,10 +77,12 @@ check monitor-exec-no-arg 3 monitor --exec
 check assemble-scan-two 3 assemble --scan a b
 check list-operand 3 list /dev/pmem0
 check examine-no-leg 3 examine
+check zero-no-leg 3 zero-superblock
+check scrub-stop-wait 3 scrub m0 --stop --wait
 check detail-two-names 3 detail a b
 
 for c in create assemble table status list examine detail flush rescan \
-	 scrub rebuild replace fail monitor remove; do
+	 scrub rebuild replace fail monitor remove zero-superblock; do
 	check "help-$c" 0 "$c" --help
 	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then
 		echo "FAIL help-$c: no usage on stdout"
@@ -116,6 +118,7 @@ check_clean_error remove-nonexistent 4 remove dxm-no-such-device
 check_clean_error table-no-such-leg 4 table m0 /nonexistent/a /nonexistent/b
 check_clean_error examine-no-such-leg 4 examine /nonexistent/a
 check_clean_error detail-nonexistent 4 detail dxm-no-such-device
+check_clean_error zero-no-such-leg 4 zero-superblock /nonexistent/a
 
 # check_stdout NAME WANT PATTERN ARGS...: exit code WANT and a line of
 # stdout matching PATTERN

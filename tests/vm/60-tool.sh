@@ -348,6 +348,15 @@ case_lifecycle() {
 	set_sweep_kbps 0
 	status_json t0 | jq -e '.mismatches == 0 and .health == "AA"' >/dev/null ||
 		die "check scrub after the rebuild"
+	# zero-superblock: refused for a leg in use (and nothing written),
+	# done for the replaced leg; examine then finds no superblock
+	expect_refusal 4 "^daxmirror zero-superblock: $A: is in use: held by device-mapper device t0 \(dm-[0-9]+\); remove it first$" \
+		"$DXM" zero-superblock "$A" "$B"
+	assert_eq "$(rc_of "$DXM" examine "$B")" 0 "examine of the replaced leg before zero-superblock"
+	dxm zero-superblock "$B"
+	assert_eq "$(rc_of "$DXM" examine "$B")" 1 "examine after zero-superblock"
+	expect_refusal 4 "^daxmirror zero-superblock: $B: holds no daxmirror superblock" \
+		"$DXM" zero-superblock "$B"
 	dxm remove t0
 	no_device t0
 
@@ -377,7 +386,7 @@ case_lifecycle() {
 	l=$(event_line "$mon" "$l" '.event == "removed" and .new == null
 		and .old.health == "AA"')
 	# named kinds, in order, and the handler ran once per kind
-	l=$(event_line "$mon" 0 '.event == "added" and .kinds == ["NewArray"]')
+	l=$(event_line "$mon" 0 '.event == "added" and .kinds[0] == "NewArray"')
 	l=$(event_line "$mon" "$l" '.kinds | index("PageRemapped")')
 	l=$(event_line "$mon" "$l" '.kinds | index("Fail") and index("DegradedArray")')
 	l=$(event_line "$mon" "$l" '.kinds | index("RebuildStarted")')
@@ -519,7 +528,11 @@ case_progress_pty() {
 		'"$DXM" status p0 --json | jq -e ".sweep.done_sectors > 0 and .sweep.done_sectors < .sweep.total_sectors" >/dev/null'
 	status_field p0 sweep | grep -qE '^[0-9]+/[0-9]+$' ||
 		die "no sweep field during the check: $(status_field p0 line)"
-	dxm_message p0 idle
+	# scrub --stop ends it; with none running it says so
+	dxm scrub p0 --stop
+	assert_eq "$(status_field p0 action)" idle "action after scrub --stop"
+	expect_refusal 4 "^daxmirror scrub: p0: no scrub is running \(action: idle\)$" \
+		"$DXM" scrub p0 --stop
 	set_sweep_kbps 0
 	dxm remove p0
 }
