@@ -417,6 +417,20 @@ void resume(const std::string &name)
 	update_nodes(name);
 }
 
+void set_uuid(const std::string &name, const std::string &uuid)
+{
+	require_driver();
+	std::lock_guard<std::mutex> g(lock);
+	Task t(DM_DEVICE_RENAME, "setting the device's UUID");
+
+	t.name(name);
+	if (!dm_task_set_newuuid(t.get(), uuid.c_str()))
+		t.fail();
+	if (!run_synced(t))
+		t.fail();
+	update_nodes("");
+}
+
 void remove(const std::string &name)
 {
 	require_driver();

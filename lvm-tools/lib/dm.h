@@ -97,6 +97,9 @@ void clear_inactive(const std::string &name);
 void suspend(const std::string &name);
 void resume(const std::string &name);
 void remove(const std::string &name);
+/* Gives a device without a UUID one (DM_DEVICE_RENAME with a new UUID:
+ * the kernel allows it once). */
+void set_uuid(const std::string &name, const std::string &uuid);
 
 std::vector<Target> status(const std::string &name);
 std::vector<Target> table(const std::string &name);

@@ -42,7 +42,8 @@ void start(const std::string &name, const MirrorSet &set, bool run)
 	ta.region_sectors = sb->region_sectors;
 	ta.spare_pages = sb->spare_pages;
 	dm::require_target(TARGET_NAME, 1);
-	create_mirror(name, set.data_sectors, table_params(ta));
+	create_mirror(name, set.data_sectors, table_params(ta),
+		      mirror_dm_uuid(set.uuid));
 	for (const auto &n : set.notes)
 		fprintf(stderr, "daxmirror assemble: %s: %s\n", name.c_str(),
 			n.c_str());

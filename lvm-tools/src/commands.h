@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "status.h"
+#include "superblock.h"
 
 namespace dxm {
 
@@ -67,7 +68,11 @@ std::vector<std::string> mirror_devices();
  * kernel's reason, and no device is left behind.
  */
 void create_mirror(const std::string &name, uint64_t len,
-		   const std::string &params);
+		   const std::string &params, const std::string &dm_uuid = "");
+
+/* The device-mapper UUID of a mirror: DAXMIRROR-<set uuid>, so that
+ * /dev/disk/by-id/dm-uuid-DAXMIRROR-<set uuid> names the set. */
+std::string mirror_dm_uuid(const Uuid &set);
 
 /* Sends a message; a refusal is reported with the kernel's reason. */
 void send_message(const std::string &name, const std::string &msg);

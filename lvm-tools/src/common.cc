@@ -17,13 +17,18 @@
 
 namespace dxm {
 
+std::string mirror_dm_uuid(const Uuid &set)
+{
+	return "DAXMIRROR-" + format_uuid(set);
+}
+
 void create_mirror(const std::string &name, uint64_t len,
-		   const std::string &params)
+		   const std::string &params, const std::string &dm_uuid)
 {
 	KernelLog log;
 
 	try {
-		dm::create(name, { { 0, len, TARGET_NAME, params } }, "");
+		dm::create(name, { { 0, len, TARGET_NAME, params } }, dm_uuid);
 	} catch (const dm::ActivationError &e) {
 		std::string why = log.reason({ "daxmirror" });
 

@@ -93,6 +93,19 @@ int cmd_create(const Args &args)
 		}
 
 	create_mirror(name, p.len, table_params(p.args));
+	/* the kernel made the set UUID when it formatted the legs */
+	try {
+		BlockDevice d = inspect_device(facts[0].dev.path, false);
+		auto b = read_superblock_block(d.path, d.sectors);
+		SbDecode dec = decode_superblock(b.data(), b.size());
+		if (dec.kind != SbKind::Valid)
+			throw Error(d.path, "no valid superblock after the "
+					    "create");
+		dm::set_uuid(name, mirror_dm_uuid(dec.sb.set_uuid));
+	} catch (const Error &e) {
+		fprintf(stderr, "daxmirror create: warning: %s: no "
+			"device-mapper UUID: %s\n", name.c_str(), e.what());
+	}
 	printf("%s: created, %s mirror of %s and %s\n", name.c_str(),
 	       format_size(p.len << 9).c_str(), facts[0].dev.path.c_str(),
 	       facts[1].dev.path.c_str());

@@ -305,6 +305,9 @@ case_lifecycle() {
 		and .legs[0].device == "'"$A"'" and .legs[1].device == "'"$B"'"
 		and ([.legs[].state] == ["in_sync", "in_sync"])' \
 		"$SCRATCH/st.json" >/dev/null || die "status --json of the new mirror"
+	# the set's device-mapper UUID (by-id/dm-uuid-DAXMIRROR-<set uuid>)
+	assert_eq "$(dmsetup info -c --noheadings -o uuid t0)" \
+		"DAXMIRROR-$(jq -r .uuid "$SCRATCH/st.json")" "dm UUID of a created mirror"
 	write_pattern "$dev" 0 4096 60
 
 	# poison under data on leg 0 (sticky on an NVDIMM): rescan repairs
@@ -465,6 +468,8 @@ case_degraded_assemble() {
 		'.health == "AA" and .legs[0].device == $a and .legs[1].device == $b' \
 		>/dev/null || die "assemble in the other order: $(status_json a0)"
 	check_pattern /dev/mapper/a0 0 2048 61
+	assert_eq "$(dmsetup info -c --noheadings -o uuid a0)" "DAXMIRROR-$uuid" \
+		"dm UUID of an assembled mirror"
 	dxm remove a0
 	# with --run: started degraded (exit 1)
 	assert_eq "$(rc_of "$DXM" assemble a0 "$A" - --run)" 1 "assemble --run exit code"
