@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daxmirror assemble NAME LEG0 LEG1 | --scan [NAME] [--run]
+ * daxmirror assemble NAME LEG0 LEG1 | --scan [NAME] [--run] [--config FILE]
  * Starts an existing mirror from legs that carry its superblocks.  A
  * leg may be given as '-' (or be missing from the scan); the mirror
  * then only starts with --run, degraded.
@@ -10,6 +10,7 @@
 #include "blkid.h"
 #include "blockdev.h"
 #include "commands.h"
+#include "config.h"
 #include "dm.h"
 #include "errors.h"
 #include "mirror_table.h"
@@ -21,7 +22,9 @@ namespace dxm {
 
 namespace {
 
-void start(const std::string &name, const MirrorSet &set, bool run)
+/* conf: the set's ARRAY line, whose settings go into the table */
+void start(const std::string &name, const MirrorSet &set, bool run,
+	   const ArrayConf *conf)
 {
 	TableArgs ta;
 	const Superblock *sb = nullptr;
@@ -41,6 +44,10 @@ void start(const std::string &name, const MirrorSet &set, bool run)
 		throw Error(name, "a device-mapper device of this name exists");
 	ta.region_sectors = sb->region_sectors;
 	ta.spare_pages = sb->spare_pages;
+	if (conf) {
+		ta.sync_interval_ms = conf->sync_interval_ms;
+		ta.no_dax = conf->no_dax;
+	}
 	dm::require_target(TARGET_NAME, 1);
 	create_mirror(name, set.data_sectors, table_params(ta),
 		      mirror_dm_uuid(set.uuid));
@@ -76,10 +83,16 @@ int cmd_assemble(const Args &args)
 	CommandLine cl("assemble", "NAME LEG0 LEG1 | --scan [NAME]",
 		       "Start an existing mirror from its legs, given or found "
 		       "by their superblocks (--scan; each set found is named "
-		       "daxmirror-<uuid prefix> unless one NAME is given).");
+		       "as its ARRAY line in the configuration says, else "
+		       "daxmirror-<uuid prefix>, unless one NAME is given).  "
+		       "The configuration's settings of the set "
+		       "(sync_interval_ms, no_dax) go into its table.");
 
 	cl.flag("scan", "find the legs by their superblocks")
 		.flag("run", "start even if a leg is missing (degraded)")
+		.value("config", "FILE",
+		       "names and settings of sets by UUID (ARRAY lines; "
+		       "default /etc/daxmirror.conf)")
 		.operands(0, 3);
 	if (!cl.parse(args))
 		return 0;
@@ -92,6 +105,11 @@ int cmd_assemble(const Args &args)
 				 "--scan takes at most a NAME");
 	if (!cl.has("scan") && ops.size() != 3)
 		throw UsageError("", "expected NAME LEG0 LEG1, or --scan");
+	auto conf_path = cl.get("config");
+	Config conf = read_config(conf_path.value_or(DEFAULT_CONFIG),
+				  conf_path.has_value());
+	for (const auto &a : conf.arrays)
+		check_device_name(a.name);
 	dm::require_driver();
 
 	if (cl.has("scan")) {
@@ -104,11 +122,12 @@ int cmd_assemble(const Args &args)
 					      " sets; a NAME fits only one");
 		int code = 0;
 		for (const auto &s : sets) {
-			std::string name = ops.empty() ?
-				"daxmirror-" + format_uuid(s.uuid).substr(0, 8) :
-				ops[0];
+			const ArrayConf *a = conf.find(s.uuid);
+			std::string name = !ops.empty() ? ops[0] :
+				a ? a->name :
+				"daxmirror-" + format_uuid(s.uuid).substr(0, 8);
 			try {
-				start(name, s, run);
+				start(name, s, run, a);
 				if (!s.complete())
 					code = std::max(code, 1);
 			} catch (const Error &e) {
@@ -147,7 +166,7 @@ int cmd_assemble(const Args &args)
 		throw Error(ops[1] + " " + ops[2],
 			    sets.empty() ? "no leg given" :
 					   "the legs belong to different sets");
-	start(ops[0], sets[0], run);
+	start(ops[0], sets[0], run, conf.find(sets[0].uuid));
 	return sets[0].complete() ? 0 : 1;
 }
 

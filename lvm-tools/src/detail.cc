@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "config.h"
 #include "errors.h"
 #include "legmeta.h"
 #include "mirror_table.h"
@@ -50,7 +51,10 @@ int cmd_detail(const Args &args)
 		       "Exit code as status: 0 healthy, 1 degraded, 2 data "
 		       "lost or failed.");
 
-	cl.json().operands(1, 1);
+	cl.json()
+		.flag("conf", "print the set's ARRAY line for "
+			      "/etc/daxmirror.conf (its name and settings)")
+		.operands(1, 1);
 	if (!cl.parse(args))
 		return 0;
 	const std::string &name = cl.args()[0];
@@ -63,6 +67,17 @@ int cmd_detail(const Args &args)
 	} catch (const std::invalid_argument &e) {
 		throw Error(name, std::string("cannot read its table: ") +
 				  e.what() + " (" + params + ")");
+	}
+	if (cl.has("conf")) {
+		ArrayConf a;
+
+		if (!r.uuid || !parse_uuid(*r.uuid, &a.uuid))
+			throw Error(name, "its set UUID cannot be read");
+		a.name = name;
+		a.sync_interval_ms = t.sync_interval_ms;
+		a.no_dax = t.no_dax;
+		out(array_line(a) + "\n");
+		return 0;
 	}
 	nlohmann::json legs = nlohmann::json::array();
 	std::string text = render_text(r);

@@ -119,6 +119,18 @@ check_clean_error table-no-such-leg 4 table m0 /nonexistent/a /nonexistent/b
 check_clean_error examine-no-such-leg 4 examine /nonexistent/a
 check_clean_error detail-nonexistent 4 detail dxm-no-such-device
 check_clean_error zero-no-such-leg 4 zero-superblock /nonexistent/a
+check_clean_error assemble-no-config 4 assemble --scan --config /nonexistent/conf
+# a configuration mistake names the file and line, before anything else
+n=$((n + 1))
+printf '# sets\nARRAY db uuid=0a000000-0000-0000-0000-00000000000b fast\n' >"$tmp/bad.conf"
+"$bin" assemble --scan --config "$tmp/bad.conf" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 4 ] && [ "$(cat "$tmp/err")" = "daxmirror assemble: $tmp/bad.conf:2: unknown setting 'fast'" ]; then
+	echo "ok   assemble-bad-config"
+else
+	echo "FAIL assemble-bad-config: exit $rc: $(cat "$tmp/err")"
+	fail=1
+fi
 
 # check_stdout NAME WANT PATTERN ARGS...: exit code WANT and a line of
 # stdout matching PATTERN

@@ -439,7 +439,7 @@ monitor_startup() {
 }
 
 case_degraded_assemble() {
-	local uuid scanned
+	local uuid scanned line
 	wipe_meta "$C"
 	zero_legs "$A" "$B"
 	dxm create a0 "$A" "$B" --nosync
@@ -480,6 +480,17 @@ case_degraded_assemble() {
 	check_pattern /dev/mapper/a0 0 2048 61
 	monitor_startup a0
 	dxm remove a0
+
+	# a configuration names the set and gives its settings; detail
+	# --conf prints the line back
+	printf '# this host\nARRAY conf0 uuid=%s sync_interval_ms=250\n' "$uuid" \
+		>"$SCRATCH/dxm.conf"
+	dxm assemble --scan --config "$SCRATCH/dxm.conf"
+	dmsetup table conf0 | grep -q ' sync_interval_ms 250' ||
+		die "assemble --scan did not use the configured setting: $(dmsetup table conf0)"
+	line=$("$DXM" detail conf0 --conf) || die "detail conf0 --conf exited $?"
+	assert_eq "$line" "ARRAY conf0 uuid=$uuid sync_interval_ms=250" "detail --conf"
+	dxm remove conf0
 
 	# --scan finds one leg only (leg 1 blanked): refused without --run
 	wipe_meta "$B"
