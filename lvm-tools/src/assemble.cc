@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daxmirror assemble NAME LEG0 LEG1 | --scan [NAME] [--run] [--config FILE]
+ * daxmirror assemble NAME LEG0 LEG1 | --scan [NAME] [--run] | --incremental LEG
+ *	[--config FILE]
  * Starts an existing mirror from legs that carry its superblocks.  A
  * leg may be given as '-' (or be missing from the scan); the mirror
  * then only starts with --run, degraded.
  */
+#include <algorithm>
 #include <cstdio>
 
 #include "blkid.h"
@@ -76,6 +78,50 @@ std::vector<DevId> active_legs()
 	return out;
 }
 
+/*
+ * A leg appeared (udev): start its set once both legs are there, if the
+ * configuration names the set (only configured sets start by themselves).
+ */
+int incremental(const std::string &given, const Config &conf)
+{
+	BlockDevice d = inspect_device(blkid::resolve_device(given), false);
+	auto f = examine_leg(d);
+
+	if (!f || !f->problem.empty())
+		throw Error(given, f ? f->problem :
+				       "holds no daxmirror superblock");
+	std::string uuid = format_uuid(f->sb.set_uuid);
+	const ArrayConf *a = conf.find(f->sb.set_uuid);
+	if (!a) {
+		printf("%s: set %s is not configured: not started\n",
+		       given.c_str(), uuid.c_str());
+		return 0;
+	}
+	auto active = active_legs();
+	if (std::find(active.begin(), active.end(), d.id) != active.end()) {
+		printf("%s: already a leg of an active mirror\n",
+		       given.c_str());
+		return 0;
+	}
+	for (const auto &s : group_sets(scan_legs(active))) {
+		if (s.uuid != f->sb.set_uuid)
+			continue;
+		if (!s.complete()) {
+			printf("%s: set %s waits for its other leg\n",
+			       given.c_str(), uuid.c_str());
+			return 0;
+		}
+		if (dm::info(a->name).exists) {
+			printf("%s: %s is active already\n", given.c_str(),
+			       a->name.c_str());
+			return 0;
+		}
+		start(a->name, s, false, a);
+		return 0;
+	}
+	throw Error(given, "its set was not found by the scan");
+}
+
 } // namespace
 
 int cmd_assemble(const Args &args)
@@ -90,6 +136,9 @@ int cmd_assemble(const Args &args)
 
 	cl.flag("scan", "find the legs by their superblocks")
 		.flag("run", "start even if a leg is missing (degraded)")
+		.value("incremental", "LEG",
+		       "a leg appeared (udev): start its set when both legs "
+		       "are there and the configuration names it")
 		.value("config", "FILE",
 		       "names and settings of sets by UUID (ARRAY lines; "
 		       "default /etc/daxmirror.conf)")
@@ -103,7 +152,11 @@ int cmd_assemble(const Args &args)
 	if (cl.has("scan") && ops.size() > 1)
 		throw UsageError("'" + ops[1] + "'",
 				 "--scan takes at most a NAME");
-	if (!cl.has("scan") && ops.size() != 3)
+	auto leg = cl.get("incremental");
+	if (leg && (cl.has("scan") || cl.has("run") || !ops.empty()))
+		throw UsageError("--incremental",
+				 "takes no NAME, --scan or --run");
+	if (!leg && !cl.has("scan") && ops.size() != 3)
 		throw UsageError("", "expected NAME LEG0 LEG1, or --scan");
 	auto conf_path = cl.get("config");
 	Config conf = read_config(conf_path.value_or(DEFAULT_CONFIG),
@@ -111,6 +164,8 @@ int cmd_assemble(const Args &args)
 	for (const auto &a : conf.arrays)
 		check_device_name(a.name);
 	dm::require_driver();
+	if (leg)
+		return incremental(*leg, conf);
 
 	if (cl.has("scan")) {
 		auto sets = group_sets(scan_legs(active_legs()));

@@ -75,6 +75,7 @@ check scrub-no-name 3 scrub
 check remove-two-names 3 remove a b
 check monitor-exec-no-arg 3 monitor --exec
 check assemble-scan-two 3 assemble --scan a b
+check assemble-incremental-scan 3 assemble --incremental /dev/pmem0 --scan
 check list-operand 3 list /dev/pmem0
 check examine-no-leg 3 examine
 check zero-no-leg 3 zero-superblock

@@ -10,7 +10,9 @@
 # control: the check can fail); with it, by-uuid and by-label name the
 # mirror only, mount UUID= mounts the mirror, and each leg is marked a
 # member (SYSTEMD_READY=0, ID_FS_TYPE=daxmirror_member) and named
-# /dev/disk/by-id/daxmirror-<set uuid>-leg<N>.
+# /dev/disk/by-id/daxmirror-<set uuid>-leg<N>.  Incremental assembly:
+# udev starts a set named in the configuration once both legs are there
+# (not with one leg; not a set the configuration does not name).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
 
@@ -30,9 +32,10 @@ udev_ready() {
 	wait_until 10 "udevd" udevadm control --ping
 }
 
+# after each case (udevd runs for the whole group; the VM ends with it)
 extra_cleanup() {
-	rm -f "$RULES"
-	udevadm control --exit 2>/dev/null || true
+	rm -f "$RULES" /run/daxmirror.conf
+	udevadm control --reload 2>/dev/null || true
 }
 
 group_setup setup_fsdax
@@ -47,6 +50,9 @@ settle_all() {
 
 # devnum PATH: MAJ:MIN of the device PATH leads to
 devnum() { stat -L -c '%t %T' "$1" | { read -r a b; echo "$((16#$a)):$((16#$b))"; }; }
+
+# mirrors: the daxmirror devices, one per line
+mirrors() { dmsetup ls --target daxmirror | grep -v '^No devices found' || true; }
 
 # links DEV: its symlinks as udev has them
 links() { udevadm info --query=symlink --name="$1"; }
@@ -96,5 +102,55 @@ case_legs_hidden() {
 	dxm_remove u0
 }
 
+# A set named in the configuration starts by itself once both legs are
+# there (udev runs assemble --incremental); one that is not configured
+# does not.
+case_incremental() {
+	local uuid n
+	wipe_meta "$PMEM0" "$PMEM1"
+	dxm_create u0 "$PMEM0" "$PMEM1" nosync
+	uuid=$("$DXM" examine --export "$PMEM0" | sed -n 's/^DAXMIRROR_SET_UUID=//p')
+	dxm_remove u0
+	# not configured: the legs appear, nothing starts
+	: >/run/daxmirror.conf
+	sed -e "s|/usr/sbin/daxmirror examine|$DXM examine|" \
+	    -e "s|/usr/sbin/daxmirror assemble --incremental|$DXM assemble --config /run/daxmirror.conf --incremental|" \
+	    "$REPO/udev/12-daxmirror-legs.rules" >"$RULES"
+	udevadm control --reload
+	udevadm trigger --action=add --settle "$PMEM0" "$PMEM1"
+	sleep 1
+	if [ -n "$(mirrors)" ]; then
+		die "a set that is not configured started: $(mirrors)"
+	fi
+	# configured: with leg 1's superblock hidden, leg 0 waits; leg 1
+	# appearing (superblock back) starts the set
+	echo "ARRAY inc0 uuid=$uuid sync_interval_ms=500" >/run/daxmirror.conf
+	n=$(sectors "$PMEM1")
+	dd if="$PMEM1" of="$SCRATCH/sb1" bs=4096 skip=$((n / 8 - 1)) count=1 \
+		iflag=direct status=none
+	dd if=/dev/zero of="$PMEM1" bs=4096 seek=$((n / 8 - 1)) count=1 \
+		oflag=direct status=none
+	udevadm trigger --action=add --settle "$PMEM0"
+	sleep 1
+	if dmsetup info inc0 >/dev/null 2>&1; then
+		die "the set started with one leg"
+	fi
+	dd if="$SCRATCH/sb1" of="$PMEM1" bs=4096 seek=$((n / 8 - 1)) count=1 \
+		oflag=direct status=none
+	udevadm trigger --action=add --settle "$PMEM1"
+	wait_until 30 "inc0 started by udev" dmsetup info inc0
+	DXM_DEV=/dev/mapper/inc0
+	wait_action_idle inc0
+	assert_eq "$(status_field inc0 health)" AA "health of the set udev started"
+	dmsetup table inc0 | grep -q ' sync_interval_ms 500' ||
+		die "the configured setting is not in the table: $(dmsetup table inc0)"
+	# a change event of a live leg changes nothing
+	udevadm trigger --action=change --settle "$PMEM0"
+	assert_eq "$(mirrors | wc -l)" 1 "daxmirror devices"
+	dxm_remove inc0
+}
+
 run_case legs_hidden case_legs_hidden
+run_case incremental case_incremental
+udevadm control --exit 2>/dev/null || true
 finish
