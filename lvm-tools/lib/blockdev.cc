@@ -281,15 +281,6 @@ std::string unescape_octal(const std::string &s)
 	return out;
 }
 
-std::string read_text(const std::string &path)
-{
-	std::ifstream f(path);
-	std::stringstream ss;
-
-	ss << f.rdbuf();
-	return ss.str();
-}
-
 } // namespace
 
 std::vector<std::string> mount_points(const std::string &mountinfo,
@@ -314,7 +305,8 @@ std::vector<std::string> mount_points(const std::string &mountinfo,
 
 std::string in_use_reason(const BlockDevice &dev)
 {
-	auto points = mount_points(read_text("/proc/self/mountinfo"), dev.id);
+	auto points = mount_points(read_sysfs("/proc/self/mountinfo")
+					   .value_or(""), dev.id);
 
 	if (!points.empty())
 		return "mounted on " + points[0] + "; unmount it first";
@@ -329,9 +321,8 @@ std::string in_use_reason(const BlockDevice &dev)
 
 		if (h[0] == '.')
 			continue;
-		name = read_text("/sys/class/block/" + h + "/dm/name");
-		while (!name.empty() && name.back() == '\n')
-			name.pop_back();
+		name = read_sysfs("/sys/class/block/" + h + "/dm/name")
+			       .value_or("");
 		if (!name.empty())
 			return "held by device-mapper device " + name + " (" +
 			       h + "); remove it first";
@@ -356,25 +347,11 @@ std::vector<std::string> list_block_devices()
 	return out;
 }
 
-SuperblockBlock read_superblock_block(const std::string &path, uint64_t sectors)
-{
-	uint64_t off = superblock_offset(path, sectors);
-	Fd fd = open_direct(path, O_RDONLY);
-	AlignedBuf buf = aligned_block();
-	SuperblockBlock out;
-	ssize_t n;
+namespace {
 
-	n = pread(fd.get(), buf.get(), DXM_BLOCK_SIZE, (off_t)off);
-	if (n < 0)
-		throw_errno(path, "cannot read the superblock", errno);
-	if (n != DXM_BLOCK_SIZE)
-		throw Error(path, "cannot read the superblock: short read");
-	memcpy(out.data(), buf.get(), out.size());
-	return out;
-}
-
-std::vector<uint8_t> read_sectors(const std::string &path, uint64_t sector,
-				  uint64_t count)
+/* count sectors from sector, "cannot read WHAT" on failure */
+std::vector<uint8_t> read_range(const std::string &path, uint64_t sector,
+				uint64_t count, const std::string &what)
 {
 	/* whole 4 KiB blocks around the range, for O_DIRECT */
 	uint64_t first = sector / DXM_PAGE_SECTORS * DXM_PAGE_SECTORS;
@@ -394,13 +371,32 @@ std::vector<uint8_t> read_sectors(const std::string &path, uint64_t sector,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			throw_errno(path, "cannot read the metadata", errno);
+			throw_errno(path, "cannot read " + what, errno);
 		if (n == 0)
-			throw Error(path, "cannot read the metadata: short read");
+			throw Error(path, "cannot read " + what + ": short read");
 		done += (size_t)n;
 	}
 	const uint8_t *from = buf.get() + ((sector - first) << DXM_SECTOR_SHIFT);
 	return std::vector<uint8_t>(from, from + (count << DXM_SECTOR_SHIFT));
+}
+
+} // namespace
+
+SuperblockBlock read_superblock_block(const std::string &path, uint64_t sectors)
+{
+	auto b = read_range(path,
+			    superblock_offset(path, sectors) >> DXM_SECTOR_SHIFT,
+			    DXM_PAGE_SECTORS, "the superblock");
+	SuperblockBlock out;
+
+	memcpy(out.data(), b.data(), out.size());
+	return out;
+}
+
+std::vector<uint8_t> read_sectors(const std::string &path, uint64_t sector,
+				  uint64_t count)
+{
+	return read_range(path, sector, count, "the metadata");
 }
 
 void zero_superblock_block(const std::string &path, uint64_t sectors)

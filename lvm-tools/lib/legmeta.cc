@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "legmeta.h"
 
+#include <endian.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -16,17 +18,18 @@ namespace {
 
 uint64_t le64_at(const uint8_t *p)
 {
-	uint64_t v = 0;
+	uint64_t v;
 
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
 }
 
 uint32_t le32_at(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
 }
 
 /* The checks of the kernel's dxm_remap_check(), with its reasons. */
