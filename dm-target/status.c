@@ -25,14 +25,19 @@ static char dxm_health(struct dxm_c *dc, int leg, int primary)
 	return 'A';
 }
 
+/* Data sectors before the running sweep's cursor. */
+static sector_t dxm_cursor_sectors(struct dxm_c *dc)
+{
+	return min_t(sector_t, dc->data_sectors,
+		     (sector_t)READ_ONCE(dc->sweep_cursor) << dc->region_shift);
+}
+
 static sector_t dxm_in_sync(struct dxm_c *dc)
 {
 	sector_t out;
 
 	if (READ_ONCE(dc->action) == DXM_REBUILD)
-		return min_t(sector_t, dc->data_sectors,
-			     (sector_t)READ_ONCE(dc->sweep_cursor) <<
-			     dc->region_shift);
+		return dxm_cursor_sectors(dc);
 	if (dxm_primary(dc) < 0 ||
 	    !dxm_leg_alive(dc, dxm_other(dc, dxm_primary(dc))))
 		return 0;
@@ -47,8 +52,7 @@ static s64 dxm_swept(struct dxm_c *dc)
 
 	if (act == DXM_IDLE || act == DXM_FROZEN)
 		return -1;
-	return min_t(sector_t, dc->data_sectors,
-		     (sector_t)READ_ONCE(dc->sweep_cursor) << dc->region_shift);
+	return dxm_cursor_sectors(dc);
 }
 
 static void dxm_emit_dev(struct dxm_c *dc, int leg, char *result,
