@@ -4,7 +4,8 @@
  * handed out is marked hot (it may be stored to behind our back) and
  * marked durably in the write-intent bitmap before its address is
  * returned, so that the flush path copies it to the other leg and a crash
- * resyncs it.  zero_page_range and recovery_write act on both legs.
+ * resyncs it.  zero_page_range and recovery_write act on both legs, and
+ * like bio writes never while a region copy of their bucket runs.
  */
 #include <linux/blkdev.h>
 #include <linux/dax.h>
@@ -116,13 +117,25 @@ long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
 	return r;
 }
 
-/* In-flight accounting for DAX paths that write both legs themselves. */
+/*
+ * In-flight accounting for DAX paths that write both legs themselves.
+ * Like a bio write (dxm_admit_write()), the write waits while a region of
+ * its bucket is being copied: a copy that read the old data would write
+ * it over this write on the other leg.
+ */
 static unsigned int dxm_dax_begin(struct dxm_c *dc, sector_t sector,
 				  sector_t nr)
 {
 	unsigned int b = dxm_bucket(dxm_region(dc, sector));
 
+	spin_lock_irq(&dc->lock);
+	while (dc->bucket_busy[b]) {
+		spin_unlock_irq(&dc->lock);
+		wait_event(dc->inflight_wait, !READ_ONCE(dc->bucket_busy[b]));
+		spin_lock_irq(&dc->lock);
+	}
 	atomic_inc(&dc->inflight[b]);
+	spin_unlock_irq(&dc->lock);
 	dxm_mark_hot(dc, sector, nr, false, -1);
 	return b;
 }

@@ -162,7 +162,7 @@ struct dxm_c {
 	unsigned int flush_gen;		/* odd while a flush clears pages */
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];
-	wait_queue_head_t inflight_wait;
+	wait_queue_head_t inflight_wait;	/* inflight[], bucket_busy[] -> 0 */
 	struct bio_list deferred;	/* writes waiting for a region copy */
 	struct bio_list need_mark;	/* writes waiting for a bitmap write */
 	struct bio_list failed_writes;	/* writes that failed on a leg */

@@ -67,15 +67,17 @@ static bool dxm_region_trylock(struct dxm_c *dc, unsigned long region)
 
 void dxm_region_unlock(struct dxm_c *dc, unsigned long region)
 {
-	bool kick;
+	bool kick, idle;
 
 	spin_lock_irq(&dc->lock);
 	__clear_bit(region, dc->copying);
-	dc->bucket_busy[dxm_bucket(region)]--;
+	idle = !--dc->bucket_busy[dxm_bucket(region)];
 	kick = !bio_list_empty(&dc->deferred);
 	spin_unlock_irq(&dc->lock);
 	if (kick)
 		queue_work(dc->wq, &dc->bio_work);
+	if (idle)
+		wake_up_all(&dc->inflight_wait);	/* dxm_dax_begin() */
 }
 
 /*
