@@ -25,6 +25,7 @@ struct Command {
 };
 
 int cmd_create(const Args &);
+int cmd_convert(const Args &);
 int cmd_assemble(const Args &);
 int cmd_table(const Args &);
 int cmd_status(const Args &);

@@ -17,6 +17,8 @@ using namespace dxm;
 
 static const Command commands[] = {
 	{ "create", "create a mirror from two legs", cmd_create },
+	{ "convert", "make a filesystem's device leg 0 of a new mirror",
+	  cmd_convert },
 	{ "assemble", "start an existing mirror from its legs", cmd_assemble },
 	{ "table", "print the device-mapper table line of a new mirror",
 	  cmd_table },

@@ -81,9 +81,11 @@ check examine-no-leg 3 examine
 check zero-no-leg 3 zero-superblock
 check scrub-stop-wait 3 scrub m0 --stop --wait
 check detail-two-names 3 detail a b
+check convert-no-newleg 3 convert m0 /dev/pmem0
+check convert-nosync 3 convert m0 /dev/pmem0 /dev/pmem1 --nosync
 
-for c in create assemble table status list examine detail flush rescan \
-	 scrub rebuild replace fail monitor remove zero-superblock; do
+for c in create convert assemble table status list examine detail flush \
+	 rescan scrub rebuild replace fail monitor remove zero-superblock; do
 	check "help-$c" 0 "$c" --help
 	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then
 		echo "FAIL help-$c: no usage on stdout"
