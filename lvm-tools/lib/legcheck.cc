@@ -15,6 +15,14 @@ std::optional<LegFinding> LegVerdict::blocking(bool force) const
 	return std::nullopt;
 }
 
+void LegVerdict::refuse_blocked(const std::string &given, bool force) const
+{
+	if (auto b = blocking(force))
+		throw Error(given, b->why + (b->forceable && !force ?
+					     " (use --force to overwrite)" :
+					     ""));
+}
+
 LegFacts gather_leg_facts(const std::string &path, bool allow_file)
 {
 	LegFacts f;

@@ -57,6 +57,10 @@ struct LegVerdict {
 
 	/* first problem that stops us, given --force */
 	std::optional<LegFinding> blocking(bool force) const;
+
+	/* Throws Error(given, why) for that problem, pointing to --force
+	 * when --force would let it pass. */
+	void refuse_blocked(const std::string &given, bool force) const;
 };
 
 /* Gathers the facts; a regular file is accepted when allow_file. */

@@ -162,17 +162,13 @@ int cmd_convert(const Args &args)
 	LegPolicy keep;		/* DEV keeps its filesystem */
 	keep.force = true;
 	keep.require_dax = !o.no_dax;
-	if (auto b = judge_leg(facts[0], keep).blocking(true))
-		throw Error(given_dev, b->why);
+	judge_leg(facts[0], keep).refuse_blocked(given_dev, true);
 
 	facts[1] = gather_leg_facts(blkid::resolve_device(given_new), false);
 	LegPolicy pol;
 	pol.force = o.force;
 	pol.require_dax = !o.no_dax;
-	if (auto b = judge_leg(facts[1], pol).blocking(o.force))
-		throw Error(given_new, b->why + (b->forceable && !o.force ?
-						 " (use --force to "
-						 "overwrite)" : ""));
+	judge_leg(facts[1], pol).refuse_blocked(given_new, o.force);
 	if (facts[0].dev.id == facts[1].dev.id)
 		throw UsageError(given_dev + " " + given_new,
 				 "DEV and NEWLEG must be different devices");

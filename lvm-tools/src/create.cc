@@ -69,11 +69,7 @@ int cmd_create(const Args &args)
 	for (int i = 0; i < 2; i++) {
 		const std::string &given = cl.args()[1 + i];
 		facts[i] = gather_leg_facts(blkid::resolve_device(given), false);
-		auto v = judge_leg(facts[i], pol);
-		if (auto b = v.blocking(o.force))
-			throw Error(given, b->why + (b->forceable && !o.force ?
-						     " (use --force to "
-						     "overwrite)" : ""));
+		judge_leg(facts[i], pol).refuse_blocked(given, o.force);
 	}
 	if (facts[0].dev.id == facts[1].dev.id)
 		throw UsageError(cl.args()[1] + " " + cl.args()[2],

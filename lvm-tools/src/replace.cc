@@ -75,9 +75,7 @@ int cmd_replace(const Args &args)
 	pol.require_dax = !ta.no_dax;
 	pol.no_dax_option = false;	/* the mirror's mode is its table's */
 	LegVerdict v = judge_leg(f, pol);
-	if (auto b = v.blocking(force))
-		throw Error(given, b->why + (b->forceable && !force ?
-					     " (use --force to overwrite)" : ""));
+	v.refuse_blocked(given, force);
 	for (const auto &d : st.status.dev)
 		if (d && *d == f.dev.id.str())
 			throw Error(given, "is already a leg of " + name);
