@@ -4,16 +4,16 @@
  * mirror (issue 15 point 1).
  *
  * A filesystem on the mirror keeps, per file page it has mapped, a DAX
- * entry that names the physical page direct_access returned, and that
- * page (its folio since 6.15: dxm_dax_page_file()) names the file.  When the primary changes, the
- * mirror page is backed by another leg's page; unmapping the old page
- * (zap.c) is not enough: a new fault keeps the existing entry
- * (dax_insert_entry() leaves it) and only maps the new page, so msync
- * write-protects and flushes the old page and the flush path's unmapping
- * finds no file behind the new one.  So after the switch, each page of
- * the old leg that a file may still name is written back (which cleans
- * its entry) and invalidated, with the file's invalidate_lock held as
- * truncate and hole punching do: the next fault makes a new entry for
+ * entry that names the physical page direct_access returned, and that page
+ * (its folio since 6.15: dxm_dax_page_file()) names the file.  When the
+ * primary changes, the mirror page is backed by another leg's page;
+ * unmapping the old page (zap.c) is not enough: a new fault keeps the
+ * existing entry (dax_insert_entry() leaves it) and only maps the new page,
+ * so msync write-protects and flushes the old page and the flush path's
+ * unmapping finds no file behind the new one.  So after the switch, each
+ * page of the old leg that a file may still name is written back (which
+ * cleans its entry) and invalidated, with the file's invalidate_lock held
+ * as truncate and hole punching do: the next fault makes a new entry for
  * the new page.
  *
  * Runs without any lock of the target (a fault holds the file's
