@@ -10,7 +10,6 @@
 #include <linux/blkdev.h>
 #include <linux/dax.h>
 #include <linux/uio.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include "daxmirror.h"
 
@@ -60,7 +59,7 @@ static int dxm_mark_hot(struct dxm_c *dc, sector_t sector,
  */
 static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 			      enum dax_access_mode mode, void **kaddr,
-			      pfn_t *pfn)
+			      dxm_pfn_t *pfn)
 {
 	sector_t run, left;
 	long avail;
@@ -104,7 +103,8 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
  * writing: no page of the leg being failed is handed out meanwhile.
  */
 long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
-			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn)
+			   enum dax_access_mode mode, void **kaddr,
+			   dxm_pfn_t *pfn)
 {
 	struct dxm_c *dc = ti->private;
 	sector_t sector = dm_target_offset(ti, (sector_t)pgoff <<

@@ -224,14 +224,16 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		if (dc->legs[i].dev && !dxm_leg_dax_capable(&dc->legs[i]))
 			dc->dax = false;
 
-	dc->wq = alloc_workqueue("dxm_io", WQ_MEM_RECLAIM, 0);
-	dc->sync_wq = alloc_workqueue("dxm_sync", WQ_MEM_RECLAIM, 0);
+	dc->wq = alloc_workqueue("dxm_io", WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
+	dc->sync_wq = alloc_workqueue("dxm_sync",
+				      WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
 	/*
 	 * The failover work takes sync_mutex, whose holder may wait for
 	 * parked writes that bio_work resubmits: never on dxm_io, whose
 	 * rescuer alone runs under memory pressure.
 	 */
-	dc->failover_wq = alloc_workqueue("dxm_failover", WQ_MEM_RECLAIM, 0);
+	dc->failover_wq = alloc_workqueue("dxm_failover",
+					  WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
 	if (!dc->wq || !dc->sync_wq || !dc->failover_wq) {
 		r = -ENOMEM;
 		ti->error = "Cannot allocate workqueues";

@@ -266,7 +266,8 @@ void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why);
 
 /* dax.c */
 long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
-			   enum dax_access_mode mode, void **kaddr, pfn_t *pfn);
+			   enum dax_access_mode mode, void **kaddr,
+			   dxm_pfn_t *pfn);
 int dxm_dax_zero_page_range(struct dm_target *ti, pgoff_t pgoff,
 			    size_t nr_pages);
 size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,

@@ -29,7 +29,6 @@
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/jiffies.h>
 #include <linux/delay.h>
 #include <linux/vmalloc.h>

@@ -4,16 +4,16 @@
  * mirror (issue 15 point 1).
  *
  * A filesystem on the mirror keeps, per file page it has mapped, a DAX
- * entry that names the physical page direct_access returned, and that
- * page's ->mapping/->index name the file.  When the primary changes, the
- * mirror page is backed by another leg's page; unmapping the old page
- * (zap.c) is not enough: a new fault keeps the existing entry
- * (dax_insert_entry() leaves it) and only maps the new page, so msync
- * write-protects and flushes the old page and the flush path's unmapping
- * finds no file behind the new one.  So after the switch, each page of
- * the old leg that a file may still name is written back (which cleans
- * its entry) and invalidated, with the file's invalidate_lock held as
- * truncate and hole punching do: the next fault makes a new entry for
+ * entry that names the physical page direct_access returned, and that page
+ * (its folio since 6.15: dxm_dax_page_file()) names the file.  When the
+ * primary changes, the mirror page is backed by another leg's page;
+ * unmapping the old page (zap.c) is not enough: a new fault keeps the
+ * existing entry (dax_insert_entry() leaves it) and only maps the new page,
+ * so msync write-protects and flushes the old page and the flush path's
+ * unmapping finds no file behind the new one.  So after the switch, each
+ * page of the old leg that a file may still name is written back (which
+ * cleans its entry) and invalidated, with the file's invalidate_lock held
+ * as truncate and hole punching do: the next fault makes a new entry for
  * the new page.
  *
  * Runs without any lock of the target (a fault holds the file's
@@ -25,7 +25,6 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-#include <linux/pfn_t.h>
 #include <linux/dax.h>
 #include <linux/delay.h>
 #include "daxmirror.h"
@@ -33,28 +32,30 @@
 /* Forget the file page that fsdax page @page backs, if any. */
 static int dxm_forget_one(struct page *page)
 {
-	struct address_space *mapping;
+	struct address_space *mapping, *now;
 	struct inode *inode;
-	pgoff_t index;
+	pgoff_t index, now_index;
 	loff_t pos;
-	int r = 0;
+	int r, tries = 0;
 
+again:
 	rcu_read_lock();
-	mapping = READ_ONCE(page->mapping);
-	if (!mapping || ((unsigned long)mapping & PAGE_MAPPING_FLAGS)) {
+	r = dxm_dax_page_file(page, &mapping, &index);
+	if (r || !mapping) {
 		/* no file; or shared by reflinked files: not known here */
 		rcu_read_unlock();
-		return mapping ? -EOPNOTSUPP : 0;
+		if (r == -EAGAIN && ++tries < 3)
+			goto again;
+		return r;
 	}
-	index = READ_ONCE(page->index);
 	inode = igrab(mapping->host);
 	rcu_read_unlock();
 	if (!inode)
 		return 0;	/* being evicted: its entries go with it */
 	mapping = inode->i_mapping;
 	filemap_invalidate_lock(mapping);
-	if (READ_ONCE(page->mapping) == mapping &&
-	    READ_ONCE(page->index) == index) {
+	if (!dxm_dax_page_file(page, &now, &now_index) && now == mapping &&
+	    now_index == index) {
 		pos = (loff_t)index << PAGE_SHIFT;
 		r = filemap_write_and_wait_range(mapping, pos,
 						 pos + PAGE_SIZE - 1);
@@ -71,16 +72,18 @@ static int dxm_forget_one(struct page *page)
 static int dxm_forget_page(struct dxm_c *dc, int leg, sector_t leg_sector)
 {
 	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
+	struct page *page;
 	void *kaddr;
-	pfn_t pfn;
+	dxm_pfn_t pfn;
 	int id, r = 0;
 
 	/* recovery mode: a poisoned page has a struct page too */
 	id = dax_read_lock();
 	if (dax_direct_access(dax_dev, dxm_leg_pgoff(dc, leg, leg_sector), 1,
-			      DAX_RECOVERY_WRITE, &kaddr, &pfn) >= 1 &&
-	    pfn_t_has_page(pfn))
-		r = dxm_forget_one(pfn_t_to_page(pfn));
+			      DAX_RECOVERY_WRITE, &kaddr, &pfn) >= 1) {
+		page = dxm_pfn_page(pfn, 0);
+		r = page ? dxm_forget_one(page) : 0;
+	}
 	dax_read_unlock(id);
 	return r;
 }

@@ -31,7 +31,7 @@ void dxm_notify_lost(struct dxm_c *dc, u64 page)
 			    dxm_name(dc), (unsigned long long)page << 3);
 		return;
 	}
-	queue_work(system_unbound_wq, &dc->notify_work);
+	queue_work(dxm_unbound_wq, &dc->notify_work);
 }
 
 /* The mirror's own DAX device (a reference), or NULL. */

@@ -27,14 +27,14 @@ bool dxm_leg_has_badblocks(struct dxm_c *dc, int leg, sector_t sector,
 {
 	struct block_device *bdev = dc->legs[leg].dev->bdev;
 	struct badblocks *bb = bdev->bd_disk->bb;
-	sector_t first;
-	int bad;
+	sector_t first, bad;
 
 	if (!bb || !nr)
 		return false;
 	sector = dxm_leg_sector(dc, leg, sector);
-	return badblocks_check(bb, get_start_sect(bdev) + sector,
-			       min_t(sector_t, nr, 1U << 30), &first, &bad) != 0;
+	return dxm_badblocks_check(bb, get_start_sect(bdev) + sector,
+				   min_t(sector_t, nr, 1U << 30), &first,
+				   &bad) != 0;
 }
 
 void dxm_request_rescan(struct dxm_c *dc)
@@ -248,8 +248,8 @@ static int dxm_rescan_leg(struct dxm_c *dc, int leg)
 {
 	struct block_device *bdev = dc->legs[leg].dev->bdev;
 	struct badblocks *bb = bdev->bd_disk->bb;
-	sector_t off = get_start_sect(bdev), s = 0, first;
-	int nr, r, err = 0;
+	sector_t off = get_start_sect(bdev), s = 0, first, nr;
+	int r, err = 0;
 
 	if (!bb)
 		return 0;
@@ -257,7 +257,7 @@ static int dxm_rescan_leg(struct dxm_c *dc, int leg)
 		sector_t span = min_t(sector_t, dc->data_sectors - s, 1U << 30);
 		sector_t page;
 
-		if (!badblocks_check(bb, off + s, span, &first, &nr))
+		if (!dxm_badblocks_check(bb, off + s, span, &first, &nr))
 			break;
 		if (first < off + s) {
 			nr -= off + s - first;
@@ -273,7 +273,7 @@ static int dxm_rescan_leg(struct dxm_c *dc, int leg)
 			if (r && !err)
 				err = r;
 		}
-		s = round_up(first + max(nr, 1), 8);
+		s = round_up(first + max_t(sector_t, nr, 1), 8);
 	}
 	return err;
 }

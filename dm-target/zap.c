@@ -2,10 +2,11 @@
 /*
  * Removing user mappings of the primary leg's pages.
  *
- * Each fsdax page records the file it belongs to (page->mapping, set when
- * a fault maps it) and its index there, so the target can unmap it from
- * every process without knowing the file: the next access faults and
- * calls direct_access() again.
+ * Each fsdax page records the file it belongs to (set when a fault maps
+ * it; per page up to 6.14, in its folio since: dxm_dax_page_file()) and
+ * its index there, so the target can unmap it from every process without
+ * knowing the file: the next access faults and calls direct_access()
+ * again.
  *
  * The flush path only needs to unmap pages that may be mapped *writable*
  * (a read-only mapping cannot change the data; a store to it faults and
@@ -23,7 +24,6 @@
 #include <linux/fs.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/dax.h>
@@ -63,7 +63,7 @@ static void dxm_put_inode(struct dxm_c *dc, struct dxm_iput *d)
 		return;
 	}
 	llist_add(&d->node, &dc->iputs);
-	queue_work(system_unbound_wq, &dc->iput_work);
+	queue_work(dxm_unbound_wq, &dc->iput_work);
 }
 
 /* What may remain of a page's mappings after dxm_zap_one(). */
@@ -82,24 +82,26 @@ enum {
 static int dxm_zap_one(struct dxm_c *dc, struct page *page,
 		       bool writable_only)
 {
-	struct address_space *mapping;
+	struct address_space *mapping, *now;
 	struct dxm_iput *d = NULL;
-	pgoff_t index;
+	pgoff_t index, now_index;
+	int tries = 0;
 
 again:
 	rcu_read_lock();
-	mapping = READ_ONCE(page->mapping);
+	if (dxm_dax_page_file(page, &mapping, &index)) {
+		/* shared (reflinked) DAX page, or its folio kept changing */
+		rcu_read_unlock();
+		if (++tries < 3)
+			goto again;
+		kfree(d);
+		return DXM_ZAP_UNKNOWN;
+	}
 	if (!mapping) {
 		rcu_read_unlock();
 		kfree(d);
 		return DXM_ZAP_GONE;	/* not mapped by any file */
 	}
-	if ((unsigned long)mapping & PAGE_MAPPING_FLAGS) {
-		rcu_read_unlock();
-		kfree(d);
-		return DXM_ZAP_UNKNOWN;	/* shared (reflinked) DAX page */
-	}
-	index = READ_ONCE(page->index);
 	/* inodes are freed after a grace period: i_pages is safe to read */
 	if (writable_only &&
 	    !xa_get_mark(&mapping->i_pages, index, PAGECACHE_TAG_DIRTY)) {
@@ -124,8 +126,9 @@ again:
 		kfree(d);
 		return DXM_ZAP_GONE;	/* being evicted: no mapping remains */
 	}
-	if (READ_ONCE(page->mapping) == d->inode->i_mapping)
-		unmap_mapping_pages(d->inode->i_mapping, index, 1, false);
+	if (!dxm_dax_page_file(page, &now, &now_index) &&
+	    now == d->inode->i_mapping)
+		unmap_mapping_pages(now, now_index, 1, false);
 	dxm_put_inode(dc, d);
 	return DXM_ZAP_GONE;
 }
@@ -144,8 +147,9 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
 	pgoff_t pgoff = dxm_leg_pgoff(dc, leg, leg_sector);
 	bool ok = true, one = false;
+	struct page *page;
 	void *kaddr;
-	pfn_t pfn;
+	dxm_pfn_t pfn;
 	long i, n;
 	int id, z;
 
@@ -158,10 +162,10 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 						DAX_RECOVERY_WRITE, &kaddr,
 						&pfn) >= 1;
 		}
-		if ((n >= pages || one) && pfn_t_has_page(pfn))
-			z = dxm_zap_one(dc, pfn_to_page(pfn_t_to_pfn(pfn) +
-						    (n >= pages ? i : 0)),
-					writable_only);
+		page = n >= pages || one ?
+			dxm_pfn_page(pfn, n >= pages ? i : 0) : NULL;
+		if (page)
+			z = dxm_zap_one(dc, page, writable_only);
 		else
 			z = DXM_ZAP_UNKNOWN;	/* cannot see the page */
 		if (z == DXM_ZAP_UNKNOWN)
