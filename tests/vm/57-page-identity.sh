@@ -17,7 +17,7 @@
 # ext4 and xfs, -o dax, sync_interval_ms 0 (only msync copies).
 # Cases that poison (sticky until the next boot) work on their own GPT
 # partition ("slot") of both NVDIMMs; the others share slot 1.
-# vm-run: --nvdimms 3 --nvdimm-size 2048
+# vm-run: --nvdimms 3 --nvdimm-size 2304
 # vm-timeout: 900
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
@@ -25,8 +25,8 @@
 
 group_setup setup_fsdax
 group_setup load_module
-group_setup pmem_slots "$PMEM0" 6
-group_setup pmem_slots "$PMEM1" 6
+group_setup pmem_slots "$PMEM0" 7
+group_setup pmem_slots "$PMEM1" 7
 MNT=$MNT_BASE/fs
 
 extra_cleanup() {
@@ -76,6 +76,13 @@ if os.path.exists(w):
     name = open(w).read().strip()
     while not remapped(name):
         pass
+n = os.path.join(d, 'failnow')
+if os.path.exists(n):
+    # fail leg 0 and store the moment the message returns
+    subprocess.run(['dmsetup', 'message', open(n).read().strip(), '0',
+                    'fail', '0'], check=True)
+if os.path.exists(os.path.join(d, 'poisonnow')):
+    poison_page_3()		# and store right after it
 store(b'T')
 store(b'U')
 open(os.path.join(d, 'done'), 'w').close()
@@ -84,7 +91,7 @@ m.close()
 os.close(fd)
 PY
 	rm -f "$2"/ready "$2"/go "$2"/done "$2"/exit "$2"/poison "$2"/poisoned \
-		"$2"/remapwait
+		"$2"/remapwait "$2"/failnow "$2"/poisonnow
 	bg_start /usr/bin/python3 "$SCRATCH/mapper.py" "$1" "$2"
 	wait_until 30 "the mapper's first stores" test -e "$2/ready"
 }
@@ -128,6 +135,13 @@ reload_same() {
 #   hwpoison: the same with a memory failure reported through the mapping
 #             (madvise MADV_HWPOISON): repaired into a spare page; the
 #             mapper stores right after it.
+#   failnow:  the mapper fails leg 0 ("fail 0") and stores the moment the
+#             message returns: its faults come before the filesystem
+#             forgot leg 0's pages, and since 6.15 a fault whose entry
+#             names another page than direct_access returns inserts that
+#             page only if something holds it (hold.c); else SIGBUS.
+#   poisonnow: the same for one page: the mapper reports a memory failure
+#             on page 3 (repaired into a spare) and stores right after.
 #   selffail: the file is mapped (leg 0's pages) when page 3 of it gets
 #             sticky poison on leg 0, which has no spare pages: leg 0
 #             fails by itself; it is replaced by the third NVDIMM and
@@ -141,6 +155,7 @@ moved() {
 	hwpoison/ext4) legs 4 ;;
 	hwpoison/xfs) legs 5 ;;
 	selffail/*) legs 6 ;;
+	poisonnow/*) legs 7 ;;
 	*) legs 1 ;;
 	esac
 	if [ "$mode" = selffail ]; then
@@ -181,6 +196,15 @@ moved() {
 		wait_until 30 "the memory failure" test -e "$d/poisoned"
 		wait_field m0 remapped = 1/0 30
 		;;
+	failnow)
+		mapper "$f" "$d"
+		echo m0 >"$d/failnow"
+		touch "$d/go"
+		;;
+	poisonnow)
+		mapper "$f" "$d"
+		touch "$d/poisonnow" "$d/go"
+		;;
 	esac
 	if [ "$mode" = sticky ] || [ "$mode" = failover ]; then
 		# leg 0 back: loaded again, rebuilt from leg 1
@@ -190,6 +214,7 @@ moved() {
 	fi
 	[ "$reload" = 1 ] && reload_same m0
 	touch "$d/go"
+	# a mapper killed by SIGBUS never gets there
 	wait_until 30 "the mapper's second stores" test -e "$d/done"
 	if [ "$mode" = failover ] || [ "$mode" = selffail ]; then
 		dxm_message m0 fail 1
@@ -216,6 +241,9 @@ case_remap_mapped_page_xfs() { moved remap xfs; }
 case_hwpoison_mapped_page_ext4() { moved hwpoison ext4; }
 case_hwpoison_mapped_page_xfs() { moved hwpoison xfs; }
 case_primary_fails_by_itself_ext4() { moved selffail ext4; }
+case_fault_right_after_fail_ext4() { moved failnow ext4; }
+case_fault_right_after_fail_xfs() { moved failnow xfs; }
+case_fault_right_after_memory_failure_ext4() { moved poisonnow ext4; }
 
 run_case sticky_after_rebuild_ext4 case_sticky_after_rebuild_ext4
 run_case sticky_after_rebuild_xfs case_sticky_after_rebuild_xfs
@@ -227,4 +255,7 @@ run_case remap_mapped_page_xfs case_remap_mapped_page_xfs
 run_case hwpoison_mapped_page_ext4 case_hwpoison_mapped_page_ext4
 run_case hwpoison_mapped_page_xfs case_hwpoison_mapped_page_xfs
 run_case primary_fails_by_itself_ext4 case_primary_fails_by_itself_ext4
+run_case fault_right_after_fail_ext4 case_fault_right_after_fail_ext4
+run_case fault_right_after_fail_xfs case_fault_right_after_fail_xfs
+run_case fault_right_after_memory_failure_ext4 case_fault_right_after_memory_failure_ext4
 finish
