@@ -138,6 +138,15 @@ static inline int dxm_badblocks_check(struct badblocks *bb, sector_t s,
 #define DXM_MAPPING_FLAGS	PAGE_MAPPING_FLAGS
 #endif
 
+/*
+ * Since 6.15 (the fsdax refcount rework, which also moved the reflink
+ * share count out of ->mapping) an fsdax page is refcounted by its
+ * mappings, and a page that no DAX entry names cannot be mapped (hold.c).
+ */
+#ifndef DXM_DAX_SHARED_IS_MAPPING_FLAG
+#define DXM_FSDAX_REFCOUNTED 1
+#endif
+
 static inline int dxm_dax_page_file(struct page *page,
 				    struct address_space **mapping,
 				    pgoff_t *index)

@@ -91,6 +91,8 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 	}
 	if (avail <= 0)
 		return avail;
+	if (pfn)	/* a moved page a file may still name (hold.c) */
+		avail = dxm_hold_clip(dc, sector >> 3, avail, *pfn);
 	/* a caller that wants the pfn installs a mapping (a fault) */
 	if (dxm_mark_hot(dc, sector, (sector_t)avail <<
 			 (PAGE_SHIFT - SECTOR_SHIFT), true, pfn != NULL))

@@ -32,6 +32,7 @@ static void dxm_free(struct dxm_c *dc)
 	dxm_bitmap_exit(dc);
 	xa_destroy(&dc->lost);
 	xa_destroy(&dc->forget);
+	dxm_hold_destroy(dc);
 	xa_destroy(&dc->notify);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dxm_remap_free(&dc->legs[i]);
@@ -131,6 +132,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	dxm_workers_init(dc);
 	xa_init(&dc->lost);
 	xa_init(&dc->forget);
+	dxm_hold_init(dc);
 	xa_init(&dc->notify);
 	dc->target_leg = -1;
 	dc->primary = -1;

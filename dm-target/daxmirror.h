@@ -20,6 +20,7 @@
  * forget.c     files forget a leg's pages when the primary changes
  * pagebits.c   the sparse per-page state: hot, cooling, mapped
  * notify.c     lost pages reported to the filesystem above
+ * hold.c       references on moved pages until files forgot the old ones
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -181,8 +182,15 @@ struct dxm_c {
 	struct work_struct flush_work;
 	struct work_struct failover_work; /* after the primary failed */
 	int failed_primary;
+	unsigned int failed_primary_gen;	/* its hold walk (hold.c) */
 	struct work_struct forget_work;	/* pages in @forget (forget.c) */
 	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
+	struct mutex hold_mutex;	/* the fields below (hold.c) */
+	struct xarray held;		/* data page -> page we hold a ref on */
+	struct xarray hold_pending;	/* data page -> moves not forgotten */
+	unsigned int hold_gen;		/* of the newest leg walk */
+	bool hold_walking;		/* it has not ended */
+	unsigned long hold_cursor;	/* data pages below: it passed */
 	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
 	struct xarray notify;		/* data pages to report lost */
 	struct work_struct iput_work;	/* last inode references (zap.c) */
@@ -333,12 +341,46 @@ void dxm_notify_lost(struct dxm_c *dc, u64 page);
 void dxm_notify_work(struct work_struct *work);
 
 /* forget.c */
-void dxm_forget_leg(struct dxm_c *dc, int leg);
+void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen);
 void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      unsigned long page);
 bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
 			unsigned long nr);
 void dxm_forget_work(struct work_struct *work);
+
+/* hold.c */
+#ifdef DXM_FSDAX_REFCOUNTED
+void dxm_hold_init(struct dxm_c *dc);
+void dxm_hold_destroy(struct dxm_c *dc);
+long dxm_hold_clip(struct dxm_c *dc, unsigned long page, long nr,
+		   dxm_pfn_t pfn);
+void dxm_hold_moving(struct dxm_c *dc, unsigned long page);
+void dxm_hold_moved(struct dxm_c *dc, unsigned long page);
+unsigned int dxm_hold_walk_start(struct dxm_c *dc);
+void dxm_hold_walk_pass(struct dxm_c *dc, unsigned int gen,
+			unsigned long page);
+void dxm_hold_walk_end(struct dxm_c *dc, unsigned int gen);
+#else
+/* before 6.15 a fault maps any page direct_access returns: nothing held */
+static inline void dxm_hold_init(struct dxm_c *dc) {}
+static inline void dxm_hold_destroy(struct dxm_c *dc) {}
+static inline long dxm_hold_clip(struct dxm_c *dc, unsigned long page,
+				 long nr, dxm_pfn_t pfn)
+{
+	return nr;
+}
+
+static inline void dxm_hold_moving(struct dxm_c *dc, unsigned long page) {}
+static inline void dxm_hold_moved(struct dxm_c *dc, unsigned long page) {}
+static inline unsigned int dxm_hold_walk_start(struct dxm_c *dc)
+{
+	return 0;
+}
+
+static inline void dxm_hold_walk_pass(struct dxm_c *dc, unsigned int gen,
+				      unsigned long page) {}
+static inline void dxm_hold_walk_end(struct dxm_c *dc, unsigned int gen) {}
+#endif
 
 /* zap.c */
 void dxm_iput_work(struct work_struct *work);

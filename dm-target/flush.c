@@ -702,13 +702,14 @@ void dxm_failover_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(work, struct dxm_c, failover_work);
 	int from = READ_ONCE(dc->failed_primary);
+	unsigned int gen = READ_ONCE(dc->failed_primary_gen);
 
 	down_write(&dc->failover_sem);
 	mutex_lock(&dc->sync_mutex);
 	dxm_unmap_all(dc, from);
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
-	dxm_forget_leg(dc, from);
+	dxm_forget_leg(dc, from, gen);
 }
 
 void dxm_flush_work(struct work_struct *work)

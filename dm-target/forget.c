@@ -92,25 +92,30 @@ static int dxm_forget_page(struct dxm_c *dc, int leg, sector_t leg_sector)
  * Leg @leg's pages stopped backing the mirror (it was the primary): make
  * files forget every one a fault was ever given (the regions set in
  * dc->faulted: a file's entry outlives the mapping that made it).
- * Process context, no lock of the target held.
+ * Process context, no lock of the target held.  @hold_gen: the walk the
+ * caller started for hold.c before it switched the primary, or 0.
  */
-void dxm_forget_leg(struct dxm_c *dc, int leg)
+void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen)
 {
 	unsigned long reg, p, end, failed = 0;
 
 	if (!dc->dax || !dc->legs[leg].dev || !dc->legs[leg].dev->dax_dev)
-		return;
+		goto out;
 	msleep(DXM_COOL_MS + 10);	/* faults that got an old page */
 	for_each_set_bit(reg, dc->faulted, dc->nr_regions) {
 		p = reg << dc->pages_shift;
 		end = min_t(unsigned long, dc->nr_pages,
 			    p + (1UL << dc->pages_shift));
-		for (; p < end; p++)
+		for (; p < end; p++) {
 			if (dxm_forget_page(dc, leg, dxm_leg_sector(dc, leg,
 							(sector_t)p << 3)))
 				failed++;
+			dxm_hold_walk_pass(dc, hold_gen, p + 1);
+		}
 		cond_resched();
 	}
+out:
+	dxm_hold_walk_end(dc, hold_gen);
 	if (failed)
 		DMWARN("%s: leg %d: %lu file pages could not be made to forget the leg's pages",
 		       dxm_name(dc), leg, failed);
@@ -128,10 +133,18 @@ void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      unsigned long page)
 {
 	unsigned long key = ((unsigned long)(leg_sector >> 3) << 1) | leg;
+	void *old;
 
-	if (!dc->dax || xa_err(xa_store(&dc->forget, key, xa_mk_value(page),
-					GFP_NOIO)))
+	if (!dc->dax)
+		return;
+	/* the value: the data page << 1 | whether a forget was tried */
+	old = xa_store(&dc->forget, key, xa_mk_value(page << 1), GFP_NOIO);
+	if (xa_is_err(old)) {
+		dxm_hold_moved(dc, page);	/* no forget will run */
 		return;		/* no memory: the entry stays (a warning) */
+	}
+	if (old && !(xa_to_value(old) & 1))
+		dxm_hold_moved(dc, xa_to_value(old) >> 1);	/* merged */
 	queue_work(dc->failover_wq, &dc->forget_work);
 }
 
@@ -146,7 +159,7 @@ bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
 	void *v;
 
 	xa_for_each(&dc->forget, key, v)
-		if (xa_to_value(v) - first < nr)
+		if ((xa_to_value(v) >> 1) - first < nr)
 			return true;
 	return false;
 }
@@ -158,12 +171,26 @@ bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
 void dxm_forget_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(work, struct dxm_c, forget_work);
-	unsigned long key;
+	unsigned long key, val;
 	void *v;
+	int r;
 
 	msleep(DXM_COOL_MS + 10);	/* faults that got the old page */
 	xa_for_each(&dc->forget, key, v) {
-		if (dxm_forget_page(dc, key & 1, (sector_t)(key >> 1) << 3)) {
+		val = xa_to_value(v);
+		r = dxm_forget_page(dc, key & 1, (sector_t)(key >> 1) << 3);
+		/*
+		 * Forgotten or not, the new page's hold (hold.c) ends after
+		 * the first try: a page a file keeps naming (reflinked) would
+		 * be held for good.  A note made again meanwhile is untried.
+		 */
+		if (!(val & 1) && xa_cmpxchg(&dc->forget, key, v,
+					     xa_mk_value(val | 1),
+					     GFP_NOIO) == v) {
+			dxm_hold_moved(dc, val >> 1);
+			v = xa_mk_value(val | 1);
+		}
+		if (r) {
 			DMWARN_LIMIT("%s: leg %lu: a file still names the page at sector %llu",
 				     dxm_name(dc), key & 1,
 				     (unsigned long long)(key >> 1) << 3);

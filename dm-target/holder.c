@@ -41,7 +41,7 @@ static int dxm_leg_going_away(struct dxm_c *dc, int leg)
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
 	/* files must not name its pages once they are gone */
-	dxm_forget_leg(dc, leg);
+	dxm_forget_leg(dc, leg, 0);	/* dxm_fail_leg() started a hold walk */
 	return 0;
 }
 

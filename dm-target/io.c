@@ -508,11 +508,16 @@ void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why)
 	struct dxm_leg *l = &dc->legs[leg];
 	bool was_primary = leg == dxm_primary(dc);
 
+	unsigned int gen = 0;
+
 	if (!dxm_leg_alive(dc, leg))
 		return;
+	if (dc->dax && was_primary && dxm_leg_alive(dc, dxm_other(dc, leg)))
+		gen = dxm_hold_walk_start(dc);	/* before the switch */
 	WRITE_ONCE(l->dead, true);
 	if (dc->dax && was_primary && dxm_primary(dc) >= 0) {
 		/* its mapped pages must go (see dxm_failover_work) */
+		WRITE_ONCE(dc->failed_primary_gen, gen);
 		WRITE_ONCE(dc->failed_primary, leg);
 		queue_work(dc->failover_wq, &dc->failover_work);
 	}

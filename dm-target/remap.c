@@ -284,10 +284,13 @@ static int dxm_remap_page_locked(struct dxm_c *dc, int i, u64 page, void *data)
 				leg->slots[prev] = page;
 			return r;
 		}
+		dxm_hold_moving(dc, page);	/* before faults can see it */
 		r = xa_err(xa_store(&leg->remaps, page, xa_mk_value(s),
 				    GFP_NOIO));
-		if (r)
+		if (r) {
+			dxm_hold_moved(dc, page);
 			return r;
+		}
 		if (prev == U32_MAX)
 			WRITE_ONCE(leg->nr_remapped, leg->nr_remapped + 1);
 		DMINFO("%s: leg %d: page at sector %llu remapped to spare %u",

@@ -190,6 +190,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 {
 	int other = dxm_other(dc, leg);
 	bool was_primary;
+	unsigned int gen = 0;
 
 	if (!dxm_leg_alive(dc, leg) || !dxm_leg_alive(dc, other) ||
 	    dc->legs[other].stale) {
@@ -212,6 +213,8 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	if (was_primary)
 		dxm_failover_sync(dc);
 	mutex_lock(&dc->sync_mutex);
+	if (dc->dax && was_primary)
+		gen = dxm_hold_walk_start(dc);	/* before the switch */
 	dc->legs[leg].stale = true;
 	dc->sweep_cursor = 0;
 	if (dc->dax && was_primary)
@@ -221,7 +224,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
 	if (was_primary)
-		dxm_forget_leg(dc, leg);
+		dxm_forget_leg(dc, leg, gen);
 	return 0;
 }
 
