@@ -35,7 +35,7 @@
 # Prints "PASS: 30-powercut/NAME" / "FAIL: 30-powercut/NAME" lines like
 # tests/lib.sh's run_case and a SUMMARY line; exit 1 if anything failed.
 # host-timeout: 3600
-# kernels: 6.1.
+# kernels: 6.1. newest
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -41,6 +41,11 @@ def mce_safe_types(build):
             m = re.match(r"include\s+(\S+)/Makefile\s*$", line)
             if m:
                 dirs.append(m.group(1))
+                # a kernel in another root (scripts/build-root-newest):
+                # -common is the sibling of the resolved build folder
+                dirs.append(os.path.join(
+                    os.path.dirname(os.path.realpath(build)),
+                    os.path.basename(m.group(1))))
     for d in dirs:
         for h in glob.glob(os.path.join(
                 d, "arch/x86/include/asm/extable_fixup_types.h")):

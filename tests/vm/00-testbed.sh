@@ -6,6 +6,7 @@
 # verification, poison injection (sticky on NVDIMMs, clearable on legacy
 # pmem), and a clean kernel log.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
+# kernels: stock newest
 . "$(dirname "$0")/../lib.sh"
 
 case_fsdax() {

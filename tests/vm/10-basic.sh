@@ -8,7 +8,8 @@
 # corrupted superblocks refused, module unload/reload, messages.
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 3600
-# kernels: 6.1. debug
+# kernels: 6.1. debug newest
+# newest-env: TEST_CASES=^(create_status|initial_sync|fs_ext4|fs_xfs|reload_roundtrip|messages|module_cycles|read_error_leg0)$
 # debug-env: TEST_CASES=^(create_status|initial_sync|reload_roundtrip|messages|module_cycles|read_error_leg0)$
 # shellcheck disable=SC2154  # G_* come from dxm_geometry
 . "$(dirname "$0")/../lib.sh"

@@ -31,7 +31,7 @@
 #     (4 KiB regions): one fsync still copies them all; then the list again.
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 1800
-# kernels: 6.1. debug
+# kernels: 6.1. debug newest
 # debug-env: TEST_CASES=^(twofile_ext4_mmap|twofile_xfs_pmd_msync|read_mapping_kept|inflight_write|ranged_flush|hot_regions|failover_readonly_mapping|fail_primary|primary_fails)$
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"

@@ -18,7 +18,7 @@
 # is tests/host/40-poison-reboot.sh.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
 # vm-timeout: 2700
-# kernels: 6.1. debug
+# kernels: 6.1. debug newest
 # debug-env: TEST_CASES=^(sticky_file_leg0|sticky_mapped_page|clearable_legacy|both_legs_dax_file|same_page_both_legs|lost_page_dax_file|spare_exhaustion)$
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"

@@ -14,6 +14,7 @@
 # with rmapbt): the page is unmapped from the process that mapped it, whose
 # next access gets SIGBUS instead of the data it saw before; a process
 # mapping another file keeps running with its data intact.
+# kernels: stock newest
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
 

@@ -12,6 +12,7 @@
 #   was never activated (its resume failed) are refused and write nothing.
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 1500
+# kernels: 6.1. newest
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

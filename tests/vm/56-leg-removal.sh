@@ -11,6 +11,7 @@
 # whose pages the filesystem's DAX entries name: it forgets them first).
 # vm-run: --nvdimms 2 --nvdimm-size 256
 # vm-timeout: 900
+# kernels: 6.1. newest
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

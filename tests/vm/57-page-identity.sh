@@ -19,6 +19,7 @@
 # partition ("slot") of both NVDIMMs; the others share slot 1.
 # vm-run: --nvdimms 3 --nvdimm-size 2304
 # vm-timeout: 900
+# kernels: stock newest
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

@@ -14,6 +14,7 @@
 #   which leaves the window of the race wide open.
 # vm-run: --nvdimms 2 --nvdimm-size 256
 # vm-timeout: 900
+# kernels: stock newest
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

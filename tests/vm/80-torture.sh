@@ -33,7 +33,7 @@
 #   check scrub, which must then fail the group
 # vm-run: --nvdimms 3 --nvdimm-size 256 --smp 2
 # vm-timeout: 900
-# kernels: 6.1. debug
+# kernels: 6.1. debug newest
 # debug-env: DXM_TORTURE_SECONDS=60 DXM_TORTURE_QUIESCE=1
 # shellcheck disable=SC2154
 # The body is one brace group: bash parses it whole before running it.
