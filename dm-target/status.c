@@ -231,6 +231,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 static int dxm_msg_fail(struct dxm_c *dc, int leg)
 {
 	int other = dxm_other(dc, leg);
+	bool was_primary;
 
 	if (!dxm_leg_alive(dc, leg))
 		return 0;
@@ -240,10 +241,19 @@ static int dxm_msg_fail(struct dxm_c *dc, int leg)
 		return -EINVAL;
 	}
 	down_write(&dc->failover_sem);
-	if (leg == dxm_primary(dc))
+	was_primary = leg == dxm_primary(dc);
+	if (was_primary)
 		dxm_failover_sync(dc);	/* what only the primary holds */
 	mutex_lock(&dc->sync_mutex);
 	dxm_fail_leg(dc, leg, 0, "failed by message");
+	/*
+	 * Unmap its pages before the other leg's are handed out: a write
+	 * fault on a read-only mapping of one (msync made it so) would get
+	 * the other leg's page for a PTE that maps this one, which the fault
+	 * refuses (a WARN in insert_pfn()/insert_page(), then SIGBUS).
+	 */
+	if (dc->dax && was_primary)
+		dxm_unmap_all(dc, leg);
 	mutex_unlock(&dc->sync_mutex);
 	up_write(&dc->failover_sem);
 	return 0;
