@@ -520,6 +520,8 @@ void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why)
 		WRITE_ONCE(dc->failed_primary_gen, gen);
 		WRITE_ONCE(dc->failed_primary, leg);
 		queue_work(dc->failover_wq, &dc->failover_work);
+	} else {
+		dxm_hold_walk_end(dc, gen);	/* no new primary: no walk */
 	}
 	atomic_cmpxchg(&dc->first_error, 0, err);
 	DMERR("%s: leg %d (%s) failed: %s (%d)", dxm_name(dc), leg,
