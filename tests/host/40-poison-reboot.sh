@@ -9,6 +9,7 @@
 # place costs no new spare, a write to the page works.
 #   tests/host/40-poison-reboot.sh --kernel KVER [--workdir DIR] [--keep]
 # host-timeout: 3600
+# kernels: 6.1.
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/40-poison-reboot.sh

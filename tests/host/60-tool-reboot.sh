@@ -11,6 +11,7 @@
 # mismatch; a second --scan finds nothing left to start.
 #   tests/host/60-tool-reboot.sh --kernel KVER [--workdir DIR] [--keep]
 # host-timeout: 3600
+# kernels: 6.1.
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/60-tool-reboot.sh

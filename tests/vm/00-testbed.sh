@@ -6,7 +6,7 @@
 # verification, poison injection (sticky on NVDIMMs, clearable on legacy
 # pmem), and a clean kernel log.
 # vm-run: --nvdimms 2 --nvdimm-size 512 --legacy-pmem 256
-# kernels: stock newest
+# kernels: 6.1. newest
 . "$(dirname "$0")/../lib.sh"
 
 case_fsdax() {

@@ -9,8 +9,8 @@
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 3600
 # kernels: 6.1. debug newest
-# newest-env: TEST_CASES=^(create_status|initial_sync|fs_ext4|fs_xfs|reload_roundtrip|messages|module_cycles|read_error_leg0)$
-# debug-env: TEST_CASES=^(create_status|initial_sync|reload_roundtrip|messages|module_cycles|read_error_leg0)$
+# newest-env: TEST_CASES=^(create_status|fs_ext4|reload_roundtrip|messages)$
+# debug-env: TEST_CASES=^(messages|module_cycles)$
 # shellcheck disable=SC2154  # G_* come from dxm_geometry
 . "$(dirname "$0")/../lib.sh"
 

@@ -13,7 +13,7 @@
 # poison is sticky until the next boot.
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 1500
-# kernels: stock newest
+# kernels: 6.1. newest
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"

@@ -16,7 +16,7 @@
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 2700
 # kernels: 6.1. debug newest
-# newest-env: TEST_CASES=^(fail_leg1_under_fio|replace_under_fio|degraded_activation|foreign_leg_refused|fresh_leg_wins_leg1|corrupt_check_repair)$
+# newest-env: TEST_CASES=^(fail_leg1_under_fio|replace_under_fio|corrupt_check_repair)$
 # debug-env: TEST_CASES=^(fail_leg1_under_fio|degraded_activation|foreign_leg_refused|fresh_leg_wins_leg1|corrupt_check_repair)$
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"

@@ -3,7 +3,7 @@
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 2400
 # kernels: 6.1. debug
-# debug-env: TEST_CASES=^(degraded_assemble|create_fails_clean|replace_resume_fails|lifecycle)$
+# debug-env: TEST_CASES=^(lifecycle)$
 #
 # The admin tool drives a whole life cycle on its own, watched by
 # "daxmirror monitor" in the background: create, status, poison on leg 0

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 70-badinput: generated bad input must be refused cleanly.
-#   tables:   150 malformed tables (tests/fault/badinput-gen.py,
+#   tables:   100 malformed tables (tests/fault/badinput-gen.py,
 #             from a seed: wrong argument counts, junk and overflowing
 #             numbers, out-of-range values, unknown/duplicate options,
 #             trailing junk, bad lengths, the same leg twice, devices that
@@ -10,7 +10,7 @@
 #             blank legs: each refused (dmsetup fails) with a reason line in
 #             the kernel log, the legs' metadata unchanged (hash before and
 #             after each try), no kernel trace;
-#   messages: 100 malformed messages on a live idle mirror
+#   messages: 60 malformed messages on a live idle mirror
 #             (unknown, wrong arity, bad numbers, out-of-range ranges and
 #             legs): each refused with a reason, the status line and the
 #             metadata unchanged;
@@ -32,14 +32,14 @@
 # vm-run: --nvdimms 2 --nvdimm-size 256
 # vm-timeout: 2400
 # kernels: 6.1. debug
-# debug-env: DXM_BAD_TABLES=30 DXM_BAD_MESSAGES=20 DXM_FLIPS=6
+# debug-env: DXM_BAD_TABLES=20 DXM_BAD_MESSAGES=15 DXM_FLIPS=4
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 
 SEED=${DXM_SEED:-70}
-N_TABLES=${DXM_BAD_TABLES:-150}
-N_MESSAGES=${DXM_BAD_MESSAGES:-100}
-N_FLIPS=${DXM_FLIPS:-24}
+N_TABLES=${DXM_BAD_TABLES:-100}
+N_MESSAGES=${DXM_BAD_MESSAGES:-60}
+N_FLIPS=${DXM_FLIPS:-16}
 GEN=$REPO/tests/fault/badinput-gen.py
 echo "70-badinput: seed $SEED ($N_TABLES tables, $N_MESSAGES messages, $N_FLIPS metadata flips); rerun with DXM_SEED=$SEED"
 

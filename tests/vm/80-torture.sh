@@ -35,6 +35,7 @@
 # vm-timeout: 900
 # kernels: 6.1. debug newest
 # debug-env: DXM_TORTURE_SECONDS=60 DXM_TORTURE_QUIESCE=1
+# newest-env: DXM_TORTURE_SECONDS=60
 # shellcheck disable=SC2154
 # The body is one brace group: bash parses it whole before running it.
 {

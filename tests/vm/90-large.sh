@@ -11,6 +11,7 @@
 #   memory each mirror takes (vmalloc + slab delta) is logged per TiB.
 # vm-run: --nvdimms 3 --nvdimm-size 163840,163840,1024 --mem 2048
 # vm-timeout: 2400
+# kernels: 6.1.
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
