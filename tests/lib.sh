@@ -342,6 +342,38 @@ setup_legacy_pmem() {
 	log "legacy pmem: ${LEGACY_PMEM[*]}"
 }
 
+# setup_virtio_pmem: the virtio-pmem devices (vm-run --virtio-pmem) as
+# fsdax block devices, in PCI order.  Sets VPMEM=(...), VPMEM0, VPMEM1;
+# skips without them.
+setup_virtio_pmem() {
+	local d dev i
+	modprobe --ignore-install libnvdimm
+	modprobe -a virtio_pmem nd_pmem dm-mod
+	VPMEM=()
+	for ((i = 0; i < 50; i++)); do
+		[ "$(ls -d /sys/bus/virtio/drivers/virtio_pmem/virtio* 2>/dev/null | wc -l)" -gt 0 ] && break
+		sleep 0.1
+	done
+	for d in $(ls -d /sys/bus/virtio/drivers/virtio_pmem/virtio* 2>/dev/null | sort -V); do
+		d=$(realpath "$d")
+		for ((i = 0; i < 50; i++)); do
+			dev=$(ls "$d"/ndbus*/region*/namespace*/block 2>/dev/null | head -n 1)
+			[ -n "$dev" ] && break
+			sleep 0.1
+		done
+		[ -n "$dev" ] || die "virtio-pmem $d has no block device"
+		_wait_blockdev "/dev/$dev"
+		[ "$(cat "/sys/block/$dev/queue/dax")" = 1 ] || die "/dev/$dev is not DAX"
+		VPMEM+=("/dev/$dev")
+	done
+	[ "${#VPMEM[@]}" -gt 0 ] || skip "no virtio-pmem devices (vm-run --virtio-pmem)"
+	for i in "${!VPMEM[@]}"; do
+		eval "VPMEM$i=${VPMEM[$i]}"
+		export "VPMEM$i"
+	done
+	log "virtio-pmem: ${VPMEM[*]}"
+}
+
 # sectors DEV: size in 512-byte sectors.
 sectors() { blockdev --getsz "$1"; }
 

@@ -309,34 +309,6 @@ case_warm_list_overflow() {
 
 # ------------------------------------------------------- leg flush bios ---
 
-# flush_bios_during_fsyncs L0 L1: mirror over L0 + L1 with ext4; 20 x
-# (4 KiB write(2) + fsync); sets FB0/FB1 to the REQ_PREFLUSH bios queued
-# to L0/L1 meanwhile (block_bio_queue, RWBS starting with F)
-flush_bios_during_fsyncs() {
-	local f=$MNT/fb i t0 t1
-	repl_mirror m "$1" "$2" sync_interval_ms 0
-	repl_mkfs ext4 "$DXM_DEV"
-	repl_mount ext4 "$DXM_DEV" "$MNT"
-	put_file "$f" 1 1
-	# block tracepoints print MAJ,MIN
-	t0=$(majmin "$1" | tr : ,)
-	t1=$(majmin "$2" | tr : ,)
-	echo 0 >"$TRACE/tracing_on"
-	echo >"$TRACE/trace"
-	echo 1 >"$TRACE/events/block/block_bio_queue/enable"
-	echo 1 >"$TRACE/tracing_on"
-	for i in $(seq 1 20); do
-		pattern "$i" 4096 | dd of="$f" bs=4k seek="$i" conv=notrunc,fsync status=none
-	done
-	echo 0 >"$TRACE/tracing_on"
-	echo 0 >"$TRACE/events/block/block_bio_queue/enable"
-	FB0=$(grep -c "block_bio_queue: $t0 F" "$TRACE/trace" || true)
-	FB1=$(grep -c "block_bio_queue: $t1 F" "$TRACE/trace" || true)
-	umount "$MNT"
-	legs_same "$1" "$2" "$DOFF" "$DXM_LEN"
-	dxm_remove m
-}
-
 # leg_flush_bios: the cache flush of a pmem leg without flush hints is a
 # store fence (no bio per fsync); a leg that is a dm-linear device over
 # pmem gets a REQ_PREFLUSH bio at every fsync.
