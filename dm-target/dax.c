@@ -274,7 +274,12 @@ size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
 	return done;
 }
 
-/* Map the on-leg write-intent bitmap for cheap, synchronous marking. */
+/*
+ * Map the on-leg write-intent bitmap for cheap, synchronous marking.  Only
+ * a synchronous DAX device makes a store durable by itself: on an
+ * asynchronous one (virtio-pmem) a store reaches the media only when a
+ * flush follows, so its marks are written by bios with REQ_FUA.
+ */
 int dxm_dax_map_bitmap(struct dxm_c *dc, int leg)
 {
 	struct dxm_leg *l = &dc->legs[leg];
@@ -284,7 +289,7 @@ int dxm_dax_map_bitmap(struct dxm_c *dc, int leg)
 	int id;
 
 	l->bitmap_kaddr = NULL;
-	if (!l->dev || !l->dev->dax_dev ||
+	if (!l->dev || !l->dev->dax_dev || !dax_synchronous(l->dev->dax_dev) ||
 	    get_start_sect(l->dev->bdev) % (PAGE_SIZE >> SECTOR_SHIFT))
 		return 0;
 	id = dax_read_lock();

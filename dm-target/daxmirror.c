@@ -226,6 +226,10 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		if (dc->legs[i].dev && !dxm_leg_dax_capable(&dc->legs[i]))
 			dc->dax = false;
 
+	r = dxm_check_async_legs(dc, false);
+	if (r)
+		goto bad;
+
 	dc->wq = alloc_workqueue("dxm_io", WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
 	dc->sync_wq = alloc_workqueue("dxm_sync",
 				      WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
@@ -413,9 +417,12 @@ static int dxm_preresume(struct dm_target *ti)
 {
 	struct dxm_c *dc = ti->private;
 
+	int r;
+
 	if (dc->activated)
 		return 0;
-	return dxm_activate(dc);
+	r = dxm_check_async_legs(dc, true);
+	return r ? r : dxm_activate(dc);
 }
 
 static void dxm_resume(struct dm_target *ti)
@@ -520,6 +527,7 @@ static int __init dxm_init(void)
 static void __exit dxm_exit(void)
 {
 	dm_unregister_target(&dxm_target);
+	dxm_async_legs_exit();
 	dxm_primary_exit();
 	bioset_exit(&dxm_clone_slab);
 }

@@ -170,6 +170,8 @@ struct dxm_c {
 	bool bitmap_dirty;		/* on-leg bitmap needs a write-back */
 	struct mutex bm_mutex;		/* orders bitmap write-backs */
 	void *bm_snap;			/* write-back snapshot (bm_mutex) */
+	unsigned long bm_clears;	/* clearing passes (dc->lock) */
+	unsigned long bm_clears_flushed; /* ...whose data a flush covered */
 	struct mutex sb_mutex;		/* the one superblock writer */
 
 	struct workqueue_struct *wq;	/* bio work, events */
@@ -339,6 +341,11 @@ void dxm_pb_reclaim(struct dxm_c *dc);
 /* notify.c */
 void dxm_notify_lost(struct dxm_c *dc, u64 page);
 void dxm_notify_work(struct work_struct *work);
+struct dax_device *dxm_own_dax(struct dxm_c *dc);
+
+/* asyncleg.c */
+int dxm_check_async_legs(struct dxm_c *dc, bool first_resume);
+void dxm_async_legs_exit(void);
 
 /* forget.c */
 void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen);

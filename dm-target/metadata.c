@@ -630,6 +630,8 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 	size_t bytes = round_up(dxm_bitmap_bytes(dc), DXM_BLOCK_SIZE);
 	unsigned long words = BITS_TO_LONGS(dc->nr_regions), w, n;
 	unsigned long *snap = dc->bm_snap;
+	blk_opf_t op = REQ_OP_WRITE | REQ_FUA;
+	unsigned long clears;
 	int i, r;
 
 	if (!snap)
@@ -652,18 +654,30 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 		spin_unlock_irq(&dc->lock);
 		cond_resched();
 	}
+	/* every clear in the snapshot was counted by now */
+	spin_lock_irq(&dc->lock);
+	clears = dc->bm_clears;
+	spin_unlock_irq(&dc->lock);
+	/*
+	 * A cleared mark says that its region cannot differ: the data
+	 * written there before must be durable before the clear is, so a
+	 * snapshot with clears not yet covered flushes the legs first.
+	 */
+	if (clears != dc->bm_clears_flushed)
+		op |= REQ_PREFLUSH;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct dxm_leg *leg = &dc->legs[i];
 
 		if (!dxm_leg_alive(dc, i) || leg->bitmap_kaddr)
 			continue;
-		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_FUA,
-			       leg->geo.bitmap_offset, snap,
+		r = dxm_leg_rw(dc, i, op, leg->geo.bitmap_offset, snap,
 			       bytes >> SECTOR_SHIFT);
 		if (r)
 			dxm_fail_leg(dc, i, r, "write-intent bitmap write failed");
 	}
+	if (op & REQ_PREFLUSH)
+		dc->bm_clears_flushed = clears;
 	mutex_unlock(&dc->bm_mutex);
 	return 0;
 }

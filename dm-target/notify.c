@@ -35,7 +35,7 @@ void dxm_notify_lost(struct dxm_c *dc, u64 page)
 }
 
 /* The mirror's own DAX device (a reference), or NULL. */
-static struct dax_device *dxm_own_dax(struct dxm_c *dc)
+struct dax_device *dxm_own_dax(struct dxm_c *dc)
 {
 	struct mapped_device *md = dm_table_get_md(dc->ti->table);
 	u64 start;

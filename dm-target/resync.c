@@ -210,8 +210,11 @@ static void dxm_clear_marks(struct dxm_c *dc)
 			__clear_bit(r, dc->marked);
 			changed = true;
 		}
-		if (changed && !dxm_bitmap_mark_is_sync(dc))
-			dc->bitmap_dirty = true;
+		if (changed) {
+			dc->bm_clears++;
+			if (!dxm_bitmap_mark_is_sync(dc))
+				dc->bitmap_dirty = true;
+		}
 		spin_unlock_irq(&dc->lock);
 		cond_resched();
 	}

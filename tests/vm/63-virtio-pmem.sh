@@ -147,6 +147,7 @@ case_map_sync_refused() {
 	# legs are synchronous (a replace): refused, the live table stays
 	sync_create "$PMEM0" "$PMEM1"
 	t=$(dmsetup table m)
+	wipe_meta "$V1"	# a blank leg: a replacement
 	dmesg_mark reload
 	if dmsetup load m --table "0 $DXM_LEN daxmirror $PMEM0 $V1" 2>/dev/null; then
 		dmsetup suspend m
