@@ -29,7 +29,10 @@ int cmd_create(const Args &args)
 		       "Create a mirror of LEG0 and LEG1 (pmem block devices). "
 		       "Both legs must be blank in their last 4 KiB; a leg "
 		       "with a filesystem or other signature is refused "
-		       "unless --force; one in use is refused.");
+		       "unless --force; one in use is refused.  Prints the "
+		       "failure domain of each leg (NVDIMM region and DIMMs, "
+		       "CXL region, memdevs and host bridges) and warns when "
+		       "the two legs share one.");
 
 	cl.create_options()
 		.force("use legs that hold signatures or old superblocks; "

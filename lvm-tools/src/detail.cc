@@ -62,7 +62,8 @@ int cmd_detail(const Args &args)
 {
 	CommandLine cl("detail", "NAME",
 		       "Show a daxmirror device in full: its table (legs and "
-		       "settings), its state, and the metadata of each leg.  "
+		       "settings), its state, and the metadata and failure "
+		       "domain of each leg.  "
 		       "Exit code as status: 0 healthy, 1 degraded, 2 data "
 		       "lost or failed.");
 

@@ -59,7 +59,8 @@ int cmd_replace(const Args &args)
 		       "Put NEWDEV in place of leg N and rebuild it from the "
 		       "other leg.  NEWDEV must not be in use, and hold no "
 		       "signature unless --force (which wipes them and "
-		       "zeroes its last 4 KiB).");
+		       "zeroes its last 4 KiB).  Warns when NEWDEV shares a "
+		       "failure domain with the other leg.");
 
 	cl.leg().wait()
 		.force("use a device that holds signatures or a superblock; "
