@@ -83,12 +83,14 @@ std::string memdev(FakeSys &s, int n, const std::string &hb,
 	return md;
 }
 
-/* CXL region R over memdev N, found through the nvdimm's cxl/provider
- * (via_nmem) or through the region's target0 (its endpoint decoder) */
-void cxl_region(FakeSys &s, int r, int n, const std::string &md, bool via_nmem)
+/* CXL region R over memdev N, found through the cxl/provider of the
+ * nvdimm nmemK (via_nmem; the kernel numbers nmems in probe order, so K
+ * need not be N) or through the region's target0 (its endpoint decoder) */
+void cxl_region(FakeSys &s, int r, int n, const std::string &md, bool via_nmem,
+		int k)
 {
 	std::string region = "region" + std::to_string(r);
-	std::string nmem = "nmem" + std::to_string(n);
+	std::string nmem = "nmem" + std::to_string(k);
 
 	s.file(CXLBUS + "/provider", "CXL");
 	s.file(CXLBUS + "/" + region + "/mapping0", nmem + ",0,268435456,0");
@@ -147,23 +149,24 @@ TEST_CASE("NVDIMM: two regions on one DIMM share the DIMM")
 TEST_CASE("CXL: memdevs behind two host bridges share nothing")
 {
 	FakeSys s;
-	cxl_region(s, 0, 0, memdev(s, 0, "pci0000:0c", "0000:0c:00.0"), true);
-	cxl_region(s, 1, 1, memdev(s, 1, "pci0000:0d", "0000:0d:00.0"), true);
+	/* as in a QEMU guest: nmem0 is mem1's, nmem1 mem0's */
+	cxl_region(s, 0, 0, memdev(s, 0, "pci0000:0c", "0000:0c:00.0"), true, 1);
+	cxl_region(s, 1, 1, memdev(s, 1, "pci0000:2c", "0000:2c:00.0"), true, 0);
 	FailureDomain a = failure_domain("pmem10", s.root);
 	FailureDomain b = failure_domain("pmem11", s.root);
 
 	CHECK(a.text == "CXL region0 (mem0 behind host bridge pci0000:0c)");
-	CHECK(b.text == "CXL region1 (mem1 behind host bridge pci0000:0d)");
+	CHECK(b.text == "CXL region1 (mem1 behind host bridge pci0000:2c)");
 	CHECK(shared_part(a, b) == "");
-	CHECK(to_json(b)["host_bridges"] == nlohmann::json{ "pci0000:0d" });
+	CHECK(to_json(b)["host_bridges"] == nlohmann::json{ "pci0000:2c" });
 }
 
 TEST_CASE("CXL: memdevs behind one host bridge share the bridge")
 {
 	FakeSys s;
 	/* two root ports of one host bridge; memdevs found by the targets */
-	cxl_region(s, 0, 0, memdev(s, 0, "pci0000:0c", "0000:0c:00.0"), false);
-	cxl_region(s, 1, 1, memdev(s, 1, "pci0000:0c", "0000:0c:01.0"), false);
+	cxl_region(s, 0, 0, memdev(s, 0, "pci0000:0c", "0000:0c:00.0"), false, 0);
+	cxl_region(s, 1, 1, memdev(s, 1, "pci0000:0c", "0000:0c:01.0"), false, 1);
 	FailureDomain a = failure_domain("pmem10", s.root);
 	FailureDomain b = failure_domain("pmem11", s.root);
 
