@@ -68,8 +68,6 @@ int Fd::release()
 	return fd;
 }
 
-namespace {
-
 std::optional<std::string> read_sysfs(const std::string &path)
 {
 	std::ifstream in(path);
@@ -82,6 +80,8 @@ std::optional<std::string> read_sysfs(const std::string &path)
 		s.pop_back();
 	return s;
 }
+
+namespace {
 
 std::string canonical(const std::string &path)
 {

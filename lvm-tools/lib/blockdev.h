@@ -58,6 +58,10 @@ BlockDevice inspect_device(const std::string &path, bool allow_file);
  */
 std::string table_token(const BlockDevice &d);
 
+/* The text of a sysfs attribute without its trailing newline and
+ * blanks, or nullopt when it cannot be read. */
+std::optional<std::string> read_sysfs(const std::string &path);
+
 /* sysfs directory of the whole disk or partition, "" if none */
 std::string sysfs_block_dir(const DevId &id);
 

@@ -95,6 +95,14 @@ struct CreateOptions;
 CreatePlan plan_new_mirror(const std::string &leg0, const std::string &leg1,
 			   const CreateOptions &opts, bool allow_file);
 
+/*
+ * Warns on stderr ("daxmirror CMD: warning: legs 0 and 1 share NVDIMM
+ * region0: ...") when the two legs' failure domains share hardware.
+ */
+struct FailureDomain;
+void warn_shared_domain(const char *cmd, const FailureDomain &leg0,
+			const FailureDomain &leg1);
+
 /* Writes to stdout. */
 void out(const std::string &text);
 

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "dm.h"
 #include "errors.h"
+#include "faildomain.h"
 #include "kmsg.h"
 #include "mirror_table.h"
 #include "progress.h"
@@ -44,6 +45,17 @@ void create_mirror(const std::string &name, uint64_t len,
 			throw;
 		throw Error(name, "the kernel refused the table: " + why);
 	}
+}
+
+void warn_shared_domain(const char *cmd, const FailureDomain &leg0,
+			const FailureDomain &leg1)
+{
+	std::string what = shared_part(leg0, leg1);
+
+	if (!what.empty())
+		fprintf(stderr, "daxmirror %s: warning: legs 0 and 1 share %s: "
+			"one hardware failure loses both copies\n", cmd,
+			what.c_str());
 }
 
 void check_device_name(const std::string &name)

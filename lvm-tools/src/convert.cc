@@ -13,7 +13,8 @@
  * last 4 KiB (outside the filesystem) before the kernel formats the
  * metadata area; a power cut before the superblock is written leaves DEV
  * mountable on its own, after it the set assembles and the rebuild goes
- * on from its checkpoint.
+ * on from its checkpoint.  Warns, as create does, when DEV and NEWLEG
+ * share a failure domain.
  */
 #include <spawn.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@
 #include "commands.h"
 #include "dm.h"
 #include "errors.h"
+#include "faildomain.h"
 #include "fsgeom.h"
 #include "legcheck.h"
 #include "mirror_table.h"
@@ -172,6 +174,8 @@ int cmd_convert(const Args &args)
 	if (facts[0].dev.id == facts[1].dev.id)
 		throw UsageError(given_dev + " " + given_new,
 				 "DEV and NEWLEG must be different devices");
+	warn_shared_domain("convert", failure_domain(facts[0].dev.kname),
+			   failure_domain(facts[1].dev.kname));
 
 	CreatePlan p = plan_create({ table_token(facts[0].dev),
 				     table_token(facts[1].dev) },

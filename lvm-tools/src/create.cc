@@ -6,7 +6,8 @@
  * written to a leg unless --force, which wipes the signatures found
  * (like wipefs -a) and zeroes the superblock block (the last 4 KiB) of
  * both legs so that the kernel formats them.  A leg in use is refused,
- * --force or not.
+ * --force or not.  Prints each leg's failure domain, and warns when the
+ * two legs share hardware (a region, a DIMM or memdev, a host bridge).
  */
 #include <cstdio>
 
@@ -14,30 +15,13 @@
 #include "commands.h"
 #include "dm.h"
 #include "errors.h"
+#include "faildomain.h"
 #include "legcheck.h"
 #include "mirror_table.h"
-#include "ndctl.h"
 #include "options.h"
 #include "size.h"
 
 namespace dxm {
-
-static void warn_shared_region(const std::array<LegFacts, 2> &f)
-{
-	try {
-		nd::Context ctx;
-		auto a = ctx.find_by_blockdev(f[0].dev.kname);
-		auto b = ctx.find_by_blockdev(f[1].dev.kname);
-
-		if (a && b && a->bus == b->bus && a->region == b->region)
-			fprintf(stderr,
-				"daxmirror create: warning: both legs are in "
-				"NVDIMM %s (one failure domain)\n",
-				a->region.c_str());
-	} catch (const Error &) {
-		/* no libndctl view: nothing to warn about */
-	}
-}
 
 int cmd_create(const Args &args)
 {
@@ -45,7 +29,10 @@ int cmd_create(const Args &args)
 		       "Create a mirror of LEG0 and LEG1 (pmem block devices). "
 		       "Both legs must be blank in their last 4 KiB; a leg "
 		       "with a filesystem or other signature is refused "
-		       "unless --force; one in use is refused.");
+		       "unless --force; one in use is refused.  Prints the "
+		       "failure domain of each leg (NVDIMM region and DIMMs, "
+		       "CXL region, memdevs and host bridges) and warns when "
+		       "the two legs share one.");
 
 	cl.create_options()
 		.force("use legs that hold signatures or old superblocks; "
@@ -74,7 +61,14 @@ int cmd_create(const Args &args)
 	if (facts[0].dev.id == facts[1].dev.id)
 		throw UsageError(cl.args()[1] + " " + cl.args()[2],
 				 "the two legs must be different devices");
-	warn_shared_region(facts);
+	std::array<FailureDomain, 2> dom;
+	for (int i = 0; i < 2; i++) {
+		dom[i] = failure_domain(facts[i].dev.kname);
+		printf("leg %d %s: %s\n", i, facts[i].dev.path.c_str(),
+		       dom[i].text.c_str());
+	}
+	fflush(stdout);
+	warn_shared_domain("create", dom[0], dom[1]);
 
 	CreatePlan p = plan_create({ table_token(facts[0].dev),
 				     table_token(facts[1].dev) },

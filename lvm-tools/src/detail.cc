@@ -2,13 +2,15 @@
 /*
  * daxmirror detail NAME [--json]: the configuration of a running mirror
  * (its table), its state (as status shows it) and what each leg's
- * metadata says (as examine shows it).  Exit code as status.
+ * metadata says (as examine shows it), with each leg's failure domain.
+ * Exit code as status.
  */
 #include <fmt/format.h>
 
 #include "commands.h"
 #include "config.h"
 #include "errors.h"
+#include "faildomain.h"
 #include "legmeta.h"
 #include "mirror_table.h"
 #include "options.h"
@@ -36,6 +38,19 @@ nlohmann::json table_json(const TableArgs &t)
 	};
 }
 
+/* The failure domain of a leg's device, if sysfs knows it. */
+std::optional<FailureDomain> leg_domain(const LegReport &leg)
+{
+	std::optional<DevId> id = leg.maj_min ? parse_dev_id(*leg.maj_min)
+					      : std::nullopt;
+	std::optional<std::string> kname = id ? kernel_name(*id)
+					      : std::nullopt;
+
+	if (!kname)
+		return std::nullopt;
+	return failure_domain(*kname);
+}
+
 std::string or_default(const std::optional<uint32_t> &v)
 {
 	return v ? std::to_string(*v) : "default";
@@ -47,7 +62,8 @@ int cmd_detail(const Args &args)
 {
 	CommandLine cl("detail", "NAME",
 		       "Show a daxmirror device in full: its table (legs and "
-		       "settings), its state, and the metadata of each leg.  "
+		       "settings), its state, and the metadata and failure "
+		       "domain of each leg.  "
 		       "Exit code as status: 0 healthy, 1 degraded, 2 data "
 		       "lost or failed.");
 
@@ -89,12 +105,14 @@ int cmd_detail(const Args &args)
 			    or_default(t.sync_interval_ms),
 			    t.no_dax ? ", no_dax" : "",
 			    t.nosync ? ", nosync" : "");
+	std::array<std::optional<FailureDomain>, 2> dom;
 	for (const auto &leg : r.legs) {
 		if (!leg.device) {
 			legs.push_back(nullptr);
 			text += fmt::format("leg {}: no device\n", leg.index);
 			continue;
 		}
+		dom[leg.index] = leg_domain(leg);
 		try {
 			LegMeta m = read_leg_meta(inspect_device(*leg.device,
 								 false));
@@ -107,12 +125,26 @@ int cmd_detail(const Args &args)
 			text += fmt::format("leg {}: {}: {}\n", leg.index,
 					    *leg.device, e.reason());
 		}
+		if (dom[leg.index]) {
+			legs.back()["failure_domain"] = to_json(*dom[leg.index]);
+			text += "  failure domain: " + dom[leg.index]->text +
+				"\n";
+		}
 	}
+	std::string shared = dom[0] && dom[1] ?
+			     shared_part(*dom[0], *dom[1]) : "";
+	if (!shared.empty())
+		text += "legs 0 and 1 share " + shared + ": one hardware "
+			"failure loses both copies\n";
 	if (cl.has("json"))
 		out(nlohmann::json{ { "name", name },
 				    { "table", table_json(t) },
 				    { "status", to_json(r) },
-				    { "legs", legs } }.dump(2) + "\n");
+				    { "legs", legs },
+				    { "shared_failure_domain",
+				      shared.empty() ? nlohmann::json(nullptr)
+						     : nlohmann::json(shared) } }
+			    .dump(2) + "\n");
 	else
 		out(text);
 	return status_exit_code(r.status);

@@ -3,13 +3,15 @@
  * daxmirror replace NAME --leg N NEWDEV [--wait] [--force]
  * Reloads the live table with NEWDEV in place of leg N (suspend, load,
  * resume).  NEWDEV is blank in its last 4 KiB, so the kernel takes it as
- * a replacement and rebuilds it from the other leg.
+ * a replacement and rebuilds it from the other leg.  Warns when NEWDEV
+ * shares a failure domain with that leg.
  */
 #include "blkid.h"
 #include "blockdev.h"
 #include "commands.h"
 #include "dm.h"
 #include "errors.h"
+#include "faildomain.h"
 #include "kmsg.h"
 #include "legcheck.h"
 #include "mirror_table.h"
@@ -35,13 +37,30 @@ static std::string restore_table(const std::string &name, uint64_t len,
 	return "; the previous table is live again";
 }
 
+/* Warns when NEWDEV shares hardware with the leg it is rebuilt from. */
+static void warn_new_leg_domain(const MirrorState &st, int leg,
+				const BlockDevice &newdev)
+{
+	const auto &other = st.status.dev[1 - leg];
+	std::optional<DevId> id = other ? parse_dev_id(*other) : std::nullopt;
+	std::optional<std::string> kname = id ? kernel_name(*id) : std::nullopt;
+	std::array<FailureDomain, 2> dom;
+
+	if (!kname)
+		return;
+	dom[leg] = failure_domain(newdev.kname);
+	dom[1 - leg] = failure_domain(*kname);
+	warn_shared_domain("replace", dom[0], dom[1]);
+}
+
 int cmd_replace(const Args &args)
 {
 	CommandLine cl("replace", "NAME NEWDEV",
 		       "Put NEWDEV in place of leg N and rebuild it from the "
 		       "other leg.  NEWDEV must not be in use, and hold no "
 		       "signature unless --force (which wipes them and "
-		       "zeroes its last 4 KiB).");
+		       "zeroes its last 4 KiB).  Warns when NEWDEV shares a "
+		       "failure domain with the other leg.");
 
 	cl.leg().wait()
 		.force("use a device that holds signatures or a superblock; "
@@ -79,6 +98,7 @@ int cmd_replace(const Args &args)
 	for (const auto &d : st.status.dev)
 		if (d && *d == f.dev.id.str())
 			throw Error(given, "is already a leg of " + name);
+	warn_new_leg_domain(st, leg, f.dev);
 	if (force && !f.signatures.empty())
 		blkid::wipe_signatures(f.dev.path);
 	if (force || f.sb_kind != SbKind::Blank)

@@ -631,6 +631,126 @@ case_replace_resume_fails() {
 	dmsetup remove wfail
 }
 
+# Failure domains (issue 17): create names each leg's; two NVDIMMs are
+# two regions and share nothing (no warning).  Two legs in one region
+# make create warn, and still create; so does a replace whose new leg is
+# in the surviving leg's region.  The two legs in one region are two
+# namespaces carved from it where its DIMM has labels; QEMU's NVDIMMs
+# have none (one namespace spans the region), and there they are two
+# dm-linear halves of its namespace, which the tool resolves through
+# their slaves.  The namespace layout is put back at the end.
+
+# region_of DEV: the nd region of a pmem block device
+region_of() {
+	realpath "/sys/class/block/$(basename "$(realpath "$1")")" |
+		grep -o '/region[0-9]*/' | tr -d / | head -n 1
+}
+
+# fd_restore REGION: one fsdax namespace over the whole region again
+# (its block device is $C again)
+fd_restore() {
+	dmsetup remove_all >/dev/null 2>&1 || true
+	ndctl destroy-namespace -f all -r "$1" >/dev/null 2>&1 || true
+	ndctl create-namespace -r "$1" -m fsdax >/dev/null
+	_wait_blockdev "$C"
+}
+
+# fd_create NAME LEG0 LEG1: daxmirror create, its stdout in
+# $SCRATCH/fd.out, its stderr in $SCRATCH/fd.err
+fd_create() {
+	log "daxmirror create $*"
+	"$DXM" create "$@" >"$SCRATCH/fd.out" 2>"$SCRATCH/fd.err" || {
+		cat "$SCRATCH/fd.out" "$SCRATCH/fd.err"
+		die "daxmirror create $* failed"
+	}
+	cat "$SCRATCH/fd.out" "$SCRATCH/fd.err"
+}
+
+FD_REGION=	# the region whose namespaces the case carved
+case_failure_domains() {
+	local ra rb rc ns x y n h warn
+	ra=$(region_of "$A")
+	rb=$(region_of "$B")
+	rc=$(region_of "$C")
+	[ -n "$ra" ] && [ -n "$rb" ] && [ -n "$rc" ] && [ "$ra" != "$rb" ] ||
+		die "regions of $A $B $C: '$ra' '$rb' '$rc'"
+
+	# two NVDIMMs: two regions, each on its DIMM, no warning
+	wipe_meta "$A" "$B"
+	fd_create fd0 "$A" "$B"
+	grep -qx "leg 0 $A: NVDIMM $ra (nmem[0-9]*)" "$SCRATCH/fd.out" ||
+		die "no leg 0 line naming $ra"
+	grep -qx "leg 1 $B: NVDIMM $rb (nmem[0-9]*)" "$SCRATCH/fd.out" ||
+		die "no leg 1 line naming $rb"
+	if grep -q warning "$SCRATCH/fd.err"; then
+		die "create warned for legs on two NVDIMMs"
+	fi
+	wait_action_idle fd0
+	dxm detail fd0 --json >"$SCRATCH/fd.json"
+	jq -e --arg ra "$ra" --arg rb "$rb" \
+		'.legs[0].failure_domain.regions == [$ra] and
+		 .legs[1].failure_domain.regions == [$rb] and
+		 .shared_failure_domain == null' "$SCRATCH/fd.json" >/dev/null ||
+		die "detail --json: failure domains"
+	dxm remove fd0
+
+	# two legs in region $rc
+	ns=$(_ndctl_json -N -r "$rc" | jq -r 'if type=="array" then .[0].dev else .dev end')
+	if [ "$(cat "/sys/bus/nd/devices/$ns/devtype")" = nd_namespace_pmem ]; then
+		FD_REGION=$rc
+		trap 'fd_restore "$FD_REGION"' EXIT
+		ndctl destroy-namespace -f "$ns"
+		x=$(ndctl create-namespace -r "$rc" -m fsdax -s 96M | jq -r .blockdev)
+		y=$(ndctl create-namespace -r "$rc" -m fsdax -s 96M | jq -r .blockdev)
+		x=/dev/$x y=/dev/$y
+		_wait_blockdev "$x"
+		_wait_blockdev "$y"
+	else
+		log "$ns is $(cat "/sys/bus/nd/devices/$ns/devtype") (no labels): two dm-linear halves of $C"
+		n=$(sectors "$C")
+		h=$((n / 2 / 4096 * 4096))
+		dmsetup create fdx --table "0 $h linear $C 0"
+		dmsetup create fdy --table "0 $((n - h)) linear $C $h"
+		x=$(realpath /dev/mapper/fdx) y=$(realpath /dev/mapper/fdy)
+	fi
+	warn="warning: legs 0 and 1 share NVDIMM $rc: one hardware failure loses both copies"
+	wipe_meta "$x" "$y"
+	fd_create fd1 "$x" "$y"
+	grep -qE "^leg 0 $x: (dm-[0-9]+ on )?NVDIMM $rc \(nmem[0-9]+\)\$" "$SCRATCH/fd.out" ||
+		die "no leg 0 line naming $rc"
+	grep -qE "^leg 1 $y: (dm-[0-9]+ on )?NVDIMM $rc \(nmem[0-9]+\)\$" "$SCRATCH/fd.out" ||
+		die "no leg 1 line naming $rc"
+	grep -qx "daxmirror create: $warn" "$SCRATCH/fd.err" ||
+		die "no warning for two legs in $rc"
+	wait_action_idle fd1
+	assert_eq "$(status_rc fd1)" 0 "status exit code of a mirror in one region"
+	dxm detail fd1 >"$SCRATCH/fd.detail"
+	grep -qx "legs 0 and 1 share NVDIMM $rc: one hardware failure loses both copies" \
+		"$SCRATCH/fd.detail" || die "detail does not say the legs share $rc"
+	dxm remove fd1
+
+	# replace: the new leg in the surviving leg's region
+	wipe_meta "$x" "$y" "$B"
+	fd_create fd2 "$x" "$B"
+	if grep -q warning "$SCRATCH/fd.err"; then
+		die "create warned for $x and $B"
+	fi
+	wait_action_idle fd2
+	dxm fail fd2 --leg 1
+	log "daxmirror replace fd2 --leg 1 $y --wait"
+	"$DXM" replace fd2 --leg 1 "$y" --wait 2>"$SCRATCH/fd.err" ||
+		die "replace failed: $(cat "$SCRATCH/fd.err")"
+	cat "$SCRATCH/fd.err"
+	grep -qx "daxmirror replace: $warn" "$SCRATCH/fd.err" ||
+		die "no replace warning for a new leg in $rc"
+	assert_eq "$(status_rc fd2)" 0 "status exit code after the replace"
+	dxm remove fd2
+	if [ -n "$FD_REGION" ]; then
+		trap - EXIT
+		fd_restore "$FD_REGION"
+	fi
+}
+
 # lifecycle last: the poison it puts on leg 0 stays on the NVDIMM (a
 # write cannot clear it in the guest) and would fail the others' writes
 run_case refuses_ext4 case_refuses_ext4
@@ -638,5 +758,6 @@ run_case degraded_assemble case_degraded_assemble
 run_case progress_pty case_progress_pty
 run_case create_fails_clean case_create_fails_clean
 run_case replace_resume_fails case_replace_resume_fails
+run_case failure_domains case_failure_domains
 run_case lifecycle case_lifecycle
 finish
