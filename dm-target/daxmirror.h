@@ -172,6 +172,9 @@ struct dxm_c {
 	void *bm_snap;			/* write-back snapshot (bm_mutex) */
 	unsigned long bm_clears;	/* clearing passes (dc->lock) */
 	unsigned long bm_clears_flushed; /* ...whose data a flush covered */
+	unsigned long next_clear;	/* jiffies: next lazy clearing pass */
+	unsigned long bm_mark_gen;	/* marks set for write-back (dc->lock) */
+	unsigned long bm_durable_gen;	/* ...of them on the media (dc->lock) */
 	struct mutex sb_mutex;		/* the one superblock writer */
 
 	struct workqueue_struct *wq;	/* bio work, events */

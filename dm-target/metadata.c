@@ -581,7 +581,10 @@ bool dxm_bitmap_mark_is_sync(struct dxm_c *dc)
  * Marks regions [first, last] in the write-intent bitmap.  Called with
  * dc->lock held.  With DAX-mapped bitmaps on every live leg the mark is
  * durable on return (returns 0); otherwise the bitmap must be written back
- * by dxm_bitmap_writeback() from process context (returns 1).
+ * by dxm_bitmap_writeback() from process context (returns 1), also when
+ * the regions were marked already by a write whose write-back has not
+ * ended yet (bm_mark_gen: a second write to the region must not pass
+ * the first one's mark on its way to the media).
  */
 int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
 {
@@ -589,13 +592,30 @@ int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
 	bool sync = dxm_bitmap_mark_is_sync(dc);
 	bool changed = false;
 
+	if (!sync) {
+		/*
+		 * A mark costs a bitmap write (on virtio-pmem a host flush
+		 * too): a missing one marks the rest of its bitmap words
+		 * with it, so that neighbouring writes need none.
+		 */
+		r = find_next_zero_bit(dc->marked, last + 1, first);
+		if (r > last)	/* marked: durable once the write-backs are */
+			return dc->bm_durable_gen != dc->bm_mark_gen;
+		first = round_down(first, BITS_PER_LONG);
+		last = min(round_up(last + 1, BITS_PER_LONG),
+			   dc->nr_regions) - 1;
+		bitmap_set(dc->marked, first, last - first + 1);
+		dc->bm_mark_gen++;
+		dc->bitmap_dirty = true;
+		return 1;
+	}
 	for (r = first; r <= last; r++) {
 		if (test_bit(r, dc->marked))
 			continue;
 		__set_bit(r, dc->marked);
 		changed = true;
 		w = BIT_WORD(r);
-		if (sync && w != prev_w) {
+		if (w != prev_w) {
 			if (prev_w != ULONG_MAX)
 				dxm_persist_word(dc, prev_w);
 			prev_w = w;
@@ -603,13 +623,9 @@ int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
 	}
 	if (!changed)
 		return 0;
-	if (sync) {
-		dxm_persist_word(dc, prev_w);
-		wmb();	/* make the marks durable before any store to the data */
-		return 0;
-	}
-	dc->bitmap_dirty = true;
-	return 1;
+	dxm_persist_word(dc, prev_w);
+	wmb();	/* make the marks durable before any store to the data */
+	return 0;
 }
 
 /* Bitmap words copied per hold of dc->lock by a write-back (32 KiB). */
@@ -631,7 +647,7 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 	unsigned long words = BITS_TO_LONGS(dc->nr_regions), w, n;
 	unsigned long *snap = dc->bm_snap;
 	blk_opf_t op = REQ_OP_WRITE | REQ_FUA;
-	unsigned long clears;
+	unsigned long clears, gen;
 	int i, r;
 
 	if (!snap)
@@ -639,6 +655,7 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 	mutex_lock(&dc->bm_mutex);
 	spin_lock_irq(&dc->lock);
 	dc->bitmap_dirty = false;
+	gen = dc->bm_mark_gen;	/* every mark made so far is in the snapshot */
 	spin_unlock_irq(&dc->lock);
 	for (w = 0; w < words; w += n) {
 		n = min_t(unsigned long, words - w, DXM_BM_WORDS);
@@ -678,6 +695,9 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 	}
 	if (op & REQ_PREFLUSH)
 		dc->bm_clears_flushed = clears;
+	spin_lock_irq(&dc->lock);
+	dc->bm_durable_gen = gen;
+	spin_unlock_irq(&dc->lock);
 	mutex_unlock(&dc->bm_mutex);
 	return 0;
 }

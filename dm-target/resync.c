@@ -25,6 +25,8 @@ module_param(sweep_max_kbps, uint, 0644);
 MODULE_PARM_DESC(sweep_max_kbps,
 		 "Resync/rebuild/scrub bandwidth limit per mirror in KiB/s (0: none)");
 #define DXM_HOUSEKEEP_MS	1000
+/* Clearing passes over marks written by bios (see dxm_clear_marks()). */
+#define DXM_LAZY_CLEAR_MS	5000
 #define DXM_CHECKPOINT_MS	1000
 
 static void dxm_event_fn(struct work_struct *work)
@@ -196,6 +198,17 @@ static void dxm_clear_marks(struct dxm_c *dc)
 {
 	unsigned long r, end, next;
 	bool changed = false;
+
+	/*
+	 * Marks written by bios cost a write (and a flush) each: cleared
+	 * every DXM_LAZY_CLEAR_MS only, so that a region written again soon
+	 * keeps its mark.
+	 */
+	if (!dxm_bitmap_mark_is_sync(dc)) {
+		if (time_before(jiffies, dc->next_clear))
+			return;
+		dc->next_clear = jiffies + msecs_to_jiffies(DXM_LAZY_CLEAR_MS);
+	}
 
 	for (next = 0; next < dc->nr_regions; next = end) {
 		end = min(next + DXM_CLEAR_BATCH, dc->nr_regions);

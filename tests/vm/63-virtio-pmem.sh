@@ -225,8 +225,9 @@ case_mark_flushed_before_write() {
 	echo 1 >"$TRACE/events/block/block_bio_queue/enable"
 	echo 1 >"$TRACE/tracing_on"
 	pattern 7 4096 | dd of="$DXM_DEV" bs=4k seek=$((sector / 8)) oflag=direct status=none
-	# housekeeping (1 s) clears the mark of the settled region
-	sleep 4
+	# a clearing pass (every 5 s for marks written by bios) clears the
+	# mark of the settled region
+	sleep 8
 	echo 0 >"$TRACE/tracing_on"
 	echo 0 >"$TRACE/events/block/block_bio_queue/enable"
 	legsec=$((DOFF + sector))
