@@ -7,13 +7,17 @@
 # survive each cut; the guest half is tests/host/guest/30-powercut.sh.
 #
 #   tests/host/30-powercut.sh [--kernel KVER] [--cuts N] [--seed S]
-#                             [--workdir DIR] [--keep]
+#                             [--legs nvdimm|virtio] [--workdir DIR] [--keep]
 #
 #   --kernel KVER  kernel to boot (default: $KVER, else vm-run's default)
 #   --cuts N       power cuts while writing (default 5, at least 1)
 #   --seed S       random seed (default: $DXM_SEED, else random); printed,
 #                  rerun with DXM_SEED=S for the same cut moments and data
-#   --workdir DIR  default build/vmwork/KVER/30-powercut (media recreated)
+#   --legs KIND    the legs: two emulated NVDIMMs (default) or two
+#                  virtio-pmem devices (asynchronous: what a flush made
+#                  durable on the host)
+#   --workdir DIR  default build/vmwork/KVER/30-powercut[-virtio] (media
+#                  recreated)
 #   --keep         keep the NVDIMM media afterwards
 #
 # Series 1 (cuts while writing): boot 1 creates the mirror and a DAX
@@ -46,6 +50,7 @@ CUTS=5
 SEED=${DXM_SEED:-}
 WD=
 KEEP=0
+LEGS=nvdimm
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -53,12 +58,19 @@ while [ $# -gt 0 ]; do
 	--cuts) CUTS=$2; shift 2 ;;
 	--seed) SEED=$2; shift 2 ;;
 	--workdir) WD=$2; shift 2 ;;
+	--legs) LEGS=$2; shift 2 ;;
 	--keep) KEEP=1; shift ;;
 	-h|--help) sed -n '4,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "$GROUP: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
 [[ $CUTS =~ ^[1-9][0-9]*$ ]] || { echo "$GROUP: --cuts wants a number >= 1" >&2; exit 2; }
+case "$LEGS" in
+nvdimm) MEDIA=(--nvdimms 2 --nvdimm-size 256) ;;
+virtio) MEDIA=(--nvdimms 0 --virtio-pmem 2 --virtio-pmem-size 256)
+	GROUP=31-powercut-virtio ;;
+*) echo "$GROUP: --legs wants nvdimm or virtio" >&2; exit 2 ;;
+esac
 if [ -z "$KV" ]; then
 	KV=$(for f in /boot/vmlinuz-*; do [ -d "/lib/modules/${f#/boot/vmlinuz-}" ] &&
 		echo "${f#/boot/vmlinuz-}"; done | sort -V | tail -n 1)
@@ -76,7 +88,7 @@ done
 
 mkdir -p "$WD"
 # start from fresh media; remove only what this script makes
-rm -f "$WD"/nvdimm*.img "$WD"/ack-*.log "$WD"/console*.log "$WD"/vm-run-*.out \
+rm -f "$WD"/nvdimm*.img "$WD"/vpmem*.img "$WD"/ack-*.log "$WD"/console*.log "$WD"/vm-run-*.out \
 	"$WD"/pc-writing "$WD"/.powercut
 RANDOM=$SEED
 N_PASS=0
@@ -114,8 +126,8 @@ boot() {
 }
 
 scripts_vm_run() {
-	DXM_SEED=$SEED "$REPO/scripts/vm-run" --kernel "$KV" --workdir "$WD" --quiet \
-		--nvdimms 2 --nvdimm-size 256 --mem 512 --timeout 900 "$GUEST" "$1" \
+	DXM_SEED=$SEED DXM_PC_LEGS=$LEGS "$REPO/scripts/vm-run" --kernel "$KV" \
+		--workdir "$WD" --quiet "${MEDIA[@]}" --mem 512 --timeout 900 "$GUEST" "$1" \
 		>"$WD/vm-run-$BOOT.out" 2>&1
 }
 
@@ -144,7 +156,7 @@ verified() {
 }
 
 finish() {
-	[ "$KEEP" = 1 ] || rm -f "$WD"/nvdimm*.img
+	[ "$KEEP" = 1 ] || rm -f "$WD"/nvdimm*.img "$WD"/vpmem*.img
 	echo "SUMMARY: $GROUP on $KV: $N_PASS passed, $N_FAIL failed, 0 skipped (seed $SEED, $(($(date +%s) - T0)) s)"
 	[ "$N_FAIL" -eq 0 ]
 	exit $?

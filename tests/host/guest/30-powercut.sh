@@ -168,10 +168,16 @@ resync_cut() {
 	vm_power_cut
 }
 
-setup_fsdax
+if [ "${DXM_PC_LEGS:-nvdimm}" = virtio ]; then
+	setup_virtio_pmem
+	A=$VPMEM0
+	B=$VPMEM1
+else
+	setup_fsdax
+	A=$PMEM0
+	B=$PMEM1
+fi
 load_module
-A=$PMEM0
-B=$PMEM1
 case "$MODE" in
 first)
 	# the host gives fresh (all-zero, so identical) media: nosync is right
