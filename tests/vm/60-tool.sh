@@ -675,7 +675,10 @@ case_failure_domains() {
 	[ -n "$ra" ] && [ -n "$rb" ] && [ -n "$rc" ] && [ "$ra" != "$rb" ] ||
 		die "regions of $A $B $C: '$ra' '$rb' '$rc'"
 
-	# two NVDIMMs: two regions, each on its DIMM, no warning
+	# two NVDIMMs: two regions, each on its DIMM, no warning (earlier
+	# cases leave filesystems on the legs: create would refuse them)
+	zero_range "$A" 0 2048
+	zero_range "$B" 0 2048
 	wipe_meta "$A" "$B"
 	fd_create fd0 "$A" "$B"
 	grep -qx "leg 0 $A: NVDIMM $ra (nmem[0-9]*)" "$SCRATCH/fd.out" ||
@@ -714,6 +717,8 @@ case_failure_domains() {
 		x=$(realpath /dev/mapper/fdx) y=$(realpath /dev/mapper/fdy)
 	fi
 	warn="warning: legs 0 and 1 share NVDIMM $rc: one hardware failure loses both copies"
+	zero_range "$x" 0 2048
+	zero_range "$y" 0 2048
 	wipe_meta "$x" "$y"
 	fd_create fd1 "$x" "$y"
 	grep -qE "^leg 0 $x: (dm-[0-9]+ on )?NVDIMM $rc \(nmem[0-9]+\)\$" "$SCRATCH/fd.out" ||
