@@ -15,13 +15,14 @@ _cxl_memdevs() {
 }
 
 # _cxl_root_decoder MEMDEV: the root decoder (fixed memory window) whose
-# one target is the host bridge above MEMDEV.
+# one target is the host bridge above MEMDEV (cxl list names it pciDDDD:BB
+# as target on 6.12, as alias of ACPI0016:N on 6.1).
 _cxl_root_decoder() {
 	local hb
 	hb=$(realpath "/sys/bus/cxl/devices/$1" | grep -oE 'pci[0-9a-f]{4}:[0-9a-f]{2}' | head -n 1)
 	[ -n "$hb" ] || die "$1: no host bridge in its sysfs path"
 	_cxl_json -D -d root -T |
-		jq -r --arg hb "$hb" '.[] | select(any(.targets[]?; .target == $hb)) | .decoder' |
+		jq -r --arg hb "$hb" '.[] | select(any(.targets[]?; .target == $hb or .alias == $hb)) | .decoder' |
 		head -n 1
 }
 
@@ -31,7 +32,8 @@ _cxl_region_of() {
 	local r ep
 	for r in /sys/bus/cxl/devices/region*; do
 		[ -e "$r/target0" ] || continue
-		[ "$(cat "$r/mode" 2>/dev/null)" = pmem ] || continue
+		# (6.1 has pmem regions only, without a mode attribute)
+		[ ! -e "$r/mode" ] || [ "$(cat "$r/mode")" = pmem ] || continue
 		[ "$(cat "$r/commit" 2>/dev/null)" = 1 ] || continue
 		# target0 names the endpoint decoder, under MEMDEV's endpoint port
 		ep=$(dirname "$(realpath "/sys/bus/cxl/devices/$(cat "$r/target0")")")
