@@ -309,27 +309,34 @@ fio_loop_verify() {
 # a pmem disk: the disk's bad-block list applies with the partition's
 # start offset.
 
-# pmem_slots DEV N: partition DEV into N equal 2 MiB-aligned slots
-# (GPT, partitions 1..N), unless it already has them.
+# pmem_slots DEV N [MIB,...]: partition DEV into N 2 MiB-aligned slots
+# (GPT, partitions 1..N), unless it already has them: the first ones of
+# the sizes given (MiB), the others of equal size in the rest.
 pmem_slots() {
 	local dev=$1 n=$2 b
 	b=$(basename "$(realpath "$dev")")
 	[ -e "/sys/class/block/${b}p$n" ] && return 0
-	/usr/bin/python3 - "$dev" "$n" <<'PY'
+	/usr/bin/python3 - "$dev" "$n" "${3:-}" <<'PY'
 import fcntl, os, struct, sys, uuid, zlib
 dev, n = sys.argv[1], int(sys.argv[2])
 fd = os.open(dev, os.O_RDWR)
 size = os.lseek(fd, 0, os.SEEK_END) // 512
 last, align = size - 1, 4096
 first_usable, last_usable = 34, size - 34
-per = (last_usable + 1 - align) // n // align * align
-assert per >= 8192, "device too small for %d slots" % n
+sizes = [int(m) * 2048 // align * align for m in sys.argv[3].split(',') if m][:n]
+rest = n - len(sizes)
+if rest:
+    per = (last_usable + 1 - align - sum(sizes)) // rest // align * align
+    sizes += [per] * rest
+assert min(sizes) >= 8192 and align + sum(sizes) <= last_usable + 1, \
+    "device too small for slots %s" % sizes
+starts = [align + sum(sizes[:i]) for i in range(n)]
 linux = uuid.UUID('0FC63DAF-8483-4772-8E79-3D69D8477DE4').bytes_le
 ent = bytearray(128 * 128)
 for i in range(n):
-    s = align + i * per
+    s = starts[i]
     struct.pack_into('<16s16sQQQ72s', ent, i * 128, linux, uuid.uuid4().bytes_le,
-                     s, s + per - 1, 0, ('dxm%d' % (i + 1)).encode('utf-16-le'))
+                     s, s + sizes[i] - 1, 0, ('dxm%d' % (i + 1)).encode('utf-16-le'))
 ecrc = zlib.crc32(ent) & 0xffffffff
 guid = uuid.uuid4().bytes_le
 def header(my, alt, elba):
