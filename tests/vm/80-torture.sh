@@ -1,19 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# 80-torture: everything at once, seeded.  One mirror over two NVDIMMs
-# (the third is the replacement), a raw dm-linear part (O_DIRECT) and a
+# 80-torture: everything at once, seeded.  One mirror over an NVDIMM and
+# a legacy (memmap=) pmem device, whose poison a write clears, while an
+# NVDIMM's stays (the third device, an NVDIMM, is the replacement, so
+# replacements mix the kinds), a raw dm-linear part (O_DIRECT) and a
 # DAX ext4 on the rest, sync_interval_ms varied by reloads.  Workers
 # (build/helpers/torture, one process each) for T seconds: DAX stores
 # through mappings kept for the whole run + msync, write(2) + fsync,
 # fallocate zero-range and punch-hole, O_DIRECT writes + fdatasync/O_DSYNC,
 # reads through the kept mappings (one read-only per file); a flusher
 # sends ranged and full "flush" messages; the injector (seeded) applies
-# sticky poison (never the same page on two devices, never on the only
-# good copy), rescan, check and repair scrubs, fail + replacement by the
+# poison, sticky or clearable by the device's kind (never the same page
+# on two devices, never on the only good copy), rescan, check and repair scrubs, fail + replacement by the
 # spare NVDIMM or re-add of the failed leg (rebuild), "rebuild N",
 # suspend/resume, table reloads with another sync_interval_ms, and
-# madvise(MADV_HWPOISON) on a mapped page that holds a record.
+# madvise(MADV_HWPOISON) on a mapped page that holds a record.  A second
+# injector overlaps the first with poison, rescan, check, suspend,
+# reload and memory failures: the events exclude each other only where
+# the test's own bookkeeping needs it (a lock for leg liveness and
+# poison placement, one for table changes), so a memory failure lands
+# during a suspend or a reload, poison during a rebuild's start, a
+# rescan during anything.
 # Quiesce points (a few per run, and the last): workers paused, every
 # acknowledged record (msync/fsync/fdatasync returned) verified through
 # every path; "flush"; the status line coherent (health, action, in_sync,
@@ -28,10 +36,13 @@
 #   DXM_TORTURE_QUIESCE=N: quiesce points during the run (default 2)
 #   DXM_TORTURE_EVENTS="kind:weight ...": another event mix (kinds:
 #   poison rescan check repair fail rebuild suspend reload hwpoison)
+#   DXM_TORTURE_EVENTS2="kind:weight ...": the second injector's mix
+#   (kinds: poison rescan check suspend reload hwpoison); "" or
+#   DXM_TORTURE_OVERLAP=0: no second injector
 #   DXM_TORTURE_CORRUPT=1: negative control: a page of leg 1 is
 #   overwritten behind the mirror's back before the first quiesce point's
 #   check scrub, which must then fail the group
-# vm-run: --nvdimms 3 --nvdimm-size 256 --smp 2
+# vm-run: --nvdimms 2 --nvdimm-size 256 --legacy-pmem 320 --smp 2
 # vm-timeout: 900
 # kernels: 6.1. debug newest
 # debug-env: DXM_TORTURE_SECONDS=60 DXM_TORTURE_QUIESCE=1
@@ -59,11 +70,16 @@ RERUN="DXM_SEED=$SEED scripts/vm-run --kernel $KVER $(sed -n 's/^# vm-run: *//p'
 # shellcheck disable=SC2089,SC2090  # RERUN is only printed
 [ -z "${DXM_TORTURE_EVENTS:-}" ] || RERUN="DXM_TORTURE_EVENTS='$DXM_TORTURE_EVENTS' $RERUN"
 [ "$QUIESCE" = 2 ] || RERUN="DXM_TORTURE_QUIESCE=$QUIESCE $RERUN"
+# shellcheck disable=SC2089,SC2090
+[ -z "${DXM_TORTURE_EVENTS2+x}" ] || RERUN="DXM_TORTURE_EVENTS2='$DXM_TORTURE_EVENTS2' $RERUN"
+[ "${DXM_TORTURE_OVERLAP:-1}" = 1 ] || RERUN="DXM_TORTURE_OVERLAP=0 $RERUN"
 echo "TORTURE SEED $SEED ($SECS s, $QUIESCE quiesce points) on $KVER; rerun: $RERUN"
 
 group_setup setup_fsdax
+group_setup setup_legacy_pmem
 group_setup load_module
-[ "${#PMEM[@]}" -ge 3 ] || { echo "FAIL: $GROUP/setup (needs 3 NVDIMMs)"; exit 1; }
+[ "${#PMEM[@]}" -ge 2 ] && [ -n "${LEGACY_PMEM0:-}" ] ||
+	{ echo "FAIL: $GROUP/setup (needs 2 NVDIMMs and legacy pmem)"; exit 1; }
 
 NAME=tt
 RAW_MB=16			# dm-linear tt-raw: the O_DIRECT worker's slots
@@ -91,6 +107,42 @@ msleep() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 mk_table() {
 	echo "0 $LEN daxmirror ${LEG[0]} ${LEG[1]} 2 sync_interval_ms $SYNC_MS"
+}
+
+# The two injectors are two processes: the legs, the spare and the
+# interval live in a file, written only under the table lock "T".  Lock
+# "L" covers leg liveness and poison placement (a poison must not land
+# on a leg another event is about to make the only good copy); the order
+# is L before T.  An injector that dies releases its locks with its fds.
+declare -A LOCKFD=()
+lock_take() {
+	local fd
+	exec {fd}>"$CTL/lock.$1"
+	flock "$fd"
+	LOCKFD[$1]=$fd
+}
+lock_drop() {
+	local fd=${LOCKFD[$1]}
+	exec {fd}>&-
+	unset "LOCKFD[$1]"
+}
+legs_save() {
+	echo "${LEG[0]} ${LEG[1]} $SPARE $SYNC_MS" >"$CTL/legs.new"
+	mv "$CTL/legs.new" "$CTL/legs"
+}
+legs_load() { read -r 'LEG[0]' 'LEG[1]' SPARE SYNC_MS <"$CTL/legs"; }
+# locked LOCK... -- CMD...: CMD with the locks held and the legs loaded
+locked() {
+	local held=() l
+	while [ "$1" != -- ]; do
+		lock_take "$1"
+		held=("$1" "${held[@]}")
+		shift
+	done
+	shift
+	legs_load
+	"$@"
+	for l in "${held[@]}"; do lock_drop "$l"; done
 }
 
 # ------------------------------------------------------------ status ---
@@ -246,8 +298,8 @@ flusher() {
 pause_workers() {
 	local g=$1 w r
 	echo "$g" >"$CTL/pause"
-	for w in "${WORKERS[@]}" flusher; do
-		if ! (wait_until 300 "worker $w to pause" test -e "$CTL/$w.paused.$g") 2>/dev/null; then
+	for w in "${WORKERS[@]}" flusher $INJ2; do
+		if ! (wait_until 300 "worker $w to pause" paused_or_failed "$w" "$g") 2>/dev/null; then
 			worker_errors
 			tfail "worker $w did not pause within 300 s (hung I/O?): $(tail -n 3 "$CTL/$w.log" 2>/dev/null)"
 		fi
@@ -262,6 +314,13 @@ pause_workers() {
 	done
 }
 
+# paused_or_failed NAME GEN: NAME answered pause GEN; the group fails at
+# once if the second injector died
+paused_or_failed() {
+	inj2_alive
+	test -e "$CTL/$1.paused.$2"
+}
+
 resume_workers() { echo 0 >"$CTL/pause"; }
 
 stop_workers() {
@@ -274,6 +333,9 @@ stop_workers() {
 		[ "$rc" = 0 ] || bad+=" $w (exit $rc)"
 	done <"$CTL/pids"
 	[ -z "$bad" ] || { worker_errors; tfail "workers failed:$bad"; }
+	if [ -n "$INJ2" ]; then
+		wait_until 120 "the second injector to stop" test -e "$CTL/inj2.done"
+	fi
 	if grep -qv ' 0$' "$CTL/flusher.res" 2>/dev/null; then
 		tlog "flush messages refused: $(grep -cv ' 0$' "$CTL/flusher.res"): $(sort -u "$CTL/flusher.log" | head -n 3)"
 	fi
@@ -288,7 +350,7 @@ SYNC_CHOICES=(0 0 1 20 100 1000)
 in_sync_idle() { wait_in_sync_idle "$NAME" "$@"; }
 
 ev_poison() {
-	local allowed=() leg pg i dev doff
+	local allowed=() leg pg i dev doff kind
 	read -r -a allowed < <(poison_legs_allowed "$NAME")
 	[ "${#allowed[@]}" -gt 0 ] || { stat_add skipped; return 0; }
 	leg=${allowed[$((RANDOM % ${#allowed[@]}))]}
@@ -300,15 +362,18 @@ ev_poison() {
 	done
 	[ "$i" -lt 32 ] || { stat_add skipped; return 0; }
 	doff=$(status_field "$NAME" data_offset)
-	tlog "inject: sticky poison leg $leg ($dev) data sector $pg"
+	kind=sticky
+	[ "$dev" != "$LEGACY_PMEM0" ] || kind=clearable
+	tlog "inject: $kind poison leg $leg ($dev) data sector $pg"
 	echo "$pg" >>"$POISONED"
 	poison "$dev" $((doff + pg)) >/dev/null
-	stat_add poison
+	stat_add "poison_$kind"
 }
 
 ev_scrub() {
 	in_sync_idle 0 || { stat_add skipped; return 0; }
 	tlog "inject: $1"
+	# (the other injector cannot fail a leg in between: lock L)
 	dxm_message "$NAME" "$1" || tfail "message $1 refused"
 	stat_add "$1"
 }
@@ -342,6 +407,7 @@ ev_fail() {
 	dmsetup load "$NAME" --table "$t" || tfail "loading the $how table refused: $t"
 	dmsetup suspend "$NAME" || tfail "suspend failed"
 	dmsetup resume "$NAME" || tfail "resume with the $how table failed: $(dmesg_tail 5)"
+	legs_save
 	tlog "$how: legs ${LEG[*]}, spare $SPARE: $(dmsetup status "$NAME")"
 	stat_add "$how"
 }
@@ -367,6 +433,7 @@ ev_suspend() {
 ev_reload() {
 	local t
 	SYNC_MS=${SYNC_CHOICES[$((RANDOM % ${#SYNC_CHOICES[@]}))]}
+	legs_save
 	t=$(mk_table)
 	tlog "inject: reload with sync_interval_ms $SYNC_MS"
 	dmsetup load "$NAME" --table "$t" || tfail "reload refused: $t"
@@ -398,12 +465,20 @@ ev_hwpoison() {
 # follow the seed.)
 # DXM_TORTURE_EVENTS="kind:weight ..." replaces the mix (to reduce a
 # failure to the events it needs)
+# shellcheck disable=SC2034  # read through random_event's nameref
 read -r -a EVENTS <<<"${DXM_TORTURE_EVENTS:-poison:22 rescan:5 check:6 repair:4 fail:5 rebuild:4 suspend:8 reload:9 hwpoison:7}"
+# DXM_TORTURE_EVENTS2: the second injector's (no fail, rebuild, repair:
+# those need the quiet the first injector waits for)
+read -r -a EVENTS2 <<<"${DXM_TORTURE_EVENTS2-poison:6 rescan:3 check:1 suspend:4 reload:3 hwpoison:3}"
+INJ2=inj2
+[ "${#EVENTS2[@]}" -gt 0 ] && [ "${DXM_TORTURE_OVERLAP:-1}" = 1 ] || INJ2=
+# random_event [ARRAY]: EV drawn from ARRAY's mix (default EVENTS)
 random_event() {
+	local -n mix=${1:-EVENTS}
 	local total=0 e w r
-	for e in "${EVENTS[@]}"; do total=$((total + ${e#*:})); done
+	for e in "${mix[@]}"; do total=$((total + ${e#*:})); done
 	r=$((RANDOM % total))
-	for e in "${EVENTS[@]}"; do
+	for e in "${mix[@]}"; do
 		w=${e#*:}
 		if [ "$r" -lt "$w" ]; then
 			EV=${e%:*}
@@ -415,15 +490,48 @@ random_event() {
 
 run_event() {
 	case "$1" in
-	poison) ev_poison ;;
+	poison) locked L -- ev_poison ;;
 	rescan) tlog "inject: rescan"; dxm_message "$NAME" rescan || tfail "rescan refused"; stat_add rescan ;;
-	check|repair) ev_scrub "$1" ;;
-	fail) ev_fail ;;
-	rebuild) ev_rebuild ;;
-	suspend) ev_suspend ;;
-	reload) ev_reload ;;
-	hwpoison) ev_hwpoison ;;
+	check|repair) locked L -- ev_scrub "$1" ;;
+	fail) locked L T -- ev_fail ;;
+	rebuild) locked L -- ev_rebuild ;;
+	suspend) locked T -- ev_suspend ;;
+	reload) locked T -- ev_reload ;;
+	hwpoison) locked L -- ev_hwpoison ;;
 	esac
+}
+
+# inj2_alive: the group fails if the second injector died
+inj2_alive() {
+	[ ! -e "$CTL/inj2.failed" ] || tfail "$(cat "$CTL/inj2.failed")"
+}
+
+# injector2: the second injector, a background process; it pauses with
+# the workers and marks the events that overlap one of the first's
+injector2() {
+	local n=0 g answered=0 m
+	trap '[ -e "$CTL/inj2.done" ] || echo "the second injector stopped on an error (see above)" >"$CTL/inj2.failed"' EXIT
+	while [ ! -e "$CTL/stop" ]; do
+		g=$(cat "$CTL/pause" 2>/dev/null || echo 0)
+		if [ "${g:-0}" != 0 ]; then
+			if [ "$g" != "$answered" ]; then
+				echo ok >"$CTL/inj2.paused.$g"
+				answered=$g
+			fi
+			sleep 0.1
+			continue
+		fi
+		n=$((n + 1))
+		RANDOM=$(( (SEED * 37 + n * 40503 + 977) % 2147483647 ))
+		random_event EVENTS2
+		m=$(cat "$CTL/main.busy" 2>/dev/null || true)
+		[ -z "$m" ] || stat_add overlap
+		[ -z "$m" ] || m=" (while the first injector runs $m)"
+		tlog "injector 2: $EV$m"
+		run_event "$EV"
+		msleep $((300 + RANDOM % 2000))
+	done
+	touch "$CTL/inj2.done"
 }
 
 # ---------------------------------------------------------- quiesce ---
@@ -477,6 +585,7 @@ quiesce() {
 	local g=$1 line m
 	tlog "quiesce $g: pausing the workers"
 	pause_workers "$g"
+	legs_load
 	dxm_message "$NAME" flush || tfail "flush refused at quiesce $g"
 	# a rebuild, resync or scrub the injector started ends first
 	wait_action_idle "$NAME" 900
@@ -505,19 +614,25 @@ quiesce() {
 
 case_torture() {
 	local t_end next_q qs q=0 nev=0 f w
+	# shellcheck disable=SC2090  # RERUN is only printed
 	trap 'rc=$?; [ "$rc" = 0 ] || echo "TORTURE FAILED: seed $SEED; rerun: $RERUN" >&2' EXIT
 	RANDOM=$SEED
 	: >"$POISONED"
 	: >"$STATS"
-	LEG=("$PMEM0" "$PMEM1")
-	SPARE=$PMEM2
+	LEG=("$PMEM0" "$LEGACY_PMEM0")
+	SPARE=$PMEM1
 	SYNC_MS=${SYNC_CHOICES[$((RANDOM % ${#SYNC_CHOICES[@]}))]}
-	LEN=$(dxm_usable_sectors "$PMEM0" "$PMEM1")
-	dxm_geometry "$PMEM2"
+	LEN=$(dxm_usable_sectors "${LEG[@]}")
+	dxm_geometry "$SPARE"
 	[ "$G_data_sectors" -ge "$LEN" ] || LEN=$G_data_sectors
+	# poison stays clear of the last 40 MiB of every device (wipe_meta
+	# writes its last 32 MiB)
+	PLIM=$(for d in "${LEG[@]}" "$SPARE"; do sectors "$d"; done | sort -n | head -n 1)
+	PLIM=$((PLIM - 65536 - 16384))
 	wipe_meta "${LEG[@]}" "$SPARE"
 	T0=$SECONDS
 	mkdir -p "$CTL"
+	legs_save
 	bg_start watchdog
 	log "create: $(mk_table)"
 	dmsetup create "$NAME" --table "$(mk_table)" || { dmesg_tail 5; die "create failed"; }
@@ -540,8 +655,12 @@ case_torture() {
 			if [ -f "$MNT/$w.dat" ]; then
 				file_pages "$MNT/$w.dat" | awk -v o="$RAW" '{ print $1 + o }'
 			fi
-		done | awk -v lim=$(($(sectors "$PMEM0") - 65536 - 16384)) '$1 < lim')
-	tlog "workers running; ${#CAND[@]} candidate pages for poison; sync_interval_ms $SYNC_MS"
+		done | awk -v lim="$PLIM" '$1 < lim')
+	tlog "workers running; ${#CAND[@]} candidate pages for poison; sync_interval_ms $SYNC_MS; legs ${LEG[*]} (${LEGACY_PMEM0}: clearable poison), spare $SPARE"
+	if [ -n "$INJ2" ]; then
+		bg_start injector2
+		tlog "second injector: ${EVENTS2[*]}"
+	fi
 	# T seconds of load from here: the setup and the quiesce points do
 	# not count (on a slow kernel they would eat the whole run)
 	t_end=$((SECONDS + SECS))
@@ -562,7 +681,10 @@ case_torture() {
 		nev=$((nev + 1))
 		RANDOM=$(( (SEED * 31 + nev * 2654435761) % 2147483647 ))
 		random_event
+		echo "$EV" >"$CTL/main.busy"
 		run_event "$EV"
+		rm -f "$CTL/main.busy"
+		inj2_alive
 		msleep $((200 + RANDOM % 1500))
 	done
 	q=$((q + 1))
