@@ -120,7 +120,6 @@ enum dxm_action {
 	DXM_REBUILD,
 	DXM_CHECK,
 	DXM_REPAIR,
-	DXM_FROZEN,
 };
 
 struct dxm_c {
@@ -228,7 +227,6 @@ struct dxm_bio {
 	struct bvec_iter saved_iter;
 	int leg;			/* leg a read was sent to */
 	unsigned int bucket;
-	bool counted;			/* holds an in-flight count */
 	bool lost;			/* a write to a lost page */
 	atomic_t flushes;		/* leg flushes still running */
 	bool flush_failed;

@@ -509,6 +509,13 @@ int dxm_sync_hot(struct dxm_c *dc, unsigned long first, unsigned long last,
  * Its queue offers FUA exactly when the region has flush hints or a flush
  * function of its own (virtio-pmem), and only synchronous regions allow
  * MAP_SYNC.  Other legs (dm devices over pmem among them) get bios.
+ *
+ * The capabilities alone (a synchronous DAX device, no FUA, the arch's
+ * flushcache) are not enough: device mapper marks its DAX device
+ * synchronous whatever its targets' devices are, and a freed dax_device
+ * hands that flag to the next one (asyncleg.c), so a dm device over
+ * virtio-pmem can look synchronous.  The driver name is what tells a
+ * pmem namespace; CXL pmem regions are nd_pmem namespaces too.
  */
 bool dxm_leg_flush_is_fence(struct dxm_leg *leg)
 {

@@ -67,8 +67,8 @@ static int dxm_mf_repair(struct dxm_c *dc, int leg, int good, sector_t s,
 		dxm_zap_page(dc, leg, leg_sector);
 		dxm_forget_later(dc, leg, leg_sector, s >> 3);
 	}
-	DMWARN("%s: leg %d: memory failure at sector %llu repaired from leg %d",
-	       dxm_name(dc), leg, (unsigned long long)s, good);
+	DMWARN_LIMIT("%s: leg %d: memory failure at sector %llu repaired from leg %d",
+		     dxm_name(dc), leg, (unsigned long long)s, good);
 	return 0;
 }
 

@@ -134,7 +134,6 @@ static bool dxm_admit_write(struct dxm_c *dc, struct bio *bio)
 		return false;
 	}
 	pb->bucket = dxm_bucket(r);
-	pb->counted = true;
 	atomic_inc(&dc->inflight[pb->bucket]);
 	if (dxm_bitmap_mark(dc, r, r)) {
 		bio_list_add(&dc->need_mark, bio);
@@ -155,7 +154,6 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 	bool lost;
 	int leg;
 
-	pb->counted = false;
 	pb->lost = false;
 	pb->leg = -1;
 	if (bio->bi_opf & REQ_PREFLUSH) {

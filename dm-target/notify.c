@@ -66,11 +66,11 @@ void dxm_notify_work(struct work_struct *work)
 		off = (u64)(dc->ti->begin + ((sector_t)page << 3)) << SECTOR_SHIFT;
 		r = dax_holder_notify_failure(dax_dev, off, PAGE_SIZE, 0);
 		if (r == -EOPNOTSUPP)
-			DMINFO("%s: lost page at sector %llu: the filesystem takes no failure notices",
-			       dxm_name(dc), (unsigned long long)page << 3);
+			DMINFO_LIMIT("%s: lost page at sector %llu: the filesystem takes no failure notices",
+				     dxm_name(dc), (unsigned long long)page << 3);
 		else
-			DMINFO("%s: lost page at sector %llu reported to the filesystem: %d",
-			       dxm_name(dc), (unsigned long long)page << 3, r);
+			DMINFO_LIMIT("%s: lost page at sector %llu reported to the filesystem: %d",
+				     dxm_name(dc), (unsigned long long)page << 3, r);
 	}
 	if (dax_dev)
 		fs_put_dax(dax_dev, NULL);

@@ -18,10 +18,8 @@
  *
  * Why not copy_mc_to_kernel() on x86-64 too: on CPUs with ERMS it is a
  * "rep movsb" into the bounce buffer, then a second pass writes the
- * destination.  Measured in the test VM (TCG, 4 KiB, warm): that pair
- * takes 10.5 us (7.4 us for the "rep movsb", emulated a byte at a time,
- * 3.1 us for memcpy_flushcache() into the emulated pmem); this loop
- * 1.8 us.  It was the largest part of an fsync on the mirror.  On
+ * destination: two passes over every page where this loop makes one
+ * (docs/design.md and docs/performance.md have the measurements).  On
  * hardware the single pass saves the second read of every page; the
  * loads are aligned 8-byte loads, the pattern the kernel's own
  * copy_mc_fragile() uses on the CPUs whose machine-check recovery is the

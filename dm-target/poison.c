@@ -57,14 +57,14 @@ bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 		if (r)	/* -EBUSY: already lost; -ENOMEM: not recorded */
 			return r == -EBUSY;
 		atomic64_inc(&dc->lost_pages);
-		DMERR("%s: data lost: page at sector %llu has no good copy",
-		      dxm_name(dc), (unsigned long long)page << 3);
+		DMERR_LIMIT("%s: data lost: page at sector %llu has no good copy",
+			    dxm_name(dc), (unsigned long long)page << 3);
 		dxm_raise_event(dc);
 		dxm_notify_lost(dc, page);
 	} else if (xa_erase(&dc->lost, page)) {
 		atomic64_dec(&dc->lost_pages);
-		DMINFO("%s: lost page at sector %llu is good again",
-		       dxm_name(dc), (unsigned long long)page << 3);
+		DMINFO_LIMIT("%s: lost page at sector %llu is good again",
+			     dxm_name(dc), (unsigned long long)page << 3);
 		dxm_raise_event(dc);
 	}
 	return lost;
@@ -236,8 +236,8 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 			continue;
 		}
 		dxm_lost_set(dc, s >> 3, false);
-		DMINFO("%s: leg %d: repaired page at sector %llu from leg %d",
-		       dxm_name(dc), bad, (unsigned long long)s, good);
+		DMINFO_LIMIT("%s: leg %d: repaired page at sector %llu from leg %d",
+			     dxm_name(dc), bad, (unsigned long long)s, good);
 	}
 	kfree(page);
 	return failed ? -EIO : 0;

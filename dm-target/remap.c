@@ -293,8 +293,8 @@ static int dxm_remap_page_locked(struct dxm_c *dc, int i, u64 page, void *data)
 		}
 		if (prev == U32_MAX)
 			WRITE_ONCE(leg->nr_remapped, leg->nr_remapped + 1);
-		DMINFO("%s: leg %d: page at sector %llu remapped to spare %u",
-		       dxm_name(dc), i, (unsigned long long)page << 3, s);
+		DMINFO_LIMIT("%s: leg %d: page at sector %llu remapped to spare %u",
+			     dxm_name(dc), i, (unsigned long long)page << 3, s);
 		dxm_raise_event(dc);
 		return 0;
 	}

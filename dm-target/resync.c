@@ -257,7 +257,7 @@ void dxm_sync_work(struct work_struct *work)
 
 	if (dc->suspended)
 		return;
-	if (act != DXM_IDLE && act != DXM_FROZEN) {
+	if (act != DXM_IDLE) {
 		if (dxm_sweep(dc))
 			dxm_sweep_done(dc, act);
 		else

@@ -9,7 +9,7 @@
 static const char *const dxm_action_names[] = {
 	[DXM_IDLE] = "idle", [DXM_RESYNC] = "resync",
 	[DXM_REBUILD] = "rebuild", [DXM_CHECK] = "check",
-	[DXM_REPAIR] = "repair", [DXM_FROZEN] = "frozen",
+	[DXM_REPAIR] = "repair",
 };
 
 static char dxm_health(struct dxm_c *dc, int leg, int primary)
@@ -50,7 +50,7 @@ static s64 dxm_swept(struct dxm_c *dc)
 {
 	enum dxm_action act = READ_ONCE(dc->action);
 
-	if (act == DXM_IDLE || act == DXM_FROZEN)
+	if (act == DXM_IDLE)
 		return -1;
 	return dxm_cursor_sectors(dc);
 }
