@@ -294,6 +294,37 @@ flusher() {
 	done
 }
 
+# bad_record_report: for each bad record a worker reported, where it is
+# on the mirror, whether the injector poisoned that page, what the kernel
+# logged about it and what each leg holds there (read from the leg: a
+# page the mirror remapped shows its old place)
+bad_record_report() {
+	local w line path slot off sec what l
+	legs_load
+	for w in "${WORKERS[@]}"; do
+		grep -h "TORTURE-BAD" "$CTL/$w.log" 2>/dev/null | head -n 5 |
+		while read -r line; do
+			path=$(echo "$line" | sed -nE 's/.*\(([^)]*)\): slot .*/\1/p')
+			slot=$(echo "$line" | sed -nE 's/.*: slot ([0-9]+) .*/\1/p')
+			off=$(echo "$line" | sed -nE 's/.*offset ([0-9]+)\).*/\1/p')
+			[ -n "$slot" ] && [ -n "$off" ] || continue
+			if [ -b "$path" ]; then
+				sec=$((off / 512))
+			else
+				sec=$(file_sector "$path" "$off" 2>/dev/null) || sec=
+				[ -z "$sec" ] || sec=$((sec + RAW))
+			fi
+			[ -n "$sec" ] || { echo "ERROR:   $w slot $slot: no block behind it now" >&2; continue; }
+			what="$w slot $slot = mirror sector $sec"
+			grep -qx "$((sec / 8 * 8))" "$POISONED" && what+=", POISONED by the injector"
+			echo "ERROR:   $what; kernel log: $(dmesg_since_mark | grep -E "sector $sec( |\+|\)|$)" | tr '\n' ';')" >&2
+			for l in 0 1; do
+				echo "ERROR:     leg $l (${LEG[$l]}) at $sec: $(dd if="${LEG[$l]}" bs=512 skip="$sec" count=8 iflag=direct status=none 2>&1 | od -An -tx8 -N32 | tr -s ' \n' ' ')" >&2
+			done
+		done
+	done
+}
+
 # pause_workers GEN: every worker has verified its records and waits
 pause_workers() {
 	local g=$1 w r
@@ -309,7 +340,7 @@ pause_workers() {
 		tlog "worker $w: $r"
 		case "$r" in
 		ok*) ;;
-		*) worker_errors; tfail "worker $w found bad records: $r" ;;
+		*) worker_errors; bad_record_report; tfail "worker $w found bad records: $r" ;;
 		esac
 	done
 }
