@@ -66,9 +66,11 @@ struct dxm_args {
 	u32 region_sectors;
 	u32 spare_pages;
 	u32 sync_interval_ms;
+	u32 sweep_max_kbps;		/* sweep_given: else the module's */
 	bool region_given;
 	bool spare_given;
 	bool interval_given;
+	bool sweep_given;
 	bool no_dax;
 	bool nosync;
 	int rebuild_leg;		/* -1: none */
@@ -251,6 +253,7 @@ void dxm_primary_exit(void);
 int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 		   struct dxm_args *args);
 void dxm_free_args(struct dxm_args *args);
+int dxm_parse_sweep_kbps(const char *s, u32 *out);
 
 /* metadata.c */
 int dxm_leg_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,

@@ -19,6 +19,8 @@
 /*
  * Bandwidth limit of resync, rebuild and check/repair sweeps, in KiB/s
  * per mirror; 0 (the default) means unthrottled.  Writable at run time.
+ * The default of every mirror whose table (or a message) sets no
+ * sweep_max_kbps of its own.
  */
 static unsigned int sweep_max_kbps;
 module_param(sweep_max_kbps, uint, 0644);
@@ -238,7 +240,9 @@ static void dxm_clear_marks(struct dxm_c *dc)
 /* Delay before the next batch so that a sweep keeps to sweep_max_kbps. */
 static unsigned long dxm_throttle_delay(struct dxm_c *dc)
 {
-	unsigned int kbps = READ_ONCE(sweep_max_kbps);
+	unsigned int kbps = READ_ONCE(dc->args.sweep_given) ?
+			    READ_ONCE(dc->args.sweep_max_kbps) :
+			    READ_ONCE(sweep_max_kbps);
 	u64 kib;
 
 	if (!kbps)

@@ -116,7 +116,8 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 			       dc->legs[i].dev->name : "-");
 		}
 		nr_opt = 2 * (a->region_given + a->spare_given +
-			      a->interval_given) + a->no_dax + a->nosync;
+			      a->interval_given + a->sweep_given) +
+			 a->no_dax + a->nosync;
 		if (!nr_opt)
 			break;
 		DMEMIT(" %u", nr_opt);
@@ -126,6 +127,9 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 			DMEMIT(" spare_pages %u", a->spare_pages);
 		if (a->interval_given)
 			DMEMIT(" sync_interval_ms %u", a->sync_interval_ms);
+		if (a->sweep_given)
+			DMEMIT(" sweep_max_kbps %u",
+			       READ_ONCE(a->sweep_max_kbps));
 		if (a->no_dax)
 			DMEMIT(" no_dax");
 		if (a->nosync)
@@ -277,6 +281,27 @@ static int dxm_msg_scrub(struct dxm_c *dc, enum dxm_action act)
 	return 0;
 }
 
+/*
+ * "sweep_max_kbps N": the sweeps' rate limit of this mirror from now on
+ * (0: none), shown in the table line so that a reload keeps it.  A sweep
+ * waiting out the old limit goes on at once.
+ */
+static int dxm_msg_sweep_rate(struct dxm_c *dc, const char *val)
+{
+	u32 v;
+
+	if (dxm_parse_sweep_kbps(val, &v)) {
+		DMERR("%s: sweep_max_kbps '%s' refused: 0 (no limit) to %u KiB/s",
+		      dxm_name(dc), val, DXM_MAX_SWEEP_KBPS);
+		return -EINVAL;
+	}
+	WRITE_ONCE(dc->args.sweep_max_kbps, v);
+	WRITE_ONCE(dc->args.sweep_given, true);
+	if (!dc->suspended)
+		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+	return 0;
+}
+
 int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
 		char *result, unsigned int maxlen)
 {
@@ -300,6 +325,8 @@ int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
 	    argc == 1)
 		return dxm_msg_scrub(dc, !strcasecmp(argv[0], "check") ?
 				     DXM_CHECK : DXM_REPAIR);
+	if (!strcasecmp(argv[0], "sweep_max_kbps") && argc == 2)
+		return dxm_msg_sweep_rate(dc, argv[1]);
 	if (!strcasecmp(argv[0], "idle") && argc == 1) {
 		act = READ_ONCE(dc->action);
 		if (act == DXM_CHECK || act == DXM_REPAIR)

@@ -23,6 +23,12 @@ static int dxm_parse_u32(const char *s, u32 min, u32 max, u32 *out)
 	return 0;
 }
 
+/* A sweep rate limit in KiB/s (table argument and message). */
+int dxm_parse_sweep_kbps(const char *s, u32 *out)
+{
+	return dxm_parse_u32(s, 0, DXM_MAX_SWEEP_KBPS, out);
+}
+
 static int dxm_parse_leg(struct dm_target *ti, const char *s,
 			 struct dxm_args *args, int leg)
 {
@@ -60,7 +66,8 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		return 0;
 	}
 	if (strcasecmp(key, "region_size") && strcasecmp(key, "spare_pages") &&
-	    strcasecmp(key, "sync_interval_ms") && strcasecmp(key, "rebuild")) {
+	    strcasecmp(key, "sync_interval_ms") && strcasecmp(key, "rebuild") &&
+	    strcasecmp(key, "sweep_max_kbps")) {
 		ti->error = "Unknown optional argument";
 		return -EINVAL;
 	}
@@ -100,6 +107,15 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		}
 		args->sync_interval_ms = v;
 		args->interval_given = true;
+	} else if (!strcasecmp(key, "sweep_max_kbps")) {
+		if (args->sweep_given)
+			goto dup;
+		if (dxm_parse_sweep_kbps(val, &v)) {
+			ti->error = "Invalid sweep_max_kbps: 0 (no limit) to 100000000 KiB/s";
+			return -EINVAL;
+		}
+		args->sweep_max_kbps = v;
+		args->sweep_given = true;
 	} else {
 		if (args->rebuild_leg >= 0)
 			goto dup;
@@ -119,7 +135,7 @@ int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 		   struct dxm_args *args)
 {
 	static const struct dm_arg opt_count = {
-		0, 10, "Invalid number of optional arguments (0 to 10)"
+		0, 12, "Invalid number of optional arguments (0 to 12)"
 	};
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	unsigned int nr_opt;

@@ -36,6 +36,7 @@
 #define DXM_DEFAULT_SPARE_PAGES	256			/* 1 MiB */
 #define DXM_MAX_SYNC_INTERVAL_MS 3600000U
 #define DXM_DEFAULT_SYNC_INTERVAL_MS 1000U
+#define DXM_MAX_SWEEP_KBPS	100000000U		/* 100 GB/s; 0: no limit */
 
 /* per-leg state as recorded in a superblock (leg_state[]) */
 #define DXM_LEG_OK		0	/* in sync as far as this leg knows */

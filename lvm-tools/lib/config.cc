@@ -19,6 +19,26 @@ const ArrayConf *Config::find(const Uuid &uuid) const
 	return nullptr;
 }
 
+namespace {
+
+/* KEY=VAL of an ARRAY line: a number from 0 to @max. */
+uint32_t setting(const std::string &where, const std::string &key,
+		 const std::string &val, uint32_t max)
+{
+	uint64_t v = UINT64_MAX;
+
+	try {
+		v = parse_u64(val);
+	} catch (const std::invalid_argument &) {
+	}
+	if (v > max)
+		throw Error(where, "bad " + key + " '" + val + "' (0 to " +
+				   std::to_string(max) + ")");
+	return static_cast<uint32_t>(v);
+}
+
+} // namespace
+
 Config parse_config(const std::string &text, const std::string &path)
 {
 	std::istringstream in(text);
@@ -54,19 +74,12 @@ Config parse_config(const std::string &text, const std::string &path)
 				have_uuid = true;
 			} else if (key == "sync_interval_ms" &&
 				   eq != std::string::npos) {
-				uint64_t ms;
-
-				try {
-					ms = parse_u64(val);
-				} catch (const std::invalid_argument &) {
-					ms = UINT64_MAX;
-				}
-				if (ms > DXM_MAX_SYNC_INTERVAL_MS)
-					throw Error(where, "bad sync_interval_ms '" +
-							   val + "' (0 to " +
-							   std::to_string(DXM_MAX_SYNC_INTERVAL_MS) +
-							   ")");
-				a.sync_interval_ms = (uint32_t)ms;
+				a.sync_interval_ms = setting(where, key, val,
+							     DXM_MAX_SYNC_INTERVAL_MS);
+			} else if (key == "sweep_max_kbps" &&
+				   eq != std::string::npos) {
+				a.sweep_max_kbps = setting(where, key, val,
+							   DXM_MAX_SWEEP_KBPS);
 			} else if (w == "no_dax") {
 				a.no_dax = true;
 			} else {
@@ -111,6 +124,8 @@ std::string array_line(const ArrayConf &a)
 
 	if (a.sync_interval_ms)
 		s += " sync_interval_ms=" + std::to_string(*a.sync_interval_ms);
+	if (a.sweep_max_kbps)
+		s += " sweep_max_kbps=" + std::to_string(*a.sweep_max_kbps);
 	if (a.no_dax)
 		s += " no_dax";
 	return s;

@@ -4,7 +4,8 @@
  * settings a set gets when it is assembled, by set UUID.
  *
  *   # comment
- *   ARRAY <name> uuid=<set uuid> [sync_interval_ms=<ms>] [no_dax]
+ *   ARRAY <name> uuid=<set uuid> [sync_interval_ms=<ms>]
+ *         [sweep_max_kbps=<KiB/s>] [no_dax]
  *
  * Unknown words, a missing uuid=, a UUID or name given twice are errors
  * naming the file and line.
@@ -26,6 +27,7 @@ struct ArrayConf {
 	std::string name;
 	Uuid uuid{};
 	std::optional<uint32_t> sync_interval_ms;
+	std::optional<uint32_t> sweep_max_kbps;
 	bool no_dax = false;
 	int line = 0;
 };

@@ -83,6 +83,13 @@ std::string table_params(const TableArgs &a)
 		opt.insert(opt.end(), { "sync_interval_ms",
 					std::to_string(*a.sync_interval_ms) });
 	}
+	if (a.sweep_max_kbps) {
+		if (*a.sweep_max_kbps > DXM_MAX_SWEEP_KBPS)
+			throw std::invalid_argument(
+				"sweep_max_kbps out of range");
+		opt.insert(opt.end(), { "sweep_max_kbps",
+					std::to_string(*a.sweep_max_kbps) });
+	}
 	if (a.no_dax)
 		opt.emplace_back("no_dax");
 	if (a.nosync)
@@ -135,7 +142,7 @@ TableArgs parse_table_params(const std::string &params)
 		throw std::invalid_argument("bad optional argument count '" +
 					    tok[2] + "'");
 	}
-	if (nr_opt > 10 || nr_opt > tok.size() - 3)
+	if (nr_opt > 12 || nr_opt > tok.size() - 3)
 		throw std::invalid_argument("bad optional argument count '" +
 					    tok[2] + "'");
 	end = 3 + nr_opt;
@@ -174,6 +181,10 @@ TableArgs parse_table_params(const std::string &params)
 			once(a.sync_interval_ms.has_value());
 			a.sync_interval_ms = parse_u32_arg(
 				key, value(), DXM_MAX_SYNC_INTERVAL_MS);
+		} else if (key == "sweep_max_kbps") {
+			once(a.sweep_max_kbps.has_value());
+			a.sweep_max_kbps = parse_u32_arg(key, value(),
+							 DXM_MAX_SWEEP_KBPS);
 		} else if (key == "rebuild") {
 			once(a.rebuild_leg.has_value());
 			a.rebuild_leg = parse_u32_arg(key, value(), 1);
@@ -249,6 +260,7 @@ CreatePlan plan_create(const std::array<std::string, 2> &legs,
 	p.args.region_sectors = p.region_sectors;
 	p.args.spare_pages = p.spare_pages;
 	p.args.sync_interval_ms = opts.sync_interval_ms;
+	p.args.sweep_max_kbps = opts.sweep_max_kbps;
 	p.args.no_dax = opts.no_dax;
 	p.args.nosync = opts.nosync;
 	return p;

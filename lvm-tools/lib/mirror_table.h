@@ -25,6 +25,7 @@ struct TableArgs {
 	std::optional<uint32_t> region_sectors;
 	std::optional<uint32_t> spare_pages;
 	std::optional<uint32_t> sync_interval_ms;
+	std::optional<uint32_t> sweep_max_kbps;	/* target 1.2 */
 	bool no_dax = false;
 	bool nosync = false;
 	std::optional<int> rebuild_leg;
@@ -51,6 +52,7 @@ struct CreateOptions {
 	uint32_t region_sectors = DXM_DEFAULT_REGION_SECTORS;
 	SpareSpec spare;
 	std::optional<uint32_t> sync_interval_ms;
+	std::optional<uint32_t> sweep_max_kbps;
 	bool no_dax = false;
 	bool nosync = false;
 	bool force = false;

@@ -87,6 +87,20 @@ uint32_t parse_sync_interval(const std::string &text)
 	return static_cast<uint32_t>(v);
 }
 
+uint32_t parse_sweep_rate(const std::string &text)
+{
+	uint64_t v = DXM_MAX_SWEEP_KBPS + 1ULL;
+
+	try {
+		v = parse_u64(text);
+	} catch (const std::invalid_argument &) {
+	}
+	if (v > DXM_MAX_SWEEP_KBPS)
+		throw UsageError("--sweep-max-kbps " + text,
+				 "must be KiB/s from 0 (no limit) to 100000000");
+	return static_cast<uint32_t>(v);
+}
+
 int parse_leg_number(const std::string &text)
 {
 	if (text != "0" && text != "1")
@@ -145,6 +159,9 @@ CommandLine &CommandLine::create_options()
 	value("sync-interval", "MS",
 	      "longest time a DAX store may stay on one leg without a flush "
 	      "(default 1000, 0: only on flush)");
+	value("sweep-max-kbps", "KBPS",
+	      "rate limit of resync, rebuild and scrubs in KiB/s (default: "
+	      "the module parameter sweep_max_kbps, 0: no limit)");
 	flag("no-dax", "never offer DAX; allows legs without DAX");
 	flag("nosync", "skip the initial copy (legs known identical, e.g. "
 		       "both zeroed)");
@@ -265,6 +282,8 @@ CreateOptions CommandLine::create() const
 		o.spare = parse_spare(*v);
 	if (auto v = get("sync-interval"))
 		o.sync_interval_ms = parse_sync_interval(*v);
+	if (auto v = get("sweep-max-kbps"))
+		o.sweep_max_kbps = parse_sweep_rate(*v);
 	o.no_dax = has("no-dax");
 	o.nosync = has("nosync");
 	o.force = has("force");

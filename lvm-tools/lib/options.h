@@ -28,6 +28,9 @@ SpareSpec parse_spare(const std::string &text);
 /* --sync-interval MS -> 0 .. 3600000 */
 uint32_t parse_sync_interval(const std::string &text);
 
+/* --sweep-max-kbps KBPS -> 0 .. 100000000 */
+uint32_t parse_sweep_rate(const std::string &text);
+
 /* --leg N -> 0 or 1 */
 int parse_leg_number(const std::string &text);
 

@@ -48,6 +48,7 @@ void start(const std::string &name, const MirrorSet &set, bool run,
 	ta.spare_pages = sb->spare_pages;
 	if (conf) {
 		ta.sync_interval_ms = conf->sync_interval_ms;
+		ta.sweep_max_kbps = conf->sweep_max_kbps;
 		ta.no_dax = conf->no_dax;
 	}
 	dm::require_target(TARGET_NAME, 1);
@@ -132,7 +133,8 @@ int cmd_assemble(const Args &args)
 		       "as its ARRAY line in the configuration says, else "
 		       "daxmirror-<uuid prefix>, unless one NAME is given).  "
 		       "The configuration's settings of the set "
-		       "(sync_interval_ms, no_dax) go into its table.");
+		       "(sync_interval_ms, sweep_max_kbps, no_dax) go into its "
+		       "table.");
 
 	cl.flag("scan", "find the legs by their superblocks")
 		.flag("run", "start even if a leg is missing (degraded)")

@@ -5,7 +5,8 @@
 # DAX filesystems with fio verification and 2 MiB faults, raw block I/O,
 # a read error served from the other leg, table reload, suspend/resume
 # under load, malformed tables and messages refused without side effects,
-# corrupted superblocks refused, module unload/reload, messages.
+# corrupted superblocks refused, module unload/reload, messages, a
+# mirror's own sweep rate limit (sweep_max_kbps) beside the module's.
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 3600
 # kernels: 6.1. debug newest
@@ -392,6 +393,80 @@ case_messages() {
 	dxm_remove m0
 }
 
+# the module parameter every mirror without a limit of its own follows
+SWEEP_PARAM=/sys/module/dm_daxmirror/parameters/sweep_max_kbps
+extra_cleanup() { echo 0 >"$SWEEP_PARAM" 2>/dev/null || true; }
+
+# swept_below NAME PERCENT: the running sweep has gone past less than
+# PERCENT of the data area
+swept_below() {
+	local s
+	s=$(status_field "$1" sweep)
+	[ "$s" != - ] && [ $((${s%/*} * 100)) -lt $((${s#*/} * $2)) ]
+}
+
+# sweep_max_kbps: a mirror's own sweep rate limit (table argument and
+# message) beside the module parameter the others follow; a reload keeps
+# it; bad values are refused and change nothing
+case_sweep_rate() {
+	local t
+	dmsetup create sra --table "0 131072 linear $PMEM0 0"
+	dmsetup create srb --table "0 131072 linear $PMEM1 0"
+	dmsetup create src --table "0 131072 linear $PMEM0 131072"
+	dmsetup create srd --table "0 131072 linear $PMEM1 131072"
+	zero_legs /dev/mapper/sra /dev/mapper/srb /dev/mapper/src /dev/mapper/srd
+	echo 256 >"$SWEEP_PARAM"
+	dxm_create r1 /dev/mapper/sra /dev/mapper/srb nosync sweep_max_kbps 0
+	dxm_create r2 /dev/mapper/src /dev/mapper/srd nosync
+	case "$(dmsetup table r1)" in
+	*" sweep_max_kbps 0"*) ;;
+	*) die "r1's table line lacks its sweep_max_kbps: $(dmsetup table r1)" ;;
+	esac
+	case "$(dmsetup table r2)" in
+	*sweep_max_kbps*) die "r2's table line has a sweep_max_kbps: $(dmsetup table r2)" ;;
+	esac
+	# r1 sweeps unthrottled, r2 at the module's 256 KiB/s (64 MiB: 4 min)
+	dxm_message r1 check
+	dxm_message r2 check
+	wait_action_idle r1 300
+	assert_eq "$(status_field r2 action)" check "r2 (throttled by the module) still checking when r1 ended"
+	swept_below r2 50 || die "r2 swept too far for 256 KiB/s: $(status_field r2 line)"
+	# a limit of its own by message: r2 goes on at once, unthrottled
+	dxm_message r2 sweep_max_kbps 0
+	wait_action_idle r2 300
+	case "$(dmsetup table r2)" in
+	*" sweep_max_kbps 0"*) ;;
+	*) die "r2's table line lacks the limit set by message: $(dmsetup table r2)" ;;
+	esac
+	# and the other way: the module unthrottled, r1 limited by message,
+	# kept across a reload of its own table line
+	echo 0 >"$SWEEP_PARAM"
+	dxm_message r1 sweep_max_kbps 256
+	t=$(dmsetup table r1)
+	dmsetup load r1 --table "$t"
+	dmsetup suspend r1
+	dmsetup resume r1
+	assert_eq "$(dmsetup table r1)" "$t" "r1's table line after a reload"
+	dxm_message r1 check
+	dxm_message r2 check
+	wait_action_idle r2 300
+	assert_eq "$(status_field r1 action)" check "r1 (256 KiB/s by message) still checking when r2 ended"
+	swept_below r1 50 || die "r1 swept too far for 256 KiB/s: $(status_field r1 line)"
+	dxm_message r1 idle
+	wait_action_idle r1 60
+	# bad values: refused, the limit stays
+	expect_fail dxm_message r1 sweep_max_kbps 100000001
+	expect_fail dxm_message r1 sweep_max_kbps fast
+	expect_fail dxm_message r1 sweep_max_kbps
+	expect_fail dxm_message r1 sweep_max_kbps 1 2
+	assert_eq "$(dmsetup table r1)" "$t" "r1's table line after refused messages"
+	expect_fail dmsetup create r3 --table "0 65536 daxmirror /dev/mapper/src /dev/mapper/srd 2 sweep_max_kbps 100000001"
+	expect_fail dmsetup create r3 --table "0 65536 daxmirror /dev/mapper/src /dev/mapper/srd 4 sweep_max_kbps 1 sweep_max_kbps 1"
+	dmesg_has "Invalid sweep_max_kbps" || die "no reason logged for a bad sweep_max_kbps"
+	dxm_remove r1
+	dxm_remove r2
+}
+
 # flip_bytes FILE SEED-DRIVEN COUNT: xor COUNT random bytes of FILE
 flip_bytes() {
 	local f=$1 n=$2 off old new j
@@ -512,6 +587,7 @@ run_case malformed_tables case_malformed_tables
 run_case different_sets case_different_sets
 run_case malformed_messages case_malformed_messages
 run_case messages case_messages
+run_case sweep_rate case_sweep_rate
 run_case corrupt_superblock case_corrupt_superblock
 run_case module_cycles case_module_cycles
 run_case read_error_leg0 case_read_error_leg0

@@ -26,7 +26,7 @@ TEST_CASE("config: ARRAY lines give a set its name and settings")
 		"# sets of this host\n"
 		"\n"
 		"ARRAY db uuid=0a000000-0000-0000-0000-00000000000b "
-		"sync_interval_ms=250 # the database\n"
+		"sync_interval_ms=250 sweep_max_kbps=4096 # the database\n"
 		"ARRAY scratch uuid=0c000000-0000-0000-0000-00000000000d no_dax\n",
 		"c");
 	REQUIRE(c.arrays.size() == 2);
@@ -37,6 +37,7 @@ TEST_CASE("config: ARRAY lines give a set its name and settings")
 	REQUIRE(a);
 	CHECK(a->name == "db");
 	CHECK(a->sync_interval_ms == 250u);
+	CHECK(a->sweep_max_kbps == 4096u);
 	CHECK_FALSE(a->no_dax);
 	CHECK(a->line == 3);
 	CHECK(c.arrays[1].no_dax);
@@ -44,7 +45,8 @@ TEST_CASE("config: ARRAY lines give a set its name and settings")
 	u[0] = 1;
 	CHECK(c.find(u) == nullptr);
 	CHECK(array_line(*a) == "ARRAY db uuid=0a000000-0000-0000-0000-"
-				"00000000000b sync_interval_ms=250");
+				"00000000000b sync_interval_ms=250 "
+				"sweep_max_kbps=4096");
 	CHECK(parse_config(array_line(c.arrays[1]), "c").arrays[0].no_dax);
 }
 
@@ -59,6 +61,8 @@ TEST_CASE("config: mistakes name the line")
 	CHECK(error_of("ARRAY db uuid=xyz\n") == "c:1: bad uuid 'xyz'");
 	CHECK(error_of("ARRAY db" + u + " sync_interval_ms=9999999\n") ==
 	      "c:1: bad sync_interval_ms '9999999' (0 to 3600000)");
+	CHECK(error_of("ARRAY db" + u + " sweep_max_kbps=fast\n") ==
+	      "c:1: bad sweep_max_kbps 'fast' (0 to 100000000)");
 	CHECK(error_of("ARRAY db" + u + " fast\n") ==
 	      "c:1: unknown setting 'fast'");
 	CHECK(error_of("ARRAY a" + u + "\nARRAY b" + u + "\n") ==

@@ -20,16 +20,18 @@ TEST_CASE("table line with every option and its parse back")
 	a.region_sectors = 256;
 	a.spare_pages = 512;
 	a.sync_interval_ms = 100;
+	a.sweep_max_kbps = 2048;
 	a.no_dax = true;
 	a.nosync = true;
 	std::string p = table_params(a);
-	CHECK(p == "259:0 - 8 region_size 256 spare_pages 512 "
-		   "sync_interval_ms 100 no_dax nosync");
+	CHECK(p == "259:0 - 10 region_size 256 spare_pages 512 "
+		   "sync_interval_ms 100 sweep_max_kbps 2048 no_dax nosync");
 	TableArgs b = parse_table_params(p);
 	CHECK(b.legs == a.legs);
 	CHECK(*b.region_sectors == 256);
 	CHECK(*b.spare_pages == 512);
 	CHECK(*b.sync_interval_ms == 100);
+	CHECK(*b.sweep_max_kbps == 2048);
 	CHECK(b.no_dax);
 	CHECK(b.nosync);
 
@@ -38,6 +40,12 @@ TEST_CASE("table line with every option and its parse back")
 	r.rebuild_leg = 1;
 	CHECK(table_params(r) == "259:0 259:1 2 rebuild 1");
 	CHECK(*parse_table_params("259:0 259:1 2 rebuild 1").rebuild_leg == 1);
+
+	/* the longest table the kernel accepts: 12 optional arguments */
+	a.legs = { "259:0", "259:1" };
+	a.rebuild_leg = 0;
+	CHECK(parse_table_params(table_params(a)).rebuild_leg == 0);
+	CHECK(table_params(a).find(" 12 region_size") != std::string::npos);
 }
 
 TEST_CASE("table building refuses bad input")
@@ -56,7 +64,10 @@ TEST_CASE("table building refuses bad input")
 	CHECK_THROWS(table_line(0, a));
 	for (const char *bad : { "a", "a b 1", "a b 1 foo", "a b 2 region_size",
 				 "a b 1 no_dax junk", "a b 2 no_dax no_dax",
-				 "a b 2 rebuild 2", "a b x" })
+				 "a b 2 rebuild 2", "a b x",
+				 "a b 2 sweep_max_kbps 100000001",
+				 "a b 2 sweep_max_kbps -1",
+				 "a b 4 sweep_max_kbps 1 sweep_max_kbps 2" })
 		CHECK_THROWS(parse_table_params(bad));
 }
 
