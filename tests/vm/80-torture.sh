@@ -328,8 +328,17 @@ bad_record_report() {
 # pause_workers GEN: every worker has verified its records and waits
 pause_workers() {
 	local g=$1 w r
+	# the second injector first: an event of it in progress (a memory
+	# failure a worker must carry out) ends before the workers pause
+	if [ -n "$INJ2" ]; then
+		echo "$g" >"$CTL/inj2.pause"
+		if ! (wait_until 300 "the second injector to pause" paused_or_failed inj2 "$g") 2>/dev/null; then
+			inj2_alive
+			tfail "the second injector did not pause within 300 s"
+		fi
+	fi
 	echo "$g" >"$CTL/pause"
-	for w in "${WORKERS[@]}" flusher $INJ2; do
+	for w in "${WORKERS[@]}" flusher; do
 		if ! (wait_until 300 "worker $w to pause" paused_or_failed "$w" "$g") 2>/dev/null; then
 			worker_errors
 			tfail "worker $w did not pause within 300 s (hung I/O?): $(tail -n 3 "$CTL/$w.log" 2>/dev/null)"
@@ -352,7 +361,10 @@ paused_or_failed() {
 	test -e "$CTL/$1.paused.$2"
 }
 
-resume_workers() { echo 0 >"$CTL/pause"; }
+resume_workers() {
+	echo 0 >"$CTL/pause"
+	echo 0 >"$CTL/inj2.pause"
+}
 
 stop_workers() {
 	local w pid rc bad=
@@ -543,7 +555,7 @@ injector2() {
 	local n=0 g answered=0 m
 	trap '[ -e "$CTL/inj2.done" ] || echo "the second injector stopped on an error (see above)" >"$CTL/inj2.failed"' EXIT
 	while [ ! -e "$CTL/stop" ]; do
-		g=$(cat "$CTL/pause" 2>/dev/null || echo 0)
+		g=$(cat "$CTL/inj2.pause" 2>/dev/null || echo 0)
 		if [ "${g:-0}" != 0 ]; then
 			if [ "$g" != "$answered" ]; then
 				echo ok >"$CTL/inj2.paused.$g"
