@@ -202,7 +202,7 @@ nlohmann::json to_json(const LegMeta &m)
 	if (m.kind != SbKind::Valid && m.kind != SbKind::Corrupt)
 		return j;
 	const Superblock &sb = m.sb;
-	j["version"] = sb.version;
+	j["sb_version"] = sb.version;
 	j["set_uuid"] = format_uuid(sb.set_uuid);
 	j["leg_index"] = sb.leg_index;
 	j["events"] = sb.events;

@@ -103,4 +103,22 @@ std::vector<MirrorSet> group_sets(const std::vector<FoundLeg> &legs)
 	return sets;
 }
 
+nlohmann::json to_json(const FoundLeg &l)
+{
+	return {
+		{ "device", l.device },
+		{ "maj_min", l.id.str() },
+		{ "set_uuid", format_uuid(l.sb.set_uuid) },
+		{ "leg_index", l.sb.leg_index },
+		{ "events", l.sb.events },
+		{ "data_sectors", l.sb.data_sectors },
+		{ "region_sectors", l.sb.region_sectors },
+		{ "spare_pages", l.sb.spare_pages },
+		{ "leg_state", { leg_state_name(l.sb.leg_state[0]),
+				 leg_state_name(l.sb.leg_state[1]) } },
+		{ "problem", l.problem.empty() ? nlohmann::json(nullptr)
+					       : nlohmann::json(l.problem) },
+	};
+}
+
 } // namespace dxm

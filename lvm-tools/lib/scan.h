@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "blockdev.h"
 #include "superblock.h"
 #include "types.h"
@@ -47,6 +49,9 @@ struct MirrorSet {
 
 	bool complete() const { return legs[0] && legs[1]; }
 };
+
+/* One entry of list --json (docs/daxmirror.schema.json, list_entry). */
+nlohmann::json to_json(const FoundLeg &l);
 
 /* Valid legs grouped by set UUID; for a leg position claimed twice, the
  * superblock with more events wins and a note says so. */

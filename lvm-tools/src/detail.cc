@@ -9,7 +9,9 @@
 
 #include "commands.h"
 #include "config.h"
+#include "detail_report.h"
 #include "errors.h"
+#include "jsondoc.h"
 #include "faildomain.h"
 #include "legmeta.h"
 #include "mirror_table.h"
@@ -18,25 +20,6 @@
 namespace dxm {
 
 namespace {
-
-nlohmann::json opt_json(const std::optional<uint32_t> &v)
-{
-	return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-nlohmann::json table_json(const TableArgs &t)
-{
-	return {
-		{ "legs", { t.legs[0], t.legs[1] } },
-		{ "region_sectors", opt_json(t.region_sectors) },
-		{ "spare_pages", opt_json(t.spare_pages) },
-		{ "sync_interval_ms", opt_json(t.sync_interval_ms) },
-		{ "no_dax", t.no_dax },
-		{ "nosync", t.nosync },
-		{ "rebuild_leg", t.rebuild_leg ? nlohmann::json(*t.rebuild_leg)
-					       : nlohmann::json(nullptr) },
-	};
-}
 
 /* The failure domain of a leg's device, if sysfs knows it. */
 std::optional<FailureDomain> leg_domain(const LegReport &leg)
@@ -95,9 +78,12 @@ int cmd_detail(const Args &args)
 		out(array_line(a) + "\n");
 		return 0;
 	}
-	nlohmann::json legs = nlohmann::json::array();
+	DetailReport d;
 	std::string text = render_text(r);
 
+	d.name = name;
+	d.table = t;
+	d.status = r;
 	text += fmt::format("  table:       {}\n  settings:    region_sectors {}, "
 			    "spare_pages {}, sync_interval_ms {}{}{}\n",
 			    params, or_default(t.region_sectors),
@@ -105,46 +91,35 @@ int cmd_detail(const Args &args)
 			    or_default(t.sync_interval_ms),
 			    t.no_dax ? ", no_dax" : "",
 			    t.nosync ? ", nosync" : "");
-	std::array<std::optional<FailureDomain>, 2> dom;
 	for (const auto &leg : r.legs) {
+		LegDetail &ld = d.legs[leg.index];
+
 		if (!leg.device) {
-			legs.push_back(nullptr);
 			text += fmt::format("leg {}: no device\n", leg.index);
 			continue;
 		}
-		dom[leg.index] = leg_domain(leg);
+		ld.device = leg.device;
+		ld.domain = leg_domain(leg);
 		try {
-			LegMeta m = read_leg_meta(inspect_device(*leg.device,
-								 false));
-			legs.push_back(to_json(m));
+			ld.meta = read_leg_meta(inspect_device(*leg.device,
+								  false));
 			text += fmt::format("leg {}: ", leg.index) +
-				render_text(m);
+				render_text(*ld.meta);
 		} catch (const Error &e) {
-			legs.push_back({ { "device", *leg.device },
-					 { "problem", e.reason() } });
+			ld.problem = e.reason();
 			text += fmt::format("leg {}: {}: {}\n", leg.index,
 					    *leg.device, e.reason());
 		}
-		if (dom[leg.index]) {
-			legs.back()["failure_domain"] = to_json(*dom[leg.index]);
-			text += "  failure domain: " + dom[leg.index]->text +
-				"\n";
-		}
+		if (ld.domain)
+			text += "  failure domain: " + ld.domain->text + "\n";
 	}
-	std::string shared = dom[0] && dom[1] ?
-			     shared_part(*dom[0], *dom[1]) : "";
-	if (!shared.empty())
-		text += "legs 0 and 1 share " + shared + ": one hardware "
+	if (d.legs[0].domain && d.legs[1].domain)
+		d.shared = shared_part(*d.legs[0].domain, *d.legs[1].domain);
+	if (!d.shared.empty())
+		text += "legs 0 and 1 share " + d.shared + ": one hardware "
 			"failure loses both copies\n";
 	if (cl.has("json"))
-		out(nlohmann::json{ { "name", name },
-				    { "table", table_json(t) },
-				    { "status", to_json(r) },
-				    { "legs", legs },
-				    { "shared_failure_domain",
-				      shared.empty() ? nlohmann::json(nullptr)
-						     : nlohmann::json(shared) } }
-			    .dump(2) + "\n");
+		out(json_document("detail", to_json(d)).dump(2) + "\n");
 	else
 		out(text);
 	return status_exit_code(r.status);

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "errors.h"
+#include "jsondoc.h"
 #include "legmeta.h"
 #include "options.h"
 
@@ -33,7 +34,7 @@ int cmd_examine(const Args &args)
 		return 0;
 	if (cl.has("json") && cl.has("export"))
 		throw UsageError("--json --export", "choose one output");
-	nlohmann::json all = nlohmann::json::array();
+	nlohmann::ordered_json all = nlohmann::ordered_json::array();
 	std::string text, exported;
 	int code = 0;
 
@@ -45,7 +46,7 @@ int cmd_examine(const Args &args)
 		else if (!m.problem.empty() ||
 			 (m.remap && !m.remap->problem.empty()))
 			code = 2;
-		all.push_back(to_json(m));
+		all.push_back(json_document("leg_metadata", to_json(m)));
 		text += render_text(m);
 		exported += render_export(m);
 	}

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "errors.h"
+#include "jsondoc.h"
 #include "options.h"
 #include "scan.h"
 #include "size.h"
@@ -22,26 +23,12 @@ int cmd_list(const Args &args)
 		return 0;
 	std::vector<std::string> denied;
 	auto legs = scan_legs({}, &denied);
-	nlohmann::json j = nlohmann::json::array();
+	nlohmann::ordered_json j = nlohmann::ordered_json::array();
 	std::string text;
 
 	for (const auto &l : legs) {
 		std::string uuid = format_uuid(l.sb.set_uuid);
-		nlohmann::json e = {
-			{ "device", l.device },
-			{ "maj_min", l.id.str() },
-			{ "set_uuid", uuid },
-			{ "leg_index", l.sb.leg_index },
-			{ "events", l.sb.events },
-			{ "data_sectors", l.sb.data_sectors },
-			{ "region_sectors", l.sb.region_sectors },
-			{ "spare_pages", l.sb.spare_pages },
-			{ "leg_state", { leg_state_name(l.sb.leg_state[0]),
-					 leg_state_name(l.sb.leg_state[1]) } },
-			{ "problem", l.problem.empty() ? nlohmann::json(nullptr)
-						       : nlohmann::json(l.problem) },
-		};
-		j.push_back(e);
+		j.push_back(json_document("list_entry", to_json(l)));
 		text += fmt::format("{} set {} leg {} events {} data {} legs "
 				    "{}/{}{}\n",
 				    l.device, uuid, l.sb.leg_index, l.sb.events,

@@ -33,6 +33,7 @@
 #include "commands.h"
 #include "errors.h"
 #include "events.h"
+#include "jsondoc.h"
 #include "options.h"
 
 extern char **environ;
@@ -55,7 +56,7 @@ void warn(const std::string &what)
  * no fork of this process), killed after HANDLER_LIMIT.
  */
 void run_handler(const std::string &prog, const std::string &kind,
-		 const nlohmann::json &ev)
+		 const nlohmann::ordered_json &ev)
 {
 	std::string text = ev.dump() + "\n", dev = ev["device"];
 	posix_spawn_file_actions_t fa;
@@ -174,7 +175,9 @@ int cmd_monitor(const Args &args)
 	auto names = [&] {
 		return cl.args().empty() ? mirror_devices() : cl.args();
 	};
-	auto emit = [&](const nlohmann::json &ev) {
+	auto emit = [&](const nlohmann::json &body) {
+		nlohmann::ordered_json ev = json_document("event", body);
+
 		out(ev.dump() + "\n");
 		fflush(stdout);
 		if (ferror(stdout))

@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "errors.h"
+#include "jsondoc.h"
 #include "options.h"
 
 namespace dxm {
@@ -36,7 +37,7 @@ int cmd_status(const Args &args)
 	 * cannot be read gets its error line after the others are shown,
 	 * and the exit code is the error's.
 	 */
-	nlohmann::json all = nlohmann::json::array();
+	nlohmann::ordered_json all = nlohmann::ordered_json::array();
 	std::string text;
 	std::vector<ErrorReport> errors;
 	int code = 0;
@@ -54,7 +55,7 @@ int cmd_status(const Args &args)
 		}
 		code = std::max(code, status_exit_code(r.status));
 		if (cl.has("json"))
-			all.push_back(to_json(r));
+			all.push_back(json_document("status", to_json(r)));
 		else
 			text += render_text(r);
 	}

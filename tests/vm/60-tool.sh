@@ -20,6 +20,9 @@
 # previous table again and resumes it (a mounted filesystem keeps
 # working).  examine and detail show the legs' metadata (the remap of
 # the poisoned page; a blank and a corrupt superblock by exit code).
+# Every JSON document the tool prints here (status, list, examine,
+# detail, monitor) validates against docs/daxmirror.schema.json, keys in
+# its order.
 # assemble --scan after a reboot: see
 # tests/host/60-tool-reboot.sh.
 . "$(dirname "$0")/../lib.sh"
@@ -34,6 +37,8 @@ tool_ready() {
 	[ -x "$DXM" ] || skip "no $DXM (cmake --build build)"
 	[ -n "${PMEM2:-}" ] || skip "needs three NVDIMMs (vm-run --nvdimms 3)"
 	command -v jq >/dev/null || skip "no jq"
+	python3 -c 'import jsonschema' 2>/dev/null ||
+		skip "no python3-jsonschema (scripts/install-deps)"
 	command -v script >/dev/null || skip "no script(1) (util-linux)"
 }
 
@@ -56,6 +61,18 @@ rc_of() {
 	local rc=0
 	"$@" >/dev/null || rc=$?
 	echo "$rc"
+}
+
+# schema_check KIND FILE...: each FILE holds JSON the tool printed that is
+# a valid KIND (status, list, examine, detail, or event: one per line)
+# of docs/daxmirror.schema.json, with its keys in the schema's order.
+schema_check() {
+	local kind=$1
+	shift
+	python3 "$REPO/lvm-tools/tests/json_schema_test.py" \
+		"$REPO/docs/daxmirror.schema.json" check "$kind" "$@" \
+		>"$SCRATCH/schema.log" 2>&1 ||
+		die "$kind JSON not as the schema says: $(grep -v '^ok' "$SCRATCH/schema.log" | head -c 2000)"
 }
 
 # status_rc NAME: the exit code of daxmirror status
@@ -243,6 +260,11 @@ examine_detail() {
 	"$DXM" examine "$3" --json | jq -e --arg u "$uuid" '.set_uuid == $u
 		and .leg_index == 1 and .remap.remapped == 0' >/dev/null ||
 		die "examine --json of leg 1"
+	"$DXM" examine "$2" "$3" --json >"$SCRATCH/ex01.json" ||
+		die "examine of both legs exited $?"
+	jq -e 'length == 2' "$SCRATCH/ex01.json" >/dev/null ||
+		die "examine --json of two legs: not an array of two"
+	schema_check examine "$SCRATCH/ex0.json" "$SCRATCH/ex01.json"
 	dxm detail "$1"
 	"$DXM" detail "$1" --json >"$SCRATCH/detail.json" ||
 		die "detail $1 exited $?"
@@ -254,6 +276,7 @@ examine_detail() {
 		and ([.legs[].leg_index] == [0, 1])
 		and .legs[0].remap.remapped >= 1' \
 		"$SCRATCH/detail.json" >/dev/null || die "detail --json: $(cat "$SCRATCH/detail.json")"
+	schema_check detail "$SCRATCH/detail.json"
 	rc=0
 	"$DXM" examine "$4" >/dev/null || rc=$?
 	assert_eq "$rc" 1 "examine exit code of a blank device"
@@ -267,6 +290,7 @@ examine_detail() {
 	assert_eq "$rc" 2 "examine exit code of a corrupt superblock"
 	jq -e '.superblock == "corrupt" and (.problem | length) > 0' \
 		"$SCRATCH/ex2.json" >/dev/null || die "examine --json of a corrupt superblock"
+	schema_check examine "$SCRATCH/ex2.json"
 	wipe_meta "$4"
 }
 
@@ -306,6 +330,16 @@ case_lifecycle() {
 		and .legs[0].device == "'"$A"'" and .legs[1].device == "'"$B"'"
 		and ([.legs[].state] == ["in_sync", "in_sync"])' \
 		"$SCRATCH/st.json" >/dev/null || die "status --json of the new mirror"
+	schema_check status "$SCRATCH/st.json"
+	# every device: an array; list: the legs found (t0's two)
+	dxm status --json >"$SCRATCH/st-all.json"
+	dxm list --json >"$SCRATCH/list.json"
+	jq -e 'type == "array" and any(.[]; .name == "t0")' "$SCRATCH/st-all.json" \
+		>/dev/null || die "status --json of every device"
+	jq -e '[.[] | select(.device == "'"$A"'" or .device == "'"$B"'")] | length == 2' \
+		"$SCRATCH/list.json" >/dev/null || die "list --json: $(cat "$SCRATCH/list.json")"
+	schema_check status "$SCRATCH/st-all.json"
+	schema_check list "$SCRATCH/list.json"
 	# the set's device-mapper UUID (by-id/dm-uuid-DAXMIRROR-<set uuid>)
 	assert_eq "$(dmsetup info -c --noheadings -o uuid t0)" \
 		"DAXMIRROR-$(jq -r .uuid "$SCRATCH/st.json")" "dm UUID of a created mirror"
@@ -322,6 +356,7 @@ case_lifecycle() {
 		and .health == "AA"
 		and any(.legs[0].badblocks[]; .sector <= 1024 and 1024 < .sector + .count)' \
 		"$SCRATCH/st.json" >/dev/null || die "status --json after the repair"
+	schema_check status "$SCRATCH/st.json"
 	assert_eq "$(status_rc t0)" 0 "status exit code after the repair"
 	check_pattern "$dev" 0 4096 60
 	wait_until 10 "monitor: the remap" monitor_saw "$mon" '.new.remapped_pages[0] >= 1'
@@ -371,6 +406,7 @@ case_lifecycle() {
 	jq -cM '[.event, .changes, .old.health, .old.action, .new.health,
 		.new.action, .new.remapped_pages]' "$mon"
 	jq -e . "$mon" >/dev/null || die "monitor printed something else than JSON"
+	schema_check event "$mon"
 	l=$(event_line "$mon" 0 '.event == "added" and .device == "t0"
 		and .old == null and .new.health != null')
 	l=$(event_line "$mon" "$l" '.event == "change"
@@ -433,6 +469,7 @@ monitor_startup() {
 		and .[0].device == $n and .[1].event == "state"
 		and .[1].kinds == ["DegradedArray"] and .[1].new.health == "AD"' \
 		"$mon" >/dev/null || die "monitor start-up events"
+	schema_check event "$mon"
 	grep -q "^daxmirror monitor: warning: dxm-no-such: .*watching for it" \
 		"$SCRATCH/startup.err" || die "no warning for an unknown name"
 	grep -q "^daxmirror monitor: warning: /nonexistent/handler is not executable" \
@@ -695,6 +732,7 @@ case_failure_domains() {
 		 .legs[1].failure_domain.regions == [$rb] and
 		 .shared_failure_domain == null' "$SCRATCH/fd.json" >/dev/null ||
 		die "detail --json: failure domains"
+	schema_check detail "$SCRATCH/fd.json"
 	dxm remove fd0
 
 	# two legs in region $rc
