@@ -34,6 +34,7 @@ nlohmann::json to_json(const TableArgs &t)
 		{ "region_sectors", opt_json(t.region_sectors) },
 		{ "spare_pages", opt_json(t.spare_pages) },
 		{ "sync_interval_ms", opt_json(t.sync_interval_ms) },
+		{ "sweep_max_kbps", opt_json(t.sweep_max_kbps) },
 		{ "no_dax", t.no_dax },
 		{ "nosync", t.nosync },
 		{ "rebuild_leg", opt_json(t.rebuild_leg) },

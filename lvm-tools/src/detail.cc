@@ -74,6 +74,7 @@ int cmd_detail(const Args &args)
 			throw Error(name, "its set UUID cannot be read");
 		a.name = name;
 		a.sync_interval_ms = t.sync_interval_ms;
+		a.sweep_max_kbps = t.sweep_max_kbps;
 		a.no_dax = t.no_dax;
 		out(array_line(a) + "\n");
 		return 0;
@@ -85,10 +86,12 @@ int cmd_detail(const Args &args)
 	d.table = t;
 	d.status = r;
 	text += fmt::format("  table:       {}\n  settings:    region_sectors {}, "
-			    "spare_pages {}, sync_interval_ms {}{}{}\n",
+			    "spare_pages {}, sync_interval_ms {}, "
+			    "sweep_max_kbps {}{}{}\n",
 			    params, or_default(t.region_sectors),
 			    or_default(t.spare_pages),
 			    or_default(t.sync_interval_ms),
+			    or_default(t.sweep_max_kbps),
 			    t.no_dax ? ", no_dax" : "",
 			    t.nosync ? ", nosync" : "");
 	for (const auto &leg : r.legs) {

@@ -199,6 +199,7 @@ int main(int argc, char **argv)
 	d.name = "m0";
 	d.table.legs = { "259:0", "259:1" };
 	d.table.sync_interval_ms = 0;
+	d.table.sweep_max_kbps = 4096;
 	d.table.rebuild_leg = 1;
 	d.status = healthy;
 	d.legs[0].device = valid;
