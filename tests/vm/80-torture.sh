@@ -43,6 +43,9 @@
 #   overwritten behind the mirror's back before the first quiesce point's
 #   check scrub, which must then fail the group
 # vm-run: --nvdimms 2 --nvdimm-size 256 --legacy-pmem 320 --smp 2
+# The debug kernel does not boot with a memmap= pmem range (it stops after
+# its first console line): there the legs are NVDIMMs only, poison sticky.
+# debug-vm-run: --nvdimms 3 --nvdimm-size 256 --smp 2
 # vm-timeout: 900
 # kernels: 6.1. debug newest
 # debug-env: DXM_TORTURE_SECONDS=60 DXM_TORTURE_QUIESCE=1
@@ -66,7 +69,9 @@ done
 QUIESCE=${DXM_TORTURE_QUIESCE:-2}
 [[ $SEED =~ ^[0-9]+$ && $SECS =~ ^[0-9]+$ && $QUIESCE =~ ^[0-9]+$ ]] ||
 	die "80-torture: seed, seconds and quiesce must be numbers"
-RERUN="DXM_SEED=$SEED scripts/vm-run --kernel $KVER $(sed -n 's/^# vm-run: *//p' "$0") tests/vm/80-torture.sh --seconds $SECS"
+VMOPTS=$(sed -n 's/^# vm-run: *//p' "$0")
+grep -q 'memmap=' /proc/cmdline || VMOPTS=$(sed -n 's/^# debug-vm-run: *//p' "$0")
+RERUN="DXM_SEED=$SEED scripts/vm-run --kernel $KVER $VMOPTS tests/vm/80-torture.sh --seconds $SECS"
 # shellcheck disable=SC2089,SC2090  # RERUN is only printed
 [ -z "${DXM_TORTURE_EVENTS:-}" ] || RERUN="DXM_TORTURE_EVENTS='$DXM_TORTURE_EVENTS' $RERUN"
 [ "$QUIESCE" = 2 ] || RERUN="DXM_TORTURE_QUIESCE=$QUIESCE $RERUN"
@@ -76,10 +81,14 @@ RERUN="DXM_SEED=$SEED scripts/vm-run --kernel $KVER $(sed -n 's/^# vm-run: *//p'
 echo "TORTURE SEED $SEED ($SECS s, $QUIESCE quiesce points) on $KVER; rerun: $RERUN"
 
 group_setup setup_fsdax
-group_setup setup_legacy_pmem
+# legacy pmem when the machine has it (vm-run --legacy-pmem), else a
+# third NVDIMM
+if grep -q 'memmap=' /proc/cmdline; then
+	group_setup setup_legacy_pmem
+fi
 group_setup load_module
-[ "${#PMEM[@]}" -ge 2 ] && [ -n "${LEGACY_PMEM0:-}" ] ||
-	{ echo "FAIL: $GROUP/setup (needs 2 NVDIMMs and legacy pmem)"; exit 1; }
+[ "${#PMEM[@]}" -ge 3 ] || { [ "${#PMEM[@]}" -ge 2 ] && [ -n "${LEGACY_PMEM0:-}" ]; } ||
+	{ echo "FAIL: $GROUP/setup (needs 2 NVDIMMs and legacy pmem, or 3 NVDIMMs)"; exit 1; }
 
 NAME=tt
 RAW_MB=16			# dm-linear tt-raw: the O_DIRECT worker's slots
@@ -406,7 +415,7 @@ ev_poison() {
 	[ "$i" -lt 32 ] || { stat_add skipped; return 0; }
 	doff=$(status_field "$NAME" data_offset)
 	kind=sticky
-	[ "$dev" != "$LEGACY_PMEM0" ] || kind=clearable
+	[ "$dev" != "${LEGACY_PMEM0:-}" ] || kind=clearable
 	tlog "inject: $kind poison leg $leg ($dev) data sector $pg"
 	echo "$pg" >>"$POISONED"
 	poison "$dev" $((doff + pg)) >/dev/null
@@ -662,8 +671,13 @@ case_torture() {
 	RANDOM=$SEED
 	: >"$POISONED"
 	: >"$STATS"
-	LEG=("$PMEM0" "$LEGACY_PMEM0")
-	SPARE=$PMEM1
+	if [ -n "${LEGACY_PMEM0:-}" ]; then
+		LEG=("$PMEM0" "$LEGACY_PMEM0")
+		SPARE=$PMEM1
+	else
+		LEG=("$PMEM0" "$PMEM1")
+		SPARE=$PMEM2
+	fi
 	SYNC_MS=${SYNC_CHOICES[$((RANDOM % ${#SYNC_CHOICES[@]}))]}
 	LEN=$(dxm_usable_sectors "${LEG[@]}")
 	dxm_geometry "$SPARE"
@@ -699,7 +713,7 @@ case_torture() {
 				file_pages "$MNT/$w.dat" | awk -v o="$RAW" '{ print $1 + o }'
 			fi
 		done | awk -v lim="$PLIM" '$1 < lim')
-	tlog "workers running; ${#CAND[@]} candidate pages for poison; sync_interval_ms $SYNC_MS; legs ${LEG[*]} (${LEGACY_PMEM0}: clearable poison), spare $SPARE"
+	tlog "workers running; ${#CAND[@]} candidate pages for poison; sync_interval_ms $SYNC_MS; legs ${LEG[*]} (clearable poison: ${LEGACY_PMEM0:-none}), spare $SPARE"
 	if [ -n "$INJ2" ]; then
 		bg_start injector2
 		tlog "second injector: ${EVENTS2[*]}"
