@@ -16,7 +16,7 @@ std::optional<FoundLeg> examine_leg(const BlockDevice &dev)
 	SbDecode d;
 	FoundLeg f;
 
-	if (dev.sectors < 2 * DXM_DATA_ALIGN_SECTORS)
+	if (dxm_leg_size_check(dev.sectors) != DXM_R_OK)
 		return std::nullopt;
 	block = read_superblock_block(dev.path, dev.sectors);
 	d = check_superblock(block, dev.sectors, -1);
