@@ -248,30 +248,21 @@ int dxm_read_superblocks(struct dxm_c *dc)
 	return 0;
 }
 
-static void dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
-			const u8 *uuid, u64 events, u64 ctime, u32 spare)
+/* The superblock of a blank leg, in memory (written by the next update). */
+static int dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
+		       const u8 *uuid, u64 events, u64 ctime, u32 spare)
 {
-	struct dxm_geometry *g = &leg->geo;
-	struct dxm_sb_info sb = {
-		.magic = DXM_MAGIC,
-		.version = DXM_VERSION,
-		.leg_index = leg->index,
-		.events = events,
-		.ctime = ctime,
-		.leg_sectors = leg->nr_sectors,
-		.data_sectors = dc->data_sectors,
-		.region_sectors = dc->region_sectors,
-		.spare_pages = spare,
-		.spare_offset = g->spare_offset,
-		.remap_offset = g->remap_offset,
-		.remap_sectors = g->remap_sectors,
-		.bitmap_offset = g->bitmap_offset,
-		.bitmap_sectors = g->bitmap_sectors,
-		.sb_offset = g->sb_offset,
-	};
+	struct dxm_sb_info sb;
 
+	/* the layout of leg->geo: dxm_plan_blank() had the same inputs */
+	if (dxm_sb_format(&sb, leg->index, leg->nr_sectors, dc->data_sectors,
+			  dc->region_sectors, spare))
+		return -EINVAL;
 	memcpy(sb.set_uuid, uuid, 16);
+	sb.events = events;
+	sb.ctime = ctime;
 	dxm_sb_encode(&sb, leg->sb);
+	return 0;
 }
 
 /* Zero (or fill) a metadata range of a leg. */
@@ -327,9 +318,10 @@ int dxm_format(struct dxm_c *dc)
 		if (!r)
 			r = dxm_fill_range(dc, i, g->bitmap_offset,
 					   g->bitmap_sectors, full ? 0xff : 0);
+		if (!r)
+			r = dxm_fill_sb(dc, leg, uuid, events, now, spare);
 		if (r)
 			return r;
-		dxm_fill_sb(dc, leg, uuid, events, now, spare);
 		leg->blank = false;
 		leg->formatted = true;
 	}

@@ -72,25 +72,12 @@ static int mk_info(struct dxm_sb_info *s, uint64_t dev, uint32_t region,
 {
 	struct dxm_geometry g;
 
-	if (dxm_compute_geometry(dev, region, spare, &g))
+	if (dxm_compute_geometry(dev, region, spare, &g) ||
+	    dxm_sb_format(s, leg, dev, g.data_sectors, region, spare))
 		return -1;
-	memset(s, 0, sizeof(*s));
-	s->magic = DXM_MAGIC;
-	s->version = DXM_VERSION;
 	memcpy(s->set_uuid, "daxmirror-corpus", 16);
-	s->leg_index = leg;
 	s->events = events;
 	s->ctime = 1700000000;
-	s->leg_sectors = dev;
-	s->data_sectors = g.data_sectors;
-	s->region_sectors = region;
-	s->spare_pages = spare;
-	s->spare_offset = g.spare_offset;
-	s->remap_offset = g.remap_offset;
-	s->remap_sectors = g.remap_sectors;
-	s->bitmap_offset = g.bitmap_offset;
-	s->bitmap_sectors = g.bitmap_sectors;
-	s->sb_offset = g.sb_offset;
 	if (rebuilding) {
 		s->flags = DXM_SB_F_REBUILDING;
 		s->rebuild_offset = g.data_sectors / 2;

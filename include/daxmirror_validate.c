@@ -178,6 +178,31 @@ void dxm_sb_decode(const struct dxm_superblock *sb, struct dxm_sb_info *out)
 	out->rebuild_offset = dxm_get_le64(&sb->rebuild_offset);
 }
 
+int dxm_sb_format(struct dxm_sb_info *s, __u32 leg_index, __u64 leg_sectors,
+		  __u64 data_sectors, __u32 region_sectors, __u32 spare_pages)
+{
+	struct dxm_geometry g;
+
+	dxm_zero(s, sizeof(*s));
+	if (dxm_compute_geometry(leg_sectors, region_sectors, spare_pages, &g) ||
+	    data_sectors > g.data_sectors)
+		return -1;
+	s->magic = DXM_MAGIC;
+	s->version = DXM_VERSION;
+	s->leg_index = leg_index;
+	s->leg_sectors = leg_sectors;
+	s->data_sectors = data_sectors;
+	s->region_sectors = region_sectors;
+	s->spare_pages = spare_pages;
+	s->spare_offset = g.spare_offset;
+	s->remap_offset = g.remap_offset;
+	s->remap_sectors = g.remap_sectors;
+	s->bitmap_offset = g.bitmap_offset;
+	s->bitmap_sectors = g.bitmap_sectors;
+	s->sb_offset = g.sb_offset;
+	return 0;
+}
+
 void dxm_sb_encode(const struct dxm_sb_info *in, struct dxm_superblock *sb)
 {
 	int i;

@@ -109,6 +109,15 @@ __u32 dxm_sb_csum(const struct dxm_superblock *sb);
 void dxm_sb_decode(const struct dxm_superblock *sb, struct dxm_sb_info *out);
 
 /*
+ * A superblock as a format writes it: magic, version, @leg_index, the
+ * sizes and the layout dxm_compute_geometry() gives; the rest zero (the
+ * caller sets the set UUID, events and ctime).  0, or -1 when the leg
+ * cannot hold the metadata or @data_sectors.
+ */
+int dxm_sb_format(struct dxm_sb_info *s, __u32 leg_index, __u64 leg_sectors,
+		  __u64 data_sectors, __u32 region_sectors, __u32 spare_pages);
+
+/*
  * Encodes @in into @sb: reserved area zero, checksum computed (in->csum
  * is ignored).
  */

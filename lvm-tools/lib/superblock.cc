@@ -125,26 +125,16 @@ Superblock make_superblock(const Uuid &uuid, uint32_t leg_index,
 			   uint64_t leg_sectors, uint64_t data_sectors,
 			   uint32_t region_sectors, uint32_t spare_pages)
 {
-	struct dxm_geometry g;
+	struct dxm_sb_info info;
 	Superblock sb;
 
-	if (dxm_compute_geometry(leg_sectors, region_sectors, spare_pages, &g))
-		throw std::invalid_argument("leg too small for the metadata");
-	if (data_sectors > g.data_sectors)
-		throw std::invalid_argument("data area larger than the leg");
+	if (dxm_sb_format(&info, leg_index, leg_sectors, data_sectors,
+			  region_sectors, spare_pages))
+		throw std::invalid_argument("leg too small for the metadata "
+					    "or the data area");
+	sb = from_info(info);
 	sb.set_uuid = uuid;
-	sb.leg_index = leg_index;
 	sb.events = 1;
-	sb.leg_sectors = leg_sectors;
-	sb.data_sectors = data_sectors;
-	sb.region_sectors = region_sectors;
-	sb.spare_pages = spare_pages;
-	sb.spare_offset = g.spare_offset;
-	sb.remap_offset = g.remap_offset;
-	sb.remap_sectors = g.remap_sectors;
-	sb.bitmap_offset = g.bitmap_offset;
-	sb.bitmap_sectors = g.bitmap_sectors;
-	sb.sb_offset = g.sb_offset;
 	return sb;
 }
 
