@@ -38,6 +38,7 @@
 #include <linux/blkdev.h>
 #include "compat.h"
 #include "../include/daxmirror_format.h"
+#include "../include/daxmirror_validate.h"
 
 #define DM_MSG_PREFIX "daxmirror"
 

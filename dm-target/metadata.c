@@ -10,7 +10,6 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
-#include <linux/crc32c.h>
 #include <linux/random.h>
 #include <linux/blkdev.h>
 #include <linux/ktime.h>
@@ -45,72 +44,18 @@ int dxm_leg_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
 	return r;
 }
 
-static u32 dxm_sb_csum(struct dxm_superblock *sb)
-{
-	__le32 saved = sb->csum;
-	u32 c;
-
-	sb->csum = 0;
-	c = ~crc32c(~0U, sb, sizeof(*sb));
-	sb->csum = saved;
-	return c;
-}
-
-static bool dxm_all_zero(const void *buf, size_t len)
-{
-	return !memchr_inv(buf, 0, len);
-}
-
-/* Checks one superblock against itself and the leg it was read from. */
+/*
+ * Checks one superblock against itself and the leg it was read from with
+ * the rules shared with the tool (include/daxmirror_validate.c); fills
+ * the leg's geometry.
+ */
 static const char *dxm_check_sb(struct dxm_leg *leg)
 {
-	struct dxm_superblock *sb = leg->sb;
-	struct dxm_geometry *g = &leg->geo;
-	u64 leg_sectors = le64_to_cpu(sb->leg_sectors);
-	u64 data = le64_to_cpu(sb->data_sectors);
-	u32 region = le32_to_cpu(sb->region_sectors);
-	u32 spare = le32_to_cpu(sb->spare_pages);
-	int i;
+	enum dxm_reason r;
 
-	if (le64_to_cpu(sb->magic) != DXM_MAGIC)
-		return "not blank and holds no daxmirror superblock";
-	if (le32_to_cpu(sb->csum) != dxm_sb_csum(sb))
-		return "superblock checksum mismatch";
-	if (le32_to_cpu(sb->version) != DXM_VERSION)
-		return "unsupported superblock version";
-	if (le32_to_cpu(sb->leg_index) != leg->index)
-		return "superblock belongs to the other leg position";
-	if (le32_to_cpu(sb->flags) & ~DXM_SB_F_ALL)
-		return "superblock has unknown flags";
-	if (region < DXM_MIN_REGION_SECTORS || region > DXM_MAX_REGION_SECTORS ||
-	    !is_power_of_2(region))
-		return "superblock region size is invalid";
-	if (spare > DXM_MAX_SPARE_PAGES)
-		return "superblock spare pool is invalid";
-	if (leg_sectors > leg->nr_sectors ||
-	    DXM_ROUND_DOWN(leg_sectors, DXM_PAGE_SECTORS) !=
-	    DXM_ROUND_DOWN(leg->nr_sectors, DXM_PAGE_SECTORS))
-		return "superblock leg size does not match the device";
-	if (dxm_compute_geometry(leg_sectors, region, spare, g))
-		return "superblock geometry does not fit the device";
-	if (le64_to_cpu(sb->data_offset) != 0 || !data ||
-	    data > g->data_sectors || data % DXM_DATA_ALIGN_SECTORS)
-		return "superblock data area is invalid or misaligned";
-	if (le64_to_cpu(sb->spare_offset) != g->spare_offset ||
-	    le64_to_cpu(sb->remap_offset) != g->remap_offset ||
-	    le64_to_cpu(sb->remap_sectors) != g->remap_sectors ||
-	    le64_to_cpu(sb->bitmap_offset) != g->bitmap_offset ||
-	    le64_to_cpu(sb->bitmap_sectors) != g->bitmap_sectors ||
-	    le64_to_cpu(sb->sb_offset) != g->sb_offset)
-		return "superblock metadata offsets are inconsistent";
-	for (i = 0; i < DXM_NR_LEGS; i++)
-		if (le32_to_cpu(sb->leg_state[i]) > DXM_LEG_STATE_MAX)
-			return "superblock leg state is invalid";
-	if (le64_to_cpu(sb->rebuild_offset) > data)
-		return "superblock rebuild checkpoint is beyond the data area";
-	if (!dxm_all_zero(sb->pad, sizeof(sb->pad)))
-		return "superblock reserved area is not zero";
-	return NULL;
+	r = dxm_sb_validate(leg->sb, leg->nr_sectors, leg->index, NULL,
+			    &leg->geo);
+	return r ? dxm_reason_text(r) : NULL;
 }
 
 static int dxm_read_one(struct dxm_c *dc, int i)
@@ -121,8 +66,8 @@ static int dxm_read_one(struct dxm_c *dc, int i)
 	int r;
 
 	leg->nr_sectors = bdev_nr_sectors(leg->dev->bdev);
-	if (leg->nr_sectors < 2 * DXM_DATA_ALIGN_SECTORS) {
-		dc->ti->error = "Leg is too small (at least 4 MiB)";
+	if (dxm_leg_size_check(leg->nr_sectors)) {
+		dc->ti->error = (char *)dxm_reason_text(DXM_R_SB_TOO_SMALL);
 		return -EINVAL;
 	}
 	leg->sb = kzalloc(DXM_SB_SIZE, GFP_KERNEL);
@@ -135,7 +80,7 @@ static int dxm_read_one(struct dxm_c *dc, int i)
 		dc->ti->error = "Cannot read the superblock of a leg";
 		return r;
 	}
-	if (dxm_all_zero(leg->sb, DXM_SB_SIZE)) {
+	if (dxm_sb_blank(leg->sb)) {
 		leg->blank = true;
 		return 0;
 	}
@@ -303,29 +248,21 @@ int dxm_read_superblocks(struct dxm_c *dc)
 	return 0;
 }
 
-static void dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
-			const u8 *uuid, u64 events, u64 ctime, u32 spare)
+/* The superblock of a blank leg, in memory (written by the next update). */
+static int dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
+		       const u8 *uuid, u64 events, u64 ctime, u32 spare)
 {
-	struct dxm_superblock *sb = leg->sb;
-	struct dxm_geometry *g = &leg->geo;
+	struct dxm_sb_info sb;
 
-	memset(sb, 0, sizeof(*sb));
-	sb->magic = cpu_to_le64(DXM_MAGIC);
-	sb->version = cpu_to_le32(DXM_VERSION);
-	memcpy(sb->set_uuid, uuid, 16);
-	sb->leg_index = cpu_to_le32(leg->index);
-	sb->events = cpu_to_le64(events);
-	sb->ctime = cpu_to_le64(ctime);
-	sb->leg_sectors = cpu_to_le64(leg->nr_sectors);
-	sb->data_sectors = cpu_to_le64(dc->data_sectors);
-	sb->region_sectors = cpu_to_le32(dc->region_sectors);
-	sb->spare_pages = cpu_to_le32(spare);
-	sb->spare_offset = cpu_to_le64(g->spare_offset);
-	sb->remap_offset = cpu_to_le64(g->remap_offset);
-	sb->remap_sectors = cpu_to_le64(g->remap_sectors);
-	sb->bitmap_offset = cpu_to_le64(g->bitmap_offset);
-	sb->bitmap_sectors = cpu_to_le64(g->bitmap_sectors);
-	sb->sb_offset = cpu_to_le64(g->sb_offset);
+	/* the layout of leg->geo: dxm_plan_blank() had the same inputs */
+	if (dxm_sb_format(&sb, leg->index, leg->nr_sectors, dc->data_sectors,
+			  dc->region_sectors, spare))
+		return -EINVAL;
+	memcpy(sb.set_uuid, uuid, 16);
+	sb.events = events;
+	sb.ctime = ctime;
+	dxm_sb_encode(&sb, leg->sb);
+	return 0;
 }
 
 /* Zero (or fill) a metadata range of a leg. */
@@ -381,9 +318,10 @@ int dxm_format(struct dxm_c *dc)
 		if (!r)
 			r = dxm_fill_range(dc, i, g->bitmap_offset,
 					   g->bitmap_sectors, full ? 0xff : 0);
+		if (!r)
+			r = dxm_fill_sb(dc, leg, uuid, events, now, spare);
 		if (r)
 			return r;
-		dxm_fill_sb(dc, leg, uuid, events, now, spare);
 		leg->blank = false;
 		leg->formatted = true;
 	}
@@ -426,7 +364,7 @@ static int dxm_write_superblocks_locked(struct dxm_c *dc)
 				st = DXM_LEG_STALE;
 			sb->leg_state[j] = cpu_to_le32(st);
 		}
-		sb->csum = cpu_to_le32(dxm_sb_csum(sb));
+		dxm_sb_seal(sb);
 		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA,
 			       le64_to_cpu(sb->sb_offset), sb, DXM_PAGE_SECTORS);
 		if (r) {

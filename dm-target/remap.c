@@ -16,7 +16,6 @@
  * dxm_leg_sector() (or dxm_data_rw()), so remaps are honoured by bio I/O,
  * DAX, flushes, resync, rebuild and scrub.
  */
-#include <linux/crc32c.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
@@ -25,40 +24,6 @@
 static size_t dxm_remap_bytes(struct dxm_leg *leg)
 {
 	return (size_t)leg->geo.remap_sectors << SECTOR_SHIFT;
-}
-
-static u32 dxm_remap_csum(struct dxm_remap_header *h, u32 nr)
-{
-	__le32 saved = h->csum;
-	u32 c;
-
-	h->csum = 0;
-	c = ~crc32c(~0U, h, sizeof(*h) + (size_t)nr * 8);
-	h->csum = saved;
-	return c;
-}
-
-/* Validates one table copy; returns NULL or the reason. */
-static const char *dxm_remap_check(struct dxm_c *dc, struct dxm_leg *leg,
-				   struct dxm_remap_header *h)
-{
-	struct dxm_remap_entry *e = (struct dxm_remap_entry *)(h + 1);
-	u32 nr = le32_to_cpu(leg->sb->spare_pages), i;
-	u64 pages = dc->data_sectors >> 3;
-
-	if (le64_to_cpu(h->magic) != DXM_REMAP_MAGIC)
-		return "bad magic";
-	if (le32_to_cpu(h->nr_entries) != nr)
-		return "entry count does not match the spare pool";
-	if (le32_to_cpu(h->csum) != dxm_remap_csum(h, nr))
-		return "checksum mismatch";
-	for (i = 0; i < nr; i++) {
-		u64 p = le64_to_cpu(e[i].data_page);
-
-		if (p != DXM_NO_PAGE && p != DXM_RETIRED_PAGE && p >= pages)
-			return "entry points beyond the data area";
-	}
-	return NULL;
 }
 
 /*
@@ -70,9 +35,10 @@ int dxm_remap_load(struct dxm_c *dc, int i)
 	struct dxm_leg *leg = &dc->legs[i];
 	size_t bytes = dxm_remap_bytes(leg);
 	u32 nr = le32_to_cpu(leg->sb->spare_pages), s;
+	struct dxm_remap_verdict v;
 	struct dxm_remap_header *h[2];
-	const char *why[2];
-	int c, best = -1, r = 0;
+	enum dxm_reason why;
+	int c, r = 0;
 
 	/* an activation retried after a failed one loads it again */
 	dxm_remap_free(leg);
@@ -101,34 +67,31 @@ int dxm_remap_load(struct dxm_c *dc, int i)
 			dc->ti->error = "Cannot read a leg's remap table";
 			goto out;
 		}
-		why[c] = dxm_remap_check(dc, leg, h[c]);
-		if (!why[c] && (best < 0 || le64_to_cpu(h[c]->seq) >
-				le64_to_cpu(h[best]->seq)))
-			best = c;
 	}
-	if (best < 0) {
-		if (!memchr_inv(h[0], 0, bytes) && !memchr_inv(h[1], 0, bytes))
-			goto out;
+	/* the rules shared with the tool; leg->slots is the scratch space */
+	why = dxm_remap_check(h[0], h[1], bytes, nr, dc->data_sectors,
+			      leg->slots, &v);
+	if (why == DXM_R_REMAP_CORRUPT)
 		DMERR("%s: leg %d: remap table copies invalid: A: %s, B: %s",
-		      dxm_name(dc), i, why[0], why[1]);
-		dc->ti->error = "Leg remap table is corrupted";
+		      dxm_name(dc), i, dxm_reason_text(v.why[0]),
+		      dxm_reason_text(v.why[1]));
+	if (why) {
+		dc->ti->error = (char *)dxm_reason_text(why);
 		r = -EINVAL;
 		goto out;
 	}
-	leg->remap_cur = best;
-	leg->remap_seq = le64_to_cpu(h[best]->seq);
+	for (s = 0; s < nr; s++)
+		leg->slots[s] = DXM_NO_PAGE;
+	if (v.copy < 0)
+		goto out;	/* both copies zero: an empty table */
+	leg->remap_cur = v.copy;
+	leg->remap_seq = v.seq;
 	for (s = 0; s < nr; s++) {
-		struct dxm_remap_entry *e = (void *)(h[best] + 1);
-		u64 p = le64_to_cpu(e[s].data_page);
+		u64 p = dxm_remap_entry(h[v.copy], s);
 
 		leg->slots[s] = p;
 		if (p == DXM_NO_PAGE || p == DXM_RETIRED_PAGE)
 			continue;
-		if (xa_load(&leg->remaps, p)) {
-			dc->ti->error = "Leg remap table maps a page twice";
-			r = -EINVAL;
-			goto out;
-		}
 		r = xa_err(xa_store(&leg->remaps, p, xa_mk_value(s),
 				    GFP_KERNEL));
 		if (r)
@@ -214,18 +177,11 @@ int dxm_data_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
 static int dxm_remap_persist(struct dxm_c *dc, int i)
 {
 	struct dxm_leg *leg = &dc->legs[i];
-	struct dxm_remap_header *h = leg->remap_img;
-	struct dxm_remap_entry *e = (void *)(h + 1);
+	void *h = leg->remap_img;
 	int next = !leg->remap_cur, r;
-	u32 s;
 
-	memset(h, 0, dxm_remap_bytes(leg));
-	h->magic = cpu_to_le64(DXM_REMAP_MAGIC);
-	h->nr_entries = cpu_to_le32(leg->nr_spare);
-	h->seq = cpu_to_le64(leg->remap_seq + 1);
-	for (s = 0; s < leg->nr_spare; s++)
-		e[s].data_page = cpu_to_le64(leg->slots[s]);
-	h->csum = cpu_to_le32(dxm_remap_csum(h, leg->nr_spare));
+	dxm_remap_encode(h, dxm_remap_bytes(leg), leg->remap_seq + 1,
+			 leg->slots, leg->nr_spare);
 	r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA,
 		       leg->geo.remap_offset + next * leg->geo.remap_sectors,
 		       h, leg->geo.remap_sectors);

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dxm-validate DEVICE LEG_INDEX: what dm-daxmirror's constructor would
- * say about the metadata of one leg, using the userspace twin of its
- * checks (dxm_validate.c).  Reads the superblock from the last 4 KiB-
- * aligned block and, when it is valid, both remap table copies, with
- * O_DIRECT.  Prints one line and exits with:
- *   0 "OK copy=<-1|0|1> seq=N remapped=N"   the leg would be accepted
- *   1 "REFUSE sb: <reason>" or "REFUSE remap: <reason>"
- *   2 "BLANK"                               superblock area all zero
+ * dxm-validate DEVICE 0|1|any: what dm-daxmirror's constructor says about
+ * the metadata of one leg offered at that position (any: position not
+ * known, as the tool reads a leg), with the module's own rules
+ * (include/daxmirror_validate.c).  Reads the superblock from the last
+ * 4 KiB-aligned block and, when it is valid, both remap table copies,
+ * with O_DIRECT.  Prints one line ending in the reason names in brackets
+ * and exits with:
+ *   0 "OK copy=<-1|0|1> seq=N remapped=N events=N [ok A=<r> B=<r>]"
+ *   1 "REFUSE sb: <text> [<r>]" or
+ *     "REFUSE remap: <text> (A: <text>, B: <text>) [<r> A=<r> B=<r>]"
+ *   2 "BLANK [sb_blank]"                    superblock area all zero
  *   3 usage or I/O error
+ * dxm-validate --reasons: every reason, "name<TAB>text" per line.
  * Tests use it to predict the kernel's verdict on corrupted images.
  */
 #define _GNU_SOURCE
-#include <endian.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <linux/fs.h>
-#include "dxm_validate.h"
+#include "daxmirror_validate.h"
 
 static void *read_at(int fd, uint64_t sector, size_t bytes)
 {
@@ -36,22 +40,35 @@ static void *read_at(int fd, uint64_t sector, size_t bytes)
 	return buf;
 }
 
+static const char *copy_text(enum dxm_reason r)
+{
+	return r ? dxm_reason_text(r) : "valid";
+}
+
 int main(int argc, char **argv)
 {
-	struct dxm_remap_result res;
+	struct dxm_remap_verdict v;
 	struct dxm_superblock *sb;
+	struct dxm_sb_info info;
 	struct dxm_geometry g;
 	uint64_t bytes = 0, dev;
+	__u64 *scratch;
+	enum dxm_reason why;
 	unsigned char *a, *b;
-	const char *why;
 	struct stat st;
-	int fd, leg;
+	int fd, leg, i;
 
-	if (argc != 3 || (strcmp(argv[2], "0") && strcmp(argv[2], "1"))) {
-		fprintf(stderr, "usage: dxm-validate DEVICE 0|1\n");
+	if (argc == 2 && !strcmp(argv[1], "--reasons")) {
+		for (i = 0; i < DXM_R_NR_REASONS; i++)
+			printf("%s\t%s\n", dxm_reason_name(i), dxm_reason_text(i));
+		return 0;
+	}
+	if (argc != 3 || (strcmp(argv[2], "0") && strcmp(argv[2], "1") &&
+			  strcmp(argv[2], "any"))) {
+		fprintf(stderr, "usage: dxm-validate DEVICE 0|1|any | --reasons\n");
 		return 3;
 	}
-	leg = atoi(argv[2]);
+	leg = strcmp(argv[2], "any") ? atoi(argv[2]) : -1;
 	fd = open(argv[1], O_RDONLY | O_DIRECT);
 	if (fd < 0 || fstat(fd, &st)) {
 		perror(argv[1]);
@@ -66,8 +83,10 @@ int main(int argc, char **argv)
 		bytes = st.st_size;
 	}
 	dev = bytes >> 9;
-	if (dev < 2 * DXM_DATA_ALIGN_SECTORS) {
-		printf("REFUSE sb: Leg is too small (at least 4 MiB)\n");
+	/* the kernel refuses a small leg before reading anything */
+	why = dxm_leg_size_check(dev);
+	if (why) {
+		printf("REFUSE sb: %s [%s]\n", dxm_reason_text(why), dxm_reason_name(why));
 		return 1;
 	}
 	sb = read_at(fd, DXM_ROUND_DOWN(dev, DXM_PAGE_SECTORS) - DXM_PAGE_SECTORS,
@@ -76,30 +95,34 @@ int main(int argc, char **argv)
 		perror("reading the superblock");
 		return 3;
 	}
-	if (dxm_sb_blank(sb)) {
-		printf("BLANK\n");
+	why = dxm_sb_check(sb, dev, leg, &info, &g);
+	if (why == DXM_R_SB_BLANK) {
+		printf("BLANK [%s]\n", dxm_reason_name(why));
 		return 2;
 	}
-	why = dxm_check_sb(sb, leg, dev, &g);
 	if (why) {
-		printf("REFUSE sb: %s\n", why);
+		printf("REFUSE sb: %s [%s]\n", dxm_reason_text(why), dxm_reason_name(why));
 		return 1;
 	}
 	a = read_at(fd, g.remap_offset, g.remap_sectors << 9);
 	b = read_at(fd, g.remap_offset + g.remap_sectors, g.remap_sectors << 9);
-	if (!a || !b) {
+	scratch = calloc(info.spare_pages + 1, sizeof(*scratch));
+	if (!a || !b || !scratch) {
 		perror("reading the remap table");
 		return 3;
 	}
-	why = dxm_remap_load(a, b, g.remap_sectors << 9, le32toh(sb->spare_pages),
-			     le64toh(sb->data_sectors), &res);
+	why = dxm_remap_check(a, b, g.remap_sectors << 9, info.spare_pages,
+			      info.data_sectors, scratch, &v);
 	if (why) {
-		printf("REFUSE remap: %s (A: %s, B: %s)\n", why,
-		       res.why[0] ? res.why[0] : "valid", res.why[1] ? res.why[1] : "valid");
+		printf("REFUSE remap: %s (A: %s, B: %s) [%s A=%s B=%s]\n",
+		       dxm_reason_text(why), copy_text(v.why[0]),
+		       copy_text(v.why[1]), dxm_reason_name(why),
+		       dxm_reason_name(v.why[0]), dxm_reason_name(v.why[1]));
 		return 1;
 	}
-	printf("OK copy=%d seq=%llu remapped=%u events=%llu\n", res.copy,
-	       (unsigned long long)res.seq, res.nr_remapped,
-	       (unsigned long long)le64toh(sb->events));
+	printf("OK copy=%d seq=%llu remapped=%u events=%llu [ok A=%s B=%s]\n",
+	       v.copy, (unsigned long long)v.seq, v.nr_remapped,
+	       (unsigned long long)info.events, dxm_reason_name(v.why[0]),
+	       dxm_reason_name(v.why[1]));
 	return 0;
 }

@@ -1,20 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mkcorpus DIR: writes the seed corpus of the fuzz targets, built from
- * include/daxmirror_format.h the way the kernel formats a leg:
+ * mkcorpus DIR: writes the seed corpus of the fuzz targets, made with the
+ * module's encoders (include/daxmirror_validate.c) the way the kernel
+ * formats a leg:
  *   DIR/superblock/<name>  (fuzz_superblock input format)
  *   DIR/remap/<name>       (fuzz_remap input format)
  * mkcorpus --check: only verify that every seed is accepted by the
  * validator (and that simple corruptions of it are refused); exit 1 if
  * not.  scripts/fuzz runs the check before fuzzing.
+ * mkcorpus --images DIR: writes leg images (sparse files), good ones and
+ * one or more per broken rule, and DIR/MANIFEST with one line per image:
+ * "name<TAB>position<TAB>reason" (position 0, 1 or any: where the leg is
+ * offered; reason: the name of the first rule the kernel finds broken
+ * there, "ok" when it accepts the leg).  fuzz/reasons_test.sh checks the
+ * tool and dxm-validate against it.
  */
-#include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
-#include "dxm_validate.h"
+#include "daxmirror_validate.h"
 
 static int check_only;
 static int failures;
@@ -49,37 +58,31 @@ static void expect(int cond, const char *what)
 	}
 }
 
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
 /* a superblock as dxm_fill_sb() + dxm_write_superblocks() write it */
-static int mk_sb(struct dxm_superblock *sb, uint64_t dev, uint32_t region,
-		 uint32_t spare, uint32_t leg, uint64_t events, int rebuilding)
+static int mk_info(struct dxm_sb_info *s, uint64_t dev, uint32_t region,
+		   uint32_t spare, uint32_t leg, uint64_t events, int rebuilding)
 {
 	struct dxm_geometry g;
 
-	if (dxm_compute_geometry(dev, region, spare, &g))
+	if (dxm_compute_geometry(dev, region, spare, &g) ||
+	    dxm_sb_format(s, leg, dev, g.data_sectors, region, spare))
 		return -1;
-	memset(sb, 0, sizeof(*sb));
-	sb->magic = htole64(DXM_MAGIC);
-	sb->version = htole32(DXM_VERSION);
-	memcpy(sb->set_uuid, "daxmirror-corpus", 16);
-	sb->leg_index = htole32(leg);
-	sb->events = htole64(events);
-	sb->ctime = htole64(1700000000);
-	sb->leg_sectors = htole64(dev);
-	sb->data_sectors = htole64(g.data_sectors);
-	sb->region_sectors = htole32(region);
-	sb->spare_pages = htole32(spare);
-	sb->spare_offset = htole64(g.spare_offset);
-	sb->remap_offset = htole64(g.remap_offset);
-	sb->remap_sectors = htole64(g.remap_sectors);
-	sb->bitmap_offset = htole64(g.bitmap_offset);
-	sb->bitmap_sectors = htole64(g.bitmap_sectors);
-	sb->sb_offset = htole64(g.sb_offset);
+	memcpy(s->set_uuid, "daxmirror-corpus", 16);
+	s->events = events;
+	s->ctime = 1700000000;
 	if (rebuilding) {
-		sb->flags = htole32(DXM_SB_F_REBUILDING);
-		sb->rebuild_offset = htole64(g.data_sectors / 2);
-		sb->leg_state[!leg] = htole32(DXM_LEG_STALE);
+		s->flags = DXM_SB_F_REBUILDING;
+		s->rebuild_offset = g.data_sectors / 2;
+		s->leg_state[!leg] = DXM_LEG_STALE;
 	}
-	sb->csum = htole32(dxm_sb_csum(sb));
 	return 0;
 }
 
@@ -94,37 +97,36 @@ static void sb_seeds(const char *dir)
 		{ 16384, 8, 1 },		/* 8 MiB, tiny */
 	};
 	struct dxm_superblock sb;
-	struct dxm_geometry g;
+	struct dxm_sb_info s;
 	unsigned char hdr[10];
 	char name[128];
 	size_t i;
-	uint64_t dev;
 	int leg, reb;
 
 	for (i = 0; i < sizeof(geo) / sizeof(geo[0]); i++) {
 		for (leg = 0; leg < 2; leg++) {
 			for (reb = 0; reb < 2; reb++) {
-				if (mk_sb(&sb, geo[i].dev, geo[i].region, geo[i].spare,
-					  leg, 5 + reb, reb)) {
+				if (mk_info(&s, geo[i].dev, geo[i].region, geo[i].spare,
+					    leg, 5 + reb, reb)) {
 					fprintf(stderr, "mkcorpus: geometry %zu does not fit\n", i);
 					failures++;
 					continue;
 				}
-				expect(dxm_check_sb(&sb, leg, geo[i].dev, &g) == NULL,
+				dxm_sb_encode(&s, &sb);
+				expect(dxm_sb_check(&sb, geo[i].dev, leg, NULL, NULL) == DXM_R_OK,
 				       "a formatted superblock is accepted");
-				expect(dxm_check_sb(&sb, !leg, geo[i].dev, &g) != NULL,
-				       "the other leg position is refused");
-				expect(dxm_check_sb(&sb, leg, geo[i].dev + 8, &g) != NULL,
-				       "a grown device is refused");
+				expect(dxm_sb_check(&sb, geo[i].dev, !leg, NULL, NULL) ==
+				       DXM_R_SB_OTHER_LEG, "the other leg position is refused");
+				expect(dxm_sb_check(&sb, geo[i].dev + 8, leg, NULL, NULL) ==
+				       DXM_R_SB_LEG_SIZE, "a grown device is refused");
 				sb.pad[100] ^= 1;
-				expect(dxm_check_sb(&sb, leg, geo[i].dev, &g) != NULL,
-				       "a flipped bit is refused");
+				expect(dxm_sb_check(&sb, geo[i].dev, leg, NULL, NULL) ==
+				       DXM_R_SB_CSUM, "a flipped bit is refused");
 				sb.pad[100] ^= 1;
 				/* bit 0: the harness recomputes the checksum after mutation */
 				hdr[0] = reb;
 				hdr[1] = leg;
-				dev = htole64(geo[i].dev);
-				memcpy(hdr + 2, &dev, 8);
+				put_le64(hdr + 2, geo[i].dev);
 				snprintf(name, sizeof(name), "sb-%llu-r%u-s%u-leg%d%s",
 					 (unsigned long long)geo[i].dev, geo[i].region,
 					 geo[i].spare, leg, reb ? "-rebuilding" : "");
@@ -134,23 +136,33 @@ static void sb_seeds(const char *dir)
 	}
 }
 
-/* one remap copy: header + entries, checksummed */
+/* one remap copy: header + entries (the rest free), checksummed */
 static void mk_remap(unsigned char *copy, size_t bytes, uint32_t spare,
 		     uint64_t seq, const uint64_t *map, uint32_t nmap)
 {
-	struct dxm_remap_header *h = (void *)copy;
-	uint64_t e;
+	__u64 *slots = calloc(spare + 1, sizeof(*slots));
 	uint32_t i;
 
-	memset(copy, 0, bytes);
-	h->magic = htole64(DXM_REMAP_MAGIC);
-	h->nr_entries = htole32(spare);
-	h->seq = htole64(seq);
-	for (i = 0; i < spare; i++) {
-		e = htole64(i < nmap ? map[i] : DXM_NO_PAGE);
-		memcpy(copy + DXM_REMAP_HEADER_SIZE + (size_t)i * 8, &e, 8);
-	}
-	h->csum = htole32(dxm_remap_csum(copy, spare));
+	if (!slots)
+		exit(2);
+	for (i = 0; i < spare; i++)
+		slots[i] = i < nmap ? map[i] : DXM_NO_PAGE;
+	dxm_remap_encode(copy, bytes, seq, slots, spare);
+	free(slots);
+}
+
+static enum dxm_reason load(const void *a, const void *b, size_t bytes,
+			    uint32_t spare, uint64_t data_sectors,
+			    struct dxm_remap_verdict *v)
+{
+	__u64 *scratch = calloc(spare + 1, sizeof(*scratch));
+	enum dxm_reason r;
+
+	if (!scratch)
+		exit(2);
+	r = dxm_remap_check(a, b, bytes, spare, data_sectors, scratch, v);
+	free(scratch);
+	return r;
 }
 
 static void remap_seeds(const char *dir)
@@ -173,16 +185,13 @@ static void remap_seeds(const char *dir)
 		{ "big", 1024, 7, 6, map2, map1, 4, 2 },
 	};
 	const uint64_t data_sectors = 507904;	/* a 256 MiB leg */
-	struct dxm_remap_result res;
+	struct dxm_remap_verdict v;
 	unsigned char hdr[11], *a, *b;
-	uint64_t d = htole64(data_sectors);
-	uint16_t sp;
 	size_t i, bytes;
 	char name[64];
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		bytes = DXM_ROUND_UP(DXM_REMAP_HEADER_SIZE + (uint64_t)t[i].spare * 8,
-				     DXM_BLOCK_SIZE);
+		bytes = dxm_remap_copy_bytes(t[i].spare);
 		a = calloc(2, bytes);
 		if (!a)
 			exit(2);
@@ -191,35 +200,264 @@ static void remap_seeds(const char *dir)
 			mk_remap(a, bytes, t[i].spare, t[i].seq_a, t[i].ma, t[i].na);
 		if (t[i].seq_b)
 			mk_remap(b, bytes, t[i].spare, t[i].seq_b, t[i].mb, t[i].nb);
-		expect(dxm_remap_load(a, b, bytes, t[i].spare, data_sectors, &res) == NULL,
+		expect(load(a, b, bytes, t[i].spare, data_sectors, &v) == DXM_R_OK,
 		       "a written remap table is accepted");
-		expect(res.copy == (!t[i].seq_a && !t[i].seq_b ? -1 :
-				    t[i].seq_b > t[i].seq_a),
+		expect(v.copy == (!t[i].seq_a && !t[i].seq_b ? -1 :
+				  t[i].seq_b > t[i].seq_a),
 		       "the copy with the higher seq wins");
 		if (t[i].seq_a && t[i].seq_b) {
 			/* a torn newer copy: the older one wins */
 			unsigned char *newer = t[i].seq_b > t[i].seq_a ? b : a;
 
 			newer[8] ^= 0x10;	/* its checksum */
-			expect(dxm_remap_load(a, b, bytes, t[i].spare, data_sectors,
-					      &res) == NULL && res.copy == (newer == a),
+			expect(load(a, b, bytes, t[i].spare, data_sectors, &v) == DXM_R_OK &&
+			       v.copy == (newer == a),
 			       "a corrupted newer copy falls back to the older");
 			newer[8] ^= 0x10;	/* its checksum */
 		}
 		hdr[0] = 0;
-		sp = htole16(t[i].spare);
-		memcpy(hdr + 1, &sp, 2);
-		memcpy(hdr + 3, &d, 8);
+		hdr[1] = (unsigned char)t[i].spare;
+		hdr[2] = (unsigned char)(t[i].spare >> 8);
+		put_le64(hdr + 3, data_sectors);
 		snprintf(name, sizeof(name), "remap-%s", t[i].name);
 		put(dir, "remap", name, hdr, sizeof(hdr), a, 2 * bytes);
 		free(a);
 	}
 }
 
+/* ---- leg images for fuzz/reasons_test.sh ---- */
+
+#define IMG_SECTORS	16384ULL	/* 8 MiB */
+#define IMG_REGION	128
+#define IMG_SPARE	16
+
+enum img_sb {
+	SB_GOOD, SB_NONE, SB_GARBAGE, SB_UNSEALED, SB_VERSION, SB_LEG2,
+	SB_FLAGS, SB_REGION, SB_SPARE, SB_GEOMETRY, SB_DATA, SB_OFFSETS,
+	SB_LEG_STATE, SB_REBUILD, SB_PAD, SB_FLAGS_PAD,
+};
+
+enum img_copy {
+	C_ZERO, C_GOOD, C_GARBAGE, C_COUNT, C_CSUM, C_RANGE, C_TWICE,
+};
+
+static const struct img {
+	const char *name;
+	const char *position;	/* 0, 1 or any */
+	const char *reason;	/* the kernel's verdict there */
+	uint64_t sectors;	/* image size */
+	uint64_t leg_sectors;	/* the size the superblock was made for */
+	uint32_t leg;		/* leg_index of the superblock */
+	enum img_sb sb;
+	enum img_copy a, b;
+	uint64_t seq_a, seq_b;
+} images[] = {
+	{ "good-empty", "0", "ok", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_ZERO, C_ZERO, 0, 0 },
+	{ "good-a", "1", "ok", IMG_SECTORS, IMG_SECTORS, 1, SB_GOOD, C_GOOD, C_ZERO, 1, 0 },
+	{ "good-b-newer", "0", "ok", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_GOOD, C_GOOD, 1, 2 },
+	{ "good-torn-b", "any", "ok", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_GOOD, C_CSUM, 3, 4 },
+	{ "good-bad-a", "any", "ok", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_RANGE, C_GOOD, 5, 4 },
+	{ "good-odd-size", "1", "ok", IMG_SECTORS + 5, IMG_SECTORS + 5, 1, SB_GOOD, C_ZERO, C_ZERO, 0, 0 },
+	{ "blank", "0", "sb_blank", IMG_SECTORS, IMG_SECTORS, 0, SB_NONE, C_ZERO, C_ZERO, 0, 0 },
+	{ "too-small", "0", "sb_too_small", 6144, 6144, 0, SB_GOOD, C_ZERO, C_ZERO, 0, 0 },
+	{ "too-small-blank", "any", "sb_too_small", 4096, 4096, 0, SB_NONE, C_ZERO, C_ZERO, 0, 0 },
+	{ "foreign", "0", "sb_magic", IMG_SECTORS, IMG_SECTORS, 0, SB_GARBAGE, C_ZERO, C_ZERO, 0, 0 },
+	{ "csum", "0", "sb_csum", IMG_SECTORS, IMG_SECTORS, 0, SB_UNSEALED, C_ZERO, C_ZERO, 0, 0 },
+	{ "version", "0", "sb_version", IMG_SECTORS, IMG_SECTORS, 0, SB_VERSION, C_ZERO, C_ZERO, 0, 0 },
+	{ "leg-index", "any", "sb_leg_index", IMG_SECTORS, IMG_SECTORS, 0, SB_LEG2, C_ZERO, C_ZERO, 0, 0 },
+	{ "leg-index-at-0", "0", "sb_other_leg", IMG_SECTORS, IMG_SECTORS, 0, SB_LEG2, C_ZERO, C_ZERO, 0, 0 },
+	{ "other-leg", "0", "sb_other_leg", IMG_SECTORS, IMG_SECTORS, 1, SB_GOOD, C_ZERO, C_ZERO, 0, 0 },
+	{ "flags", "0", "sb_flags", IMG_SECTORS, IMG_SECTORS, 0, SB_FLAGS, C_ZERO, C_ZERO, 0, 0 },
+	{ "region", "0", "sb_region", IMG_SECTORS, IMG_SECTORS, 0, SB_REGION, C_ZERO, C_ZERO, 0, 0 },
+	{ "spare", "0", "sb_spare", IMG_SECTORS, IMG_SECTORS, 0, SB_SPARE, C_ZERO, C_ZERO, 0, 0 },
+	{ "leg-size", "0", "sb_leg_size", IMG_SECTORS + 4096, IMG_SECTORS, 0, SB_GOOD, C_ZERO, C_ZERO, 0, 0 },
+	{ "geometry", "0", "sb_geometry", IMG_SECTORS, IMG_SECTORS, 0, SB_GEOMETRY, C_ZERO, C_ZERO, 0, 0 },
+	{ "data", "0", "sb_data", IMG_SECTORS, IMG_SECTORS, 0, SB_DATA, C_ZERO, C_ZERO, 0, 0 },
+	{ "offsets", "0", "sb_offsets", IMG_SECTORS, IMG_SECTORS, 0, SB_OFFSETS, C_ZERO, C_ZERO, 0, 0 },
+	{ "leg-state", "0", "sb_leg_state", IMG_SECTORS, IMG_SECTORS, 0, SB_LEG_STATE, C_ZERO, C_ZERO, 0, 0 },
+	{ "rebuild", "0", "sb_rebuild", IMG_SECTORS, IMG_SECTORS, 0, SB_REBUILD, C_ZERO, C_ZERO, 0, 0 },
+	{ "pad", "0", "sb_pad", IMG_SECTORS, IMG_SECTORS, 0, SB_PAD, C_ZERO, C_ZERO, 0, 0 },
+	/* two broken rules: the kernel names the one it checks first */
+	{ "flags-and-pad", "0", "sb_flags", IMG_SECTORS, IMG_SECTORS, 0, SB_FLAGS_PAD, C_ZERO, C_ZERO, 0, 0 },
+	{ "remap-magic", "0", "remap_corrupt", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_GARBAGE, C_ZERO, 1, 0 },
+	{ "remap-count", "0", "remap_corrupt", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_COUNT, C_ZERO, 1, 0 },
+	{ "remap-csum", "0", "remap_corrupt", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_ZERO, C_CSUM, 0, 1 },
+	{ "remap-range", "0", "remap_corrupt", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_RANGE, C_CSUM, 2, 3 },
+	{ "remap-twice", "0", "remap_twice", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_TWICE, C_GOOD, 2, 1 },
+};
+
+static void img_sb(const struct img *m, struct dxm_superblock *sb)
+{
+	struct dxm_sb_info s;
+	int i;
+
+	memset(sb, 0, sizeof(*sb));
+	if (m->sb == SB_NONE)
+		return;
+	if (m->sb == SB_GARBAGE) {
+		for (i = 0; i < (int)sizeof(*sb); i++)
+			((unsigned char *)sb)[i] = (unsigned char)(i * 37 + 11);
+		return;
+	}
+	if (mk_info(&s, m->leg_sectors, IMG_REGION, IMG_SPARE, m->leg, 9, 0)) {
+		fprintf(stderr, "mkcorpus: image %s: geometry does not fit\n", m->name);
+		exit(2);
+	}
+	switch (m->sb) {
+	case SB_VERSION:
+		s.version = DXM_VERSION + 1;
+		break;
+	case SB_LEG2:
+		s.leg_index = 2;
+		break;
+	case SB_FLAGS:
+	case SB_FLAGS_PAD:
+		s.flags = 1U << 7;
+		break;
+	case SB_REGION:
+		s.region_sectors = 100;
+		break;
+	case SB_SPARE:
+		s.spare_pages = DXM_MAX_SPARE_PAGES + 1;
+		break;
+	case SB_GEOMETRY:
+		s.spare_pages = DXM_MAX_SPARE_PAGES;
+		break;
+	case SB_DATA:
+		s.data_sectors = 0;
+		break;
+	case SB_OFFSETS:
+		s.bitmap_offset += DXM_PAGE_SECTORS;
+		break;
+	case SB_LEG_STATE:
+		s.leg_state[1] = DXM_LEG_STATE_MAX + 1;
+		break;
+	case SB_REBUILD:
+		s.flags = DXM_SB_F_REBUILDING;
+		s.rebuild_offset = s.data_sectors + DXM_PAGE_SECTORS;
+		break;
+	default:
+		break;
+	}
+	dxm_sb_encode(&s, sb);
+	if (m->sb == SB_PAD || m->sb == SB_FLAGS_PAD) {
+		sb->pad[17] = 0x5a;
+		dxm_sb_seal(sb);
+	}
+	if (m->sb == SB_UNSEALED)
+		sb->ctime ^= 1;		/* written after the checksum */
+}
+
+static void img_copy(enum img_copy kind, unsigned char *c, size_t bytes,
+		     uint64_t seq, uint64_t data_pages)
+{
+	const uint64_t good[] = { 7, DXM_RETIRED_PAGE, 100 };
+	const uint64_t twice[] = { 7, 100, 7 };
+	const uint64_t beyond[] = { 7, 0 };
+	uint64_t map[2];
+	size_t i;
+
+	switch (kind) {
+	case C_ZERO:
+		memset(c, 0, bytes);
+		break;
+	case C_GOOD:
+		mk_remap(c, bytes, IMG_SPARE, seq, good, 3);
+		break;
+	case C_GARBAGE:
+		for (i = 0; i < bytes; i++)
+			c[i] = (unsigned char)(i * 13 + 5);
+		break;
+	case C_COUNT:
+		mk_remap(c, bytes, IMG_SPARE - 1, seq, good, 3);
+		break;
+	case C_CSUM:
+		mk_remap(c, bytes, IMG_SPARE, seq, good, 3);
+		c[DXM_REMAP_HEADER_SIZE + 3] ^= 0x40;	/* after the checksum */
+		break;
+	case C_RANGE:
+		memcpy(map, beyond, sizeof(map));
+		map[1] = data_pages;	/* one past the last data page */
+		mk_remap(c, bytes, IMG_SPARE, seq, map, 2);
+		break;
+	case C_TWICE:
+		mk_remap(c, bytes, IMG_SPARE, seq, twice, 3);
+		break;
+	}
+}
+
+static void write_at(int fd, const char *path, const void *buf, size_t len,
+		     uint64_t sector)
+{
+	if (pwrite(fd, buf, len, (off_t)(sector << 9)) != (ssize_t)len) {
+		perror(path);
+		exit(2);
+	}
+}
+
+static void write_images(const char *dir)
+{
+	char path[4096];
+	struct dxm_superblock sb;
+	struct dxm_geometry g;
+	unsigned char *copy;
+	size_t i, bytes = dxm_remap_copy_bytes(IMG_SPARE);
+	FILE *manifest;
+	int fd;
+
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		perror(dir);
+		exit(2);
+	}
+	snprintf(path, sizeof(path), "%s/MANIFEST", dir);
+	manifest = fopen(path, "w");
+	copy = malloc(bytes);
+	if (!manifest || !copy) {
+		perror(path);
+		exit(2);
+	}
+	for (i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
+		const struct img *m = &images[i];
+
+		snprintf(path, sizeof(path), "%s/%s.img", dir, m->name);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || ftruncate(fd, (off_t)(m->sectors << 9))) {
+			perror(path);
+			exit(2);
+		}
+		img_sb(m, &sb);
+		write_at(fd, path, &sb, sizeof(sb),
+			 DXM_ROUND_DOWN(m->sectors, DXM_PAGE_SECTORS) - DXM_PAGE_SECTORS);
+		/* the remap copies where a good superblock of that leg puts them */
+		if (!dxm_compute_geometry(m->leg_sectors, IMG_REGION, IMG_SPARE, &g) &&
+		    g.remap_sectors << 9 == bytes) {
+			img_copy(m->a, copy, bytes, m->seq_a, g.data_sectors / DXM_PAGE_SECTORS);
+			write_at(fd, path, copy, bytes, g.remap_offset);
+			img_copy(m->b, copy, bytes, m->seq_b, g.data_sectors / DXM_PAGE_SECTORS);
+			write_at(fd, path, copy, bytes, g.remap_offset + g.remap_sectors);
+		}
+		if (close(fd)) {
+			perror(path);
+			exit(2);
+		}
+		fprintf(manifest, "%s\t%s\t%s\n", m->name, m->position, m->reason);
+	}
+	free(copy);
+	if (fclose(manifest)) {
+		perror("MANIFEST");
+		exit(2);
+	}
+	printf("mkcorpus: %zu images written\n", i);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--images")) {
+		write_images(argv[2]);
+		return 0;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: mkcorpus DIR | --check\n");
+		fprintf(stderr, "usage: mkcorpus DIR | --check | --images DIR\n");
 		return 2;
 	}
 	check_only = !strcmp(argv[1], "--check");

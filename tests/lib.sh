@@ -753,13 +753,16 @@ two_sets() {
 	dxm_remove y
 }
 
-# build_validator: $VALIDATE, the userspace twin of the module's metadata
-# checks (fuzz/dxm_validate.c, see fuzz/dxm-validate-cli.c for its output)
+# build_validator: $VALIDATE, the module's metadata checks in userspace
+# (include/daxmirror_validate.c with the tool's CRC32C; see
+# fuzz/dxm-validate-cli.c for its output)
 build_validator() {
 	VALIDATE=$SCRATCH/dxm-validate
-	command -v cc >/dev/null || skip "no C compiler in the guest for the validator"
-	cc -O1 -I"$REPO/include" -I"$REPO/fuzz" -o "$VALIDATE" \
-		"$REPO/fuzz/dxm_validate.c" "$REPO/fuzz/dxm-validate-cli.c"
+	command -v cc >/dev/null && command -v c++ >/dev/null ||
+		skip "no C and C++ compiler in the guest for the validator"
+	cc -O1 -I"$REPO/include" -I"$REPO/lvm-tools/lib" -o "$VALIDATE" \
+		"$REPO/fuzz/dxm-validate-cli.c" "$REPO/include/daxmirror_validate.c" \
+		"$REPO/lvm-tools/lib/crc32c.cc" -lstdc++
 }
 
 # vm_power_cut: ask vm-run to kill the VM now (no sync, no shutdown).

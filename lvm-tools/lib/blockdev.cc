@@ -124,7 +124,8 @@ Fd open_direct(const std::string &path, int flags)
 
 uint64_t superblock_offset(const std::string &path, uint64_t sectors)
 {
-	if (sectors < 2 * DXM_DATA_ALIGN_SECTORS)
+	/* the kernel's minimum leg size */
+	if (dxm_leg_size_check(sectors) != DXM_R_OK)
 		throw Error(path, "too small for a daxmirror leg (" +
 				  format_size(sectors << 9) + ")");
 	return superblock_sector(sectors) << DXM_SECTOR_SHIFT;

@@ -37,18 +37,10 @@ LegFacts gather_leg_facts(const std::string &path, bool allow_file)
 		f.busy_reason = in_use_reason(f.dev);
 	f.signatures = blkid::probe_signatures(f.dev.path);
 	block = read_superblock_block(f.dev.path, f.dev.sectors);
-	d = decode_superblock(block.data(), block.size());
+	d = check_superblock(block, f.dev.sectors, -1);
 	f.sb_kind = d.kind;
 	f.sb = d.sb;
 	f.sb_problem = d.problem;
-	if (d.kind == SbKind::Valid) {
-		std::string why = validate_superblock(d.sb, f.dev.sectors, -1);
-
-		if (!why.empty()) {
-			f.sb_kind = SbKind::Corrupt;
-			f.sb_problem = why;
-		}
-	}
 	return f;
 }
 

@@ -1,107 +1,52 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "legmeta.h"
 
-#include <endian.h>
-
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
-#include "crc32c.h"
 #include "errors.h"
 #include "size.h"
 
 namespace dxm {
-
-namespace {
-
-uint64_t le64_at(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le64toh(v);
-}
-
-uint32_t le32_at(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-/* The checks of the kernel's dxm_remap_check(), with its reasons. */
-std::string check_copy(const uint8_t *c, uint32_t spare_pages,
-		       uint64_t data_sectors)
-{
-	const size_t csum_at = offsetof(struct dxm_remap_header, csum);
-	uint8_t zero[4] = {};
-	uint32_t crc;
-
-	if (std::all_of(c, c + DXM_REMAP_HEADER_SIZE,
-			[](uint8_t x) { return !x; }))
-		return "not written yet";
-	if (le64_at(c) != DXM_REMAP_MAGIC)
-		return "bad magic";
-	if (le32_at(c + offsetof(struct dxm_remap_header, nr_entries)) !=
-	    spare_pages)
-		return "entry count does not match the spare pool";
-	crc = crc32c_update(~0U, c, csum_at);
-	crc = crc32c_update(crc, zero, sizeof(zero));
-	crc = crc32c_update(crc, c + csum_at + 4,
-			    DXM_REMAP_HEADER_SIZE - csum_at - 4 +
-			    (size_t)spare_pages * 8);
-	if (le32_at(c + csum_at) != ~crc)
-		return "checksum mismatch";
-	for (uint32_t i = 0; i < spare_pages; i++) {
-		uint64_t p = le64_at(c + DXM_REMAP_HEADER_SIZE + (size_t)i * 8);
-
-		if (p != DXM_NO_PAGE && p != DXM_RETIRED_PAGE &&
-		    p >= data_sectors / DXM_PAGE_SECTORS)
-			return "entry points beyond the data area";
-	}
-	return "";
-}
-
-} // namespace
 
 RemapSummary decode_remap(const uint8_t *a, const uint8_t *b,
 			  size_t copy_bytes, uint32_t spare_pages,
 			  uint64_t data_sectors)
 {
 	const uint8_t *c[2] = { a, b };
+	struct dxm_remap_verdict v;
+	std::vector<__u64> scratch(spare_pages);
 	RemapSummary s;
-	std::vector<uint64_t> seen;
 
-	if (copy_bytes < DXM_REMAP_HEADER_SIZE + (size_t)spare_pages * 8) {
-		s.problem = "remap copy shorter than its entries";
-		return s;
-	}
+	if (copy_bytes < DXM_REMAP_HEADER_SIZE + (size_t)spare_pages * 8)
+		throw std::invalid_argument("remap copy shorter than its "
+					    "entries");
+	s.reason = dxm_remap_check(a, b, copy_bytes, spare_pages,
+				   data_sectors, scratch.data(), &v);
 	for (int k = 0; k < 2; k++) {
-		s.copy_problem[k] = check_copy(c[k], spare_pages, data_sectors);
-		uint64_t seq = le64_at(c[k] + offsetof(struct dxm_remap_header,
-						       seq));
-		if (s.copy_problem[k].empty() && (s.copy < 0 || seq > s.seq)) {
-			s.copy = k;
-			s.seq = seq;
-		}
-	}
-	if (s.copy < 0) {
-		auto zero = [copy_bytes](const uint8_t *p) {
-			return std::all_of(p, p + copy_bytes,
-					   [](uint8_t x) { return !x; });
-		};
-		if (zero(a) && zero(b))
-			s.free = spare_pages;	/* formatted, never written */
+		s.copy_reason[k] = v.why[k];
+		if (v.why[k] == DXM_R_REMAP_MAGIC &&
+		    std::all_of(c[k], c[k] + DXM_REMAP_HEADER_SIZE,
+				[](uint8_t x) { return !x; }))
+			s.copy_problem[k] = "not written yet";
 		else
-			s.problem = "Leg remap table is corrupted";
+			s.copy_problem[k] = dxm_reason_text(v.why[k]);
+	}
+	if (s.reason != DXM_R_OK)
+		s.problem = dxm_reason_text(s.reason);
+	s.copy = v.copy;
+	s.seq = v.seq;
+	if (s.reason == DXM_R_REMAP_CORRUPT)
+		return s;
+	if (s.copy < 0) {
+		s.free = spare_pages;	/* formatted, never written */
 		return s;
 	}
 	for (uint32_t i = 0; i < spare_pages; i++) {
-		uint64_t p = le64_at(c[s.copy] + DXM_REMAP_HEADER_SIZE +
-				     (size_t)i * 8);
+		uint64_t p = dxm_remap_entry(c[s.copy], i);
 
 		if (p == DXM_NO_PAGE) {
 			s.free++;
@@ -110,12 +55,8 @@ RemapSummary decode_remap(const uint8_t *a, const uint8_t *b,
 		} else {
 			s.remapped++;
 			s.pages.emplace_back(i, p);
-			seen.push_back(p);
 		}
 	}
-	std::sort(seen.begin(), seen.end());
-	if (std::adjacent_find(seen.begin(), seen.end()) != seen.end())
-		s.problem = "Leg remap table maps a page twice";
 	return s;
 }
 
@@ -146,15 +87,12 @@ LegMeta read_leg_meta(const BlockDevice &dev)
 		m.maj_min = dev.id.str();
 	m.sectors = dev.sectors;
 	block = read_superblock_block(dev.path, dev.sectors);
-	d = decode_superblock(block.data(), block.size());
+	d = check_superblock(block, dev.sectors, -1);
 	m.kind = d.kind;
+	m.reason = d.reason;
 	m.sb = d.sb;
-	if (d.kind != SbKind::Valid) {
-		m.problem = d.problem;
-		return m;
-	}
-	m.problem = validate_superblock(d.sb, dev.sectors, -1);
-	if (!m.problem.empty())
+	m.problem = d.problem;
+	if (d.kind != SbKind::Valid)
 		return m;
 	const Superblock &sb = m.sb;
 	auto remap = read_sectors(dev.path, sb.remap_offset,
@@ -187,6 +125,13 @@ nlohmann::json null_or(const std::string &s)
 	return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
 }
 
+/* the stable name of a broken rule; null for none (or a plain blank) */
+nlohmann::json reason_json(enum dxm_reason r)
+{
+	return r == DXM_R_OK || r == DXM_R_SB_BLANK ?
+	       nlohmann::json(nullptr) : nlohmann::json(dxm_reason_name(r));
+}
+
 } // namespace
 
 nlohmann::json to_json(const LegMeta &m)
@@ -198,6 +143,7 @@ nlohmann::json to_json(const LegMeta &m)
 		{ "size_bytes", m.sectors << DXM_SECTOR_SHIFT },
 		{ "superblock", kind_name(m.kind) },
 		{ "problem", null_or(m.problem) },
+		{ "reason", reason_json(m.reason) },
 	};
 	if (m.kind != SbKind::Valid && m.kind != SbKind::Corrupt)
 		return j;
@@ -238,11 +184,14 @@ nlohmann::json to_json(const LegMeta &m)
 			{ "seq", r.seq },
 			{ "copy_problems", { null_or(r.copy_problem[0]),
 					     null_or(r.copy_problem[1]) } },
+			{ "copy_reasons", { reason_json(r.copy_reason[0]),
+					    reason_json(r.copy_reason[1]) } },
 			{ "remapped", r.remapped },
 			{ "retired", r.retired },
 			{ "free", r.free },
 			{ "pages", pages },
 			{ "problem", null_or(r.problem) },
+			{ "reason", reason_json(r.reason) },
 		};
 	}
 	if (m.bitmap)

@@ -24,17 +24,23 @@ namespace dxm {
 struct RemapSummary {
 	int copy = -1;			/* 0 (A), 1 (B); -1: none */
 	uint64_t seq = 0;
-	std::array<std::string, 2> copy_problem; /* "" when the copy is valid */
+	/* each copy's first broken rule, and its text ("" when valid) */
+	std::array<enum dxm_reason, 2> copy_reason{ DXM_R_OK, DXM_R_OK };
+	std::array<std::string, 2> copy_problem;
 	uint32_t remapped = 0, retired = 0, free = 0;
 	/* (spare slot, data page) of each remapped page, by slot */
 	std::vector<std::pair<uint32_t, uint64_t>> pages;
+	enum dxm_reason reason = DXM_R_OK; /* why the kernel refuses it */
 	std::string problem;		/* "" when the kernel would load it */
 };
 
 /*
- * Decodes the two copies (each copy_bytes long) of a leg with that many
- * spare slots and data sectors.  Both copies all zero is an empty table
- * (a leg formatted, never remapped).
+ * Decodes the two copies (each copy_bytes long, at least the header and
+ * spare_pages entries) of a leg with that many spare slots and data
+ * sectors, with the kernel's checks (dxm_remap_check()).  Both copies all
+ * zero is an empty table (a leg formatted, never remapped).  A copy whose
+ * header is all zero is described as "not written yet" (the kernel says
+ * "bad magic").
  */
 RemapSummary decode_remap(const uint8_t *a, const uint8_t *b,
 			  size_t copy_bytes, uint32_t spare_pages,
@@ -56,6 +62,7 @@ struct LegMeta {
 	uint64_t sectors = 0;
 	SbKind kind = SbKind::Blank;
 	Superblock sb;
+	enum dxm_reason reason = DXM_R_SB_BLANK; /* dxm_sb_check() */
 	std::string problem;		/* superblock; "" when valid */
 	std::optional<RemapSummary> remap;	/* valid superblocks only */
 	std::optional<BitmapSummary> bitmap;

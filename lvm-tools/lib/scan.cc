@@ -16,20 +16,17 @@ std::optional<FoundLeg> examine_leg(const BlockDevice &dev)
 	SbDecode d;
 	FoundLeg f;
 
-	if (dev.sectors < 2 * DXM_DATA_ALIGN_SECTORS)
+	if (dxm_leg_size_check(dev.sectors) != DXM_R_OK)
 		return std::nullopt;
 	block = read_superblock_block(dev.path, dev.sectors);
-	d = decode_superblock(block.data(), block.size());
+	d = check_superblock(block, dev.sectors, -1);
 	if (d.kind == SbKind::Blank || d.kind == SbKind::Foreign)
 		return std::nullopt;
 	f.device = dev.path;
 	f.id = dev.id;
 	f.sectors = dev.sectors;
 	f.sb = d.sb;
-	if (d.kind == SbKind::Corrupt)
-		f.problem = d.problem;
-	else
-		f.problem = validate_superblock(d.sb, dev.sectors, -1);
+	f.problem = d.problem;
 	return f;
 }
 

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Codec for the on-disk superblock of include/daxmirror_format.h: one
- * 4 KiB block in the last 4 KiB-aligned block of each leg, little endian,
- * protected by CRC-32C.  decode_superblock() checks the block on its own
- * (magic, checksum, version, reserved area); validate_superblock() checks
- * it against the device it was read from, with the same rules as the
- * kernel target, so that the tool never trusts what the kernel refuses.
+ * The on-disk superblock of include/daxmirror_format.h (one 4 KiB block
+ * in the last 4 KiB-aligned block of each leg) as a C++ value.  Encoding,
+ * decoding and every check are the kernel target's own code
+ * (include/daxmirror_validate.c), so that the tool never trusts what the
+ * kernel refuses and names the same first broken rule.
  */
 #ifndef DAXMIRROR_SUPERBLOCK_H
 #define DAXMIRROR_SUPERBLOCK_H
@@ -15,6 +14,7 @@
 #include <string>
 
 #include "daxmirror_format.h"
+#include "daxmirror_validate.h"
 
 namespace dxm {
 
@@ -48,15 +48,16 @@ struct Superblock {
 
 enum class SbKind {
 	Blank,		/* all zero: a leg the kernel would format */
-	Valid,		/* magic, checksum, version and reserved area good */
+	Valid,		/* every rule holds */
 	Foreign,	/* not zero and no daxmirror magic */
-	Corrupt,	/* daxmirror magic but something is wrong */
+	Corrupt,	/* daxmirror magic but a rule is broken */
 };
 
 struct SbDecode {
 	SbKind kind = SbKind::Blank;
+	enum dxm_reason reason = DXM_R_SB_BLANK; /* the first broken rule */
 	Superblock sb;		/* filled for Valid and Corrupt */
-	std::string problem;	/* why Foreign or Corrupt */
+	std::string problem;	/* its text; "" for Valid and a plain Blank */
 };
 
 /* Sector of the superblock on a leg of that many sectors. */
@@ -65,14 +66,18 @@ uint64_t superblock_sector(uint64_t leg_sectors);
 /* Serialises with the checksum computed; sb.csum is ignored. */
 SuperblockBlock encode_superblock(const Superblock &sb);
 
-SbDecode decode_superblock(const uint8_t *block, size_t len);
-
 /*
- * "" when the superblock fits a leg of device_sectors sectors at position
- * expected_leg (0 or 1, or -1 for either), else the reason.
+ * The kernel's verdict on a block read from a device of device_sectors
+ * sectors (0: not known; the rules that need it are skipped) offered at
+ * position expected_leg (0 or 1, or -1 for either): dxm_sb_check().
+ * A device too small to be a leg keeps its kind (Blank, Foreign) with
+ * that problem.
  */
-std::string validate_superblock(const Superblock &sb, uint64_t device_sectors,
-				int expected_leg);
+SbDecode check_superblock(const SuperblockBlock &block,
+			  uint64_t device_sectors, int expected_leg);
+
+/* check_superblock() without a device: the block's own rules only. */
+SbDecode decode_superblock(const SuperblockBlock &block);
 
 /* A fresh superblock with the geometry computed for the leg; throws. */
 Superblock make_superblock(const Uuid &uuid, uint32_t leg_index,

@@ -118,7 +118,7 @@ DeviceReport read_report(const std::string &name)
 		try {
 			BlockDevice d = inspect_device(*leg.device, false);
 			auto b = read_superblock_block(d.path, d.sectors);
-			SbDecode dec = decode_superblock(b.data(), b.size());
+			SbDecode dec = decode_superblock(b);
 			if (dec.kind == SbKind::Valid)
 				r.uuid = format_uuid(dec.sb.set_uuid);
 		} catch (const Error &) {

@@ -197,7 +197,7 @@ int cmd_convert(const Args &args)
 	try {
 		auto b = read_superblock_block(facts[0].dev.path,
 					       facts[0].dev.sectors);
-		SbDecode dec = decode_superblock(b.data(), b.size());
+		SbDecode dec = decode_superblock(b);
 		if (dec.kind != SbKind::Valid)
 			throw Error(facts[0].dev.path, "no valid superblock "
 						       "after the convert");

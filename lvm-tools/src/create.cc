@@ -87,7 +87,7 @@ int cmd_create(const Args &args)
 	try {
 		BlockDevice d = inspect_device(facts[0].dev.path, false);
 		auto b = read_superblock_block(d.path, d.sectors);
-		SbDecode dec = decode_superblock(b.data(), b.size());
+		SbDecode dec = decode_superblock(b);
 		if (dec.kind != SbKind::Valid)
 			throw Error(d.path, "no valid superblock after the "
 					    "create");

@@ -16,11 +16,12 @@
 #             metadata unchanged;
 #   metadata: seeded random bit flips in a formatted leg's superblock and
 #             in its remap table copies A/B (three remaps, so both copies
-#             hold entries): the kernel's verdict must match the userspace
-#             validator's (fuzz/dxm_validate.c): refused with a clear reason
-#             and nothing written, or (a flip in the older or unused part
-#             of the remap table) activated with the right data; the image
-#             is restored between tries;
+#             hold entries): the kernel's verdict must match the module's
+#             own checks run in userspace (fuzz/dxm-validate-cli.c over
+#             include/daxmirror_validate.c): refused, with the reason it
+#             names in the kernel log, and nothing written, or (a flip in
+#             the older or unused part of the remap table) activated with
+#             the right data; the image is restored between tries;
 #   leaks:    no kmemleak in Debian kernels (CONFIG_DEBUG_KMEMLEAK off), so
 #             there: per-cache kmalloc object counts before/after the
 #             refused tables, no vmalloc area of the module left
@@ -339,11 +340,21 @@ case_corrupt_metadata() {
 		[ "$what" = remapAB ] &&
 			where="$where / B $(flip "$dev" $((sect + G_remap_sectors)) "$bytes" 1 $((SEED * 1000 + k + 500)))"
 		# the validator's prediction for the pair
+		# (and its reason: the text the kernel logs, without the
+		# per-copy details and reason names)
 		pred=OK
+		ptext=
 		for leg in 0 1; do
 			[ "$leg" = 0 ] && d=$A || d=$B
 			out=$("$VALIDATE" "$d" "$leg" || true)
-			case "$out" in OK*) ;; *) pred="REFUSE leg $leg: $out" ;; esac
+			case "$out" in
+			OK*) ;;
+			*)	[ "$pred" = OK ] || continue
+				pred="REFUSE leg $leg: $out"
+				ptext=${out#REFUSE * }
+				ptext=${ptext%% \[*}
+				ptext=${ptext%% (A: *} ;;
+			esac
 		done
 		h0=$(tail_hash "$A")
 		h1=$(tail_hash "$B")
@@ -381,7 +392,14 @@ case_corrupt_metadata() {
 		fi
 		log "flip $k: $what bits $where: predicted ${pred%%:*}, kernel $verdict${why:+: $why}"
 		case "$pred/$verdict" in
-		OK/accepted|REFUSE*/refused) ;;
+		OK/accepted) ;;
+		REFUSE*/refused)
+			# the same rule: the module logs the validator's text
+			if [[ "$why" != *"$ptext"* ]]; then
+				echo "ERROR: flip $k ($what $where): validator says '$ptext', kernel: $why" >&2
+				echo "reason differs: flip $k $what bits $where: validator '$ptext', kernel: $why" >>"$SCRATCH/problems"
+				bad=$((bad + 1))
+			fi ;;
 		*) echo "ERROR: flip $k ($what $where): validator says '$pred', kernel $verdict" >&2
 		   echo "verdict differs: flip $k $what bits $where: validator '$pred', kernel $verdict" >>"$SCRATCH/problems"
 		   bad=$((bad + 1)) ;;

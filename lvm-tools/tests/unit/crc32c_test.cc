@@ -14,7 +14,7 @@ TEST_CASE("crc32c check value")
 	CHECK(crc32c("", 0) == 0);
 }
 
-TEST_CASE("crc32c slicing matches bytewise over odd lengths")
+TEST_CASE("crc32c chained byte by byte equals one call, over odd lengths")
 {
 	std::vector<unsigned char> buf(1000);
 

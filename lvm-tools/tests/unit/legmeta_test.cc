@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <cstring>
+#include <stdexcept>
 #include <vector>
 
 #include "crc32c.h"
@@ -22,6 +23,17 @@ std::vector<uint8_t> remap_copy(size_t bytes, uint64_t seq,
 				const std::vector<uint64_t> &entries)
 {
 	std::vector<uint8_t> c(bytes, 0);
+	std::vector<__u64> e(entries.begin(), entries.end());
+
+	dxm_remap_encode(c.data(), bytes, seq, e.data(), (uint32_t)e.size());
+	return c;
+}
+
+/* The same bytes written by hand: the encoder follows the format. */
+std::vector<uint8_t> remap_copy_by_hand(size_t bytes, uint64_t seq,
+					const std::vector<uint64_t> &entries)
+{
+	std::vector<uint8_t> c(bytes, 0);
 	uint32_t crc;
 
 	put64(c.data(), DXM_REMAP_MAGIC);
@@ -37,6 +49,13 @@ std::vector<uint8_t> remap_copy(size_t bytes, uint64_t seq,
 }
 
 } // namespace
+
+TEST_CASE("remap: the encoder writes the format")
+{
+	std::vector<uint64_t> e = { 12, DXM_NO_PAGE, DXM_RETIRED_PAGE, 40 };
+
+	CHECK(remap_copy(4096, 7, e) == remap_copy_by_hand(4096, 7, e));
+}
 
 TEST_CASE("remap: the valid copy with the higher sequence number is used")
 {
@@ -76,11 +95,15 @@ TEST_CASE("remap: what the kernel refuses is named")
 
 	s = decode_remap(beyond.data(), zero.data(), 4096, 2, data);
 	CHECK(s.copy_problem[0] == "entry points beyond the data area");
+	CHECK(s.copy_reason[0] == DXM_R_REMAP_RANGE);
 	CHECK(s.copy_problem[1] == "not written yet");
+	CHECK(s.copy_reason[1] == DXM_R_REMAP_MAGIC);
 	CHECK(s.problem == "Leg remap table is corrupted");
+	CHECK(s.reason == DXM_R_REMAP_CORRUPT);
 
 	s = decode_remap(twice.data(), zero.data(), 4096, 2, data);
 	CHECK(s.problem == "Leg remap table maps a page twice");
+	CHECK(s.reason == DXM_R_REMAP_TWICE);
 
 	beyond[0] ^= 1;
 	s = decode_remap(zero.data(), beyond.data(), 4096, 2, data);
@@ -89,8 +112,8 @@ TEST_CASE("remap: what the kernel refuses is named")
 	s = decode_remap(twice.data(), zero.data(), 4096, 3, data);
 	CHECK(s.copy_problem[0] == "entry count does not match the spare pool");
 
-	s = decode_remap(twice.data(), zero.data(), 64, 2, data);
-	CHECK(s.problem == "remap copy shorter than its entries");
+	CHECK_THROWS_AS(decode_remap(twice.data(), zero.data(), 64, 2, data),
+			std::invalid_argument);
 }
 
 TEST_CASE("bitmap: marks are counted up to the last region only")

@@ -38,7 +38,7 @@ TEST_CASE("superblock encode/decode round trip")
 	sb.events = 77;
 	sb.leg_state = { DXM_LEG_OK, DXM_LEG_STALE };
 	auto block = encode_superblock(sb);
-	SbDecode d = decode_superblock(block.data(), block.size());
+	SbDecode d = decode_superblock(block);
 
 	REQUIRE(d.kind == SbKind::Valid);
 	CHECK(d.sb.leg_index == 1);
@@ -46,9 +46,12 @@ TEST_CASE("superblock encode/decode round trip")
 	CHECK(d.sb.set_uuid == sb.set_uuid);
 	CHECK(d.sb.data_sectors == sb.data_sectors);
 	CHECK(d.sb.leg_state[1] == DXM_LEG_STALE);
-	CHECK(validate_superblock(d.sb, LEG, 1) == "");
-	CHECK(validate_superblock(d.sb, LEG, 0) != "");
-	CHECK(validate_superblock(d.sb, LEG * 2, -1) != "");
+	CHECK(check_superblock(block, LEG, 1).reason == DXM_R_OK);
+	CHECK(check_superblock(block, LEG, 0).reason == DXM_R_SB_OTHER_LEG);
+	CHECK(check_superblock(block, LEG, 0).problem ==
+	      "superblock belongs to the other leg position");
+	CHECK(check_superblock(block, LEG * 2, -1).reason ==
+	      DXM_R_SB_LEG_SIZE);
 }
 
 TEST_CASE("superblock checksum is the kernel's crc32c with csum zeroed")
@@ -65,11 +68,14 @@ TEST_CASE("superblock checksum is the kernel's crc32c with csum zeroed")
 TEST_CASE("blank and foreign blocks")
 {
 	SuperblockBlock zero{};
-	CHECK(decode_superblock(zero.data(), zero.size()).kind == SbKind::Blank);
+	CHECK(decode_superblock(zero).kind == SbKind::Blank);
+	CHECK(decode_superblock(zero).problem == "");
+	/* the kernel refuses a small device before reading it */
+	CHECK(check_superblock(zero, 4095, -1).kind == SbKind::Blank);
+	CHECK(check_superblock(zero, 4095, -1).reason == DXM_R_SB_TOO_SMALL);
 	zero[100] = 1;
-	CHECK(decode_superblock(zero.data(), zero.size()).kind ==
-	      SbKind::Foreign);
-	CHECK(decode_superblock(zero.data(), 100).kind == SbKind::Corrupt);
+	CHECK(decode_superblock(zero).kind == SbKind::Foreign);
+	CHECK(decode_superblock(zero).reason == DXM_R_SB_MAGIC);
 }
 
 TEST_CASE("random byte flips are refused")
@@ -83,31 +89,46 @@ TEST_CASE("random byte flips are refused")
 		uint8_t x = (uint8_t)(1 + rng() % 255);
 
 		b[pos] ^= x;
-		SbDecode d = decode_superblock(b.data(), b.size());
+		SbDecode d = decode_superblock(b);
 		CAPTURE(pos);
 		CHECK(d.kind != SbKind::Valid);
 		CHECK(d.kind != SbKind::Blank);
 	}
 }
 
-TEST_CASE("validation catches bad geometry with a good checksum")
+TEST_CASE("each broken rule is named, with a good checksum")
 {
+	auto reason = [](const Superblock &sb, int leg) {
+		return check_superblock(encode_superblock(sb), LEG, leg).reason;
+	};
 	Superblock sb = sample(0);
+
 	sb.region_sectors = 100;
-	CHECK(validate_superblock(sb, LEG, 0) != "");
+	CHECK(reason(sb, 0) == DXM_R_SB_REGION);
 	sb = sample(0);
 	sb.data_sectors += DXM_DATA_ALIGN_SECTORS;
-	CHECK(validate_superblock(sb, LEG, 0) != "");
+	CHECK(reason(sb, 0) == DXM_R_SB_DATA);
 	sb = sample(0);
 	sb.bitmap_offset += 8;
-	CHECK(validate_superblock(sb, LEG, 0) != "");
+	CHECK(reason(sb, 0) == DXM_R_SB_OFFSETS);
 	sb = sample(0);
 	sb.leg_index = 2;
-	CHECK(validate_superblock(sb, LEG, -1) != "");
+	CHECK(reason(sb, -1) == DXM_R_SB_LEG_INDEX);
+	CHECK(reason(sb, 1) == DXM_R_SB_OTHER_LEG);
 	sb = sample(0);
 	sb.version = 2;
-	auto b = encode_superblock(sb);
-	CHECK(decode_superblock(b.data(), b.size()).kind == SbKind::Corrupt);
+	CHECK(reason(sb, 0) == DXM_R_SB_VERSION);
+	CHECK(decode_superblock(encode_superblock(sb)).kind ==
+	      SbKind::Corrupt);
+	sb = sample(0);
+	sb.flags = 2;
+	CHECK(reason(sb, 0) == DXM_R_SB_FLAGS);
+	sb = sample(0);
+	sb.leg_state[1] = 3;
+	CHECK(reason(sb, 0) == DXM_R_SB_LEG_STATE);
+	sb = sample(0);
+	sb.rebuild_offset = sb.data_sectors + 1;
+	CHECK(reason(sb, 0) == DXM_R_SB_REBUILD);
 }
 
 TEST_CASE("uuid text")

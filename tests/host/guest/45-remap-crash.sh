@@ -12,8 +12,8 @@
 #           remap table (A/B copies, 18 KiB each).  Once the status shows
 #           a seeded number K of remaps (1/8 to 5/8 of them) the guest has
 #           vm-run kill QEMU while the rest are still being done.
-#   verify: (next boot) before activation the userspace twin of the
-#           module's checks (fuzz/dxm-validate) accepts both legs' remap
+#   verify: (next boot) before activation the module's own checks run in
+#           userspace (fuzz/dxm-validate) accept both legs' remap
 #           tables, with at least the remaps the status showed before the
 #           cut (a remap is durable before it is counted) and fewer than
 #           all of them (the cut came mid-work); activation loads exactly
