@@ -45,6 +45,7 @@
 MODE=${1:?usage: $0 prepare|convert|check KIND [NEXT]}
 KIND=${2:?kind}
 NEXT=${3:-}
+# shellcheck disable=SC2034  # read by lib.sh (run_case, dmesg marks)
 GROUP=62-convert-powercut
 DXM=$REPO/build/lvm-tools/daxmirror
 MARKS=$VM_WORK/marks
