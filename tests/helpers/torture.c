@@ -31,7 +31,11 @@
  * every path it has, writes DIR/NAME.state and DIR/NAME.paused.G
  * ("ok|bad ops N acked N checked N bad N") and waits until DIR/pause
  * changes.  DIR/stop: state written, exit.  Every bad record is reported
- * on stderr as a line starting "TORTURE-BAD" (with the seed).
+ * on stderr as a line starting "TORTURE-BAD" (with the seed), with the
+ * slot's last durability calls (S/B single/batch store + msync, W pwrite +
+ * sync, D O_DSYNC pwrite, Z/P zero range/punch hole + fsync, H memory
+ * failure; times since boot, as in the kernel log) and when it was last
+ * read intact.
  *
  * verify: read every slot of STATEFILE (as written by a worker) back from
  * PATH (pread; for files also through a fresh mapping): after a remount.
@@ -70,6 +74,61 @@ static unsigned long long n_ops, n_acked, n_checked, n_bad;
 static int fd, dsync_fd = -1;
 static char *rw, *ro;
 static char *pagebuf, *want;
+
+/*
+ * What happened to each slot lately, for the report of a bad record: the
+ * last NHIST durability calls (op, seq, time since boot like the kernel
+ * log's, acknowledged or not) and when the slot was last read intact.
+ */
+#define NHIST		4
+struct hist {
+	double t;
+	uint64_t seq;
+	char op, ok;
+};
+static struct hist (*hist)[NHIST];
+static double *seen_ok;
+static char cur_op = '?';
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void note_op(uint64_t k, uint64_t seq, int ok)
+{
+	struct hist *h;
+
+	if (!hist)
+		return;
+	h = hist[k];
+	memmove(h + 1, h, (NHIST - 1) * sizeof(*h));
+	h->t = now();
+	h->seq = seq;
+	h->op = cur_op;
+	h->ok = ok;
+}
+
+/* "history: S 9089 ok [361.204]; Z 0 ok [350.112]; ..., last read intact [..]" */
+static void history(uint64_t k, char *out, size_t n)
+{
+	size_t used = 0;
+	int i;
+
+	out[0] = 0;
+	if (!hist)
+		return;
+	used += snprintf(out, n, "; history (newest first):");
+	for (i = 0; i < NHIST && hist[k][i].op && used < n; i++)
+		used += snprintf(out + used, n - used, " %c seq %llu %s [%.3f];",
+				 hist[k][i].op, (unsigned long long)hist[k][i].seq,
+				 hist[k][i].ok ? "acked" : "NOT acked", hist[k][i].t);
+	if (used < n)
+		snprintf(out + used, n - used, " last read intact [%.3f]", seen_ok[k]);
+}
 
 static sigjmp_buf jb;
 static volatile sig_atomic_t guarded;
@@ -170,17 +229,21 @@ static void describe(const char *got, char *out, size_t n)
 /* compare got with the expected record of slot k; via names the path */
 static int check_page(const char *got, uint64_t k, const char *via)
 {
-	char d[160];
+	char d[160], hs[400];
 
 	n_checked++;
 	make_rec(want, k, exp[k]);
-	if (!memcmp(got, want, PG))
+	if (!memcmp(got, want, PG)) {
+		if (seen_ok)
+			seen_ok[k] = now();
 		return 0;
+	}
 	describe(got, d, sizeof(d));
-	bad("slot %llu (file/device offset %llu) read by %s: expected %s%llu, found %s",
+	history(k, hs, sizeof(hs));
+	bad("slot %llu (file/device offset %llu) read by %s: expected %s%llu, found %s%s",
 	    (unsigned long long)k, (unsigned long long)k * PG, via,
 	    exp[k] ? "record seq " : "zero page, seq ",
-	    (unsigned long long)exp[k], d);
+	    (unsigned long long)exp[k], d, hs);
 	return -1;
 }
 
@@ -230,8 +293,10 @@ static int settle(uint64_t k, uint64_t n, uint64_t seq, int ok)
 {
 	uint64_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		exp[k + i] = ok ? seq + i * (seq != 0) : UNKNOWN;
+		note_op(k + i, seq + i * (seq != 0), ok);
+	}
 	if (ok)
 		n_acked += n;
 	return ok;
@@ -255,6 +320,7 @@ static void op_store_mmap(void)
 			bad("slot %llu: SIGBUS storing through the mapping",
 			    (unsigned long long)(k + i));
 	}
+	cur_op = batch ? 'B' : 'S';	/* batch or single store + msync */
 	if (batch ? msync(rw, nslots * PG, MS_SYNC) : msync(rw + k * PG, PG, MS_SYNC))
 		bad("msync of slot %llu+%llu failed: %s", (unsigned long long)k,
 		    (unsigned long long)n, strerror(errno));
@@ -285,6 +351,7 @@ static void op_write(int multi)
 		    (unsigned long long)n, r, r < 0 ? strerror(errno) : "short");
 	if (!use_dsync)
 		dsync("pwrite", data_only);
+	cur_op = use_dsync ? 'D' : 'W';	/* O_DSYNC, or pwrite + f(data)sync */
 	settle(k, n, gseq + 1, n_bad == b);
 	gseq += n;
 	free(buf);
@@ -301,6 +368,7 @@ static void op_zero(void)
 		    mode == FALLOC_FL_ZERO_RANGE ? "ZERO_RANGE" : "PUNCH_HOLE",
 		    (unsigned long long)k, (unsigned long long)n, strerror(errno));
 	dsync("fallocate", 0);
+	cur_op = mode == FALLOC_FL_ZERO_RANGE ? 'Z' : 'P';
 	settle(k, n, 0, n_bad == b);
 }
 
@@ -415,6 +483,8 @@ static void do_hwpoison(void)
 		    (unsigned long long)k, strerror(errno));
 		goto out;
 	}
+	cur_op = 'H';
+	note_op(k, exp[k], 1);
 	verify_slot(k);
 	if (n_bad == b)
 		put(f, "ok slot %llu seq %llu: intact after the memory failure, no SIGBUS\n",
@@ -576,7 +646,9 @@ int main(int argc, char **argv)
 		die("SLOTS must be at least 16");
 	rng = mix(seed) | 1;
 	exp = calloc(nslots, sizeof(*exp));
-	if (!exp)
+	hist = calloc(nslots, sizeof(*hist));
+	seen_ok = calloc(nslots, sizeof(*seen_ok));
+	if (!exp || !hist || !seen_ok)
 		die("out of memory");
 	setup(path, 1);
 	if (kind == K_DIRECT) {

@@ -111,7 +111,8 @@ tfail() {
 }
 stat_add() { echo "$1 ${2:-1}" >>"$STATS"; }
 # log lines carry the seconds since the torture started
-tlog() { echo "# [$((SECONDS - T0))s] $*"; }
+# the test's clock and the kernel log's (uptime), so a report lines them up
+tlog() { echo "# [$((SECONDS - T0))s k$(cut -d' ' -f1 /proc/uptime)] $*"; }
 msleep() { sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"; }
 
 mk_table() {
@@ -332,6 +333,9 @@ bad_record_report() {
 			done
 		done
 	done
+	echo "ERROR: the kernel's lines about the mirror, its legs and the filesystem since the start (last 400):" >&2
+	dmesg_since_mark | grep -E 'daxmirror|[Mm]emory failure|Injecting|EXT4|XFS|pmem|nd_' |
+		tail -n 400 | sed 's/^/ERROR:   /' >&2
 }
 
 # pause_workers GEN: every worker has verified its records and waits
