@@ -11,6 +11,11 @@
 #   and a fault after the repair's unmap can map the page again while the
 #   repair still copies: every record msync acknowledged must read back,
 #   and after the loop the page is the same on both legs.
+# A regression guard, not a defect's reproducer: it was written for a
+# suspected window (a fault mapping the page again between the repair's
+# unmap and its remap) and passed on the module as it was (12 rounds,
+# 6.1): the pmem driver refuses direct_access to a page its bad-block
+# list names, so the fault goes to the repair and waits for its region.
 # Each sticky round poisons another page of its own slot: NVDIMM poison
 # stays until the next boot.
 # vm-run: --nvdimms 2 --nvdimm-size 256 --legacy-pmem 256
