@@ -122,18 +122,18 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 			break;
 		DMEMIT(" %u", nr_opt);
 		if (a->region_given)
-			DMEMIT(" region_size %u", a->region_sectors);
+			DMEMIT(" " DXM_ARG_REGION_SIZE " %u", a->region_sectors);
 		if (a->spare_given)
-			DMEMIT(" spare_pages %u", a->spare_pages);
+			DMEMIT(" " DXM_ARG_SPARE_PAGES " %u", a->spare_pages);
 		if (a->interval_given)
-			DMEMIT(" sync_interval_ms %u", a->sync_interval_ms);
+			DMEMIT(" " DXM_ARG_SYNC_INTERVAL " %u", a->sync_interval_ms);
 		if (a->sweep_given)
-			DMEMIT(" sweep_max_kbps %u",
+			DMEMIT(" " DXM_ARG_SWEEP_MAX_KBPS " %u",
 			       READ_ONCE(a->sweep_max_kbps));
 		if (a->no_dax)
-			DMEMIT(" no_dax");
+			DMEMIT(" " DXM_ARG_NO_DAX);
 		if (a->nosync)
-			DMEMIT(" nosync");
+			DMEMIT(" " DXM_ARG_NOSYNC);
 		break;
 	case STATUSTYPE_IMA:
 		DMEMIT_TARGET_NAME_VERSION(ti->type);

@@ -53,21 +53,21 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 	int r;
 
 	(*left)--;
-	if (!strcasecmp(key, "no_dax")) {
+	if (!strcasecmp(key, DXM_ARG_NO_DAX)) {
 		if (args->no_dax)
 			goto dup;
 		args->no_dax = true;
 		return 0;
 	}
-	if (!strcasecmp(key, "nosync")) {
+	if (!strcasecmp(key, DXM_ARG_NOSYNC)) {
 		if (args->nosync)
 			goto dup;
 		args->nosync = true;
 		return 0;
 	}
-	if (strcasecmp(key, "region_size") && strcasecmp(key, "spare_pages") &&
-	    strcasecmp(key, "sync_interval_ms") && strcasecmp(key, "rebuild") &&
-	    strcasecmp(key, "sweep_max_kbps")) {
+	if (strcasecmp(key, DXM_ARG_REGION_SIZE) && strcasecmp(key, DXM_ARG_SPARE_PAGES) &&
+	    strcasecmp(key, DXM_ARG_SYNC_INTERVAL) && strcasecmp(key, DXM_ARG_REBUILD) &&
+	    strcasecmp(key, DXM_ARG_SWEEP_MAX_KBPS)) {
 		ti->error = "Unknown optional argument";
 		return -EINVAL;
 	}
@@ -78,7 +78,7 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 	val = dm_shift_arg(as);
 	(*left)--;
 
-	if (!strcasecmp(key, "region_size")) {
+	if (!strcasecmp(key, DXM_ARG_REGION_SIZE)) {
 		if (args->region_given)
 			goto dup;
 		r = dxm_parse_u32(val, DXM_MIN_REGION_SECTORS,
@@ -89,7 +89,7 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		}
 		args->region_sectors = v;
 		args->region_given = true;
-	} else if (!strcasecmp(key, "spare_pages")) {
+	} else if (!strcasecmp(key, DXM_ARG_SPARE_PAGES)) {
 		if (args->spare_given)
 			goto dup;
 		if (dxm_parse_u32(val, 0, DXM_MAX_SPARE_PAGES, &v)) {
@@ -98,7 +98,7 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		}
 		args->spare_pages = v;
 		args->spare_given = true;
-	} else if (!strcasecmp(key, "sync_interval_ms")) {
+	} else if (!strcasecmp(key, DXM_ARG_SYNC_INTERVAL)) {
 		if (args->interval_given)
 			goto dup;
 		if (dxm_parse_u32(val, 0, DXM_MAX_SYNC_INTERVAL_MS, &v)) {
@@ -107,7 +107,7 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		}
 		args->sync_interval_ms = v;
 		args->interval_given = true;
-	} else if (!strcasecmp(key, "sweep_max_kbps")) {
+	} else if (!strcasecmp(key, DXM_ARG_SWEEP_MAX_KBPS)) {
 		if (args->sweep_given)
 			goto dup;
 		if (dxm_parse_sweep_kbps(val, &v)) {
@@ -135,7 +135,7 @@ int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 		   struct dxm_args *args)
 {
 	static const struct dm_arg opt_count = {
-		0, 12, "Invalid number of optional arguments (0 to 12)"
+		0, DXM_MAX_OPT_ARGS, "Invalid number of optional arguments (0 to 12)"
 	};
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	unsigned int nr_opt;

@@ -38,6 +38,20 @@
 #define DXM_DEFAULT_SYNC_INTERVAL_MS 1000U
 #define DXM_MAX_SWEEP_KBPS	100000000U		/* 100 GB/s; 0: no limit */
 
+/*
+ * The table line's optional arguments (docs/interface.md): their names,
+ * as the kernel parses and prints them and the tool writes and reads
+ * them, and how many words they may take at most.
+ */
+#define DXM_ARG_REGION_SIZE	"region_size"
+#define DXM_ARG_SPARE_PAGES	"spare_pages"
+#define DXM_ARG_SYNC_INTERVAL	"sync_interval_ms"
+#define DXM_ARG_SWEEP_MAX_KBPS	"sweep_max_kbps"
+#define DXM_ARG_REBUILD		"rebuild"
+#define DXM_ARG_NO_DAX		"no_dax"
+#define DXM_ARG_NOSYNC		"nosync"
+#define DXM_MAX_OPT_ARGS	12
+
 /* per-leg state as recorded in a superblock (leg_state[]) */
 #define DXM_LEG_OK		0	/* in sync as far as this leg knows */
 #define DXM_LEG_STALE		1	/* needs a rebuild from the other leg */

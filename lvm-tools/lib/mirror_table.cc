@@ -67,33 +67,33 @@ std::string table_params(const TableArgs &a)
 		throw std::invalid_argument("the two legs must be different");
 	if (a.region_sectors) {
 		check_region(*a.region_sectors);
-		opt.insert(opt.end(), { "region_size",
+		opt.insert(opt.end(), { DXM_ARG_REGION_SIZE,
 					std::to_string(*a.region_sectors) });
 	}
 	if (a.spare_pages) {
 		if (*a.spare_pages > DXM_MAX_SPARE_PAGES)
 			throw std::invalid_argument("spare_pages out of range");
-		opt.insert(opt.end(), { "spare_pages",
+		opt.insert(opt.end(), { DXM_ARG_SPARE_PAGES,
 					std::to_string(*a.spare_pages) });
 	}
 	if (a.sync_interval_ms) {
 		if (*a.sync_interval_ms > DXM_MAX_SYNC_INTERVAL_MS)
 			throw std::invalid_argument(
 				"sync_interval_ms out of range");
-		opt.insert(opt.end(), { "sync_interval_ms",
+		opt.insert(opt.end(), { DXM_ARG_SYNC_INTERVAL,
 					std::to_string(*a.sync_interval_ms) });
 	}
 	if (a.sweep_max_kbps) {
 		if (*a.sweep_max_kbps > DXM_MAX_SWEEP_KBPS)
 			throw std::invalid_argument(
 				"sweep_max_kbps out of range");
-		opt.insert(opt.end(), { "sweep_max_kbps",
+		opt.insert(opt.end(), { DXM_ARG_SWEEP_MAX_KBPS,
 					std::to_string(*a.sweep_max_kbps) });
 	}
 	if (a.no_dax)
-		opt.emplace_back("no_dax");
+		opt.emplace_back(DXM_ARG_NO_DAX);
 	if (a.nosync)
-		opt.emplace_back("nosync");
+		opt.emplace_back(DXM_ARG_NOSYNC);
 	if (a.rebuild_leg) {
 		if (*a.rebuild_leg != 0 && *a.rebuild_leg != 1)
 			throw std::invalid_argument("rebuild leg must be 0 or 1");
@@ -101,7 +101,7 @@ std::string table_params(const TableArgs &a)
 		    a.legs[1 - *a.rebuild_leg] == MISSING_LEG)
 			throw std::invalid_argument(
 				"rebuild needs both legs present");
-		opt.insert(opt.end(), { "rebuild",
+		opt.insert(opt.end(), { DXM_ARG_REBUILD,
 					std::to_string(*a.rebuild_leg) });
 	}
 	out << a.legs[0] << ' ' << a.legs[1];
@@ -142,7 +142,7 @@ TableArgs parse_table_params(const std::string &params)
 		throw std::invalid_argument("bad optional argument count '" +
 					    tok[2] + "'");
 	}
-	if (nr_opt > 12 || nr_opt > tok.size() - 3)
+	if (nr_opt > DXM_MAX_OPT_ARGS || nr_opt > tok.size() - 3)
 		throw std::invalid_argument("bad optional argument count '" +
 					    tok[2] + "'");
 	end = 3 + nr_opt;
@@ -162,30 +162,30 @@ TableArgs parse_table_params(const std::string &params)
 				throw std::invalid_argument(key + " given twice");
 		};
 
-		if (key == "no_dax") {
+		if (key == DXM_ARG_NO_DAX) {
 			once(a.no_dax);
 			a.no_dax = true;
-		} else if (key == "nosync") {
+		} else if (key == DXM_ARG_NOSYNC) {
 			once(a.nosync);
 			a.nosync = true;
-		} else if (key == "region_size") {
+		} else if (key == DXM_ARG_REGION_SIZE) {
 			once(a.region_sectors.has_value());
 			a.region_sectors = parse_u32_arg(key, value(),
 							 DXM_MAX_REGION_SECTORS);
 			check_region(*a.region_sectors);
-		} else if (key == "spare_pages") {
+		} else if (key == DXM_ARG_SPARE_PAGES) {
 			once(a.spare_pages.has_value());
 			a.spare_pages = parse_u32_arg(key, value(),
 						      DXM_MAX_SPARE_PAGES);
-		} else if (key == "sync_interval_ms") {
+		} else if (key == DXM_ARG_SYNC_INTERVAL) {
 			once(a.sync_interval_ms.has_value());
 			a.sync_interval_ms = parse_u32_arg(
 				key, value(), DXM_MAX_SYNC_INTERVAL_MS);
-		} else if (key == "sweep_max_kbps") {
+		} else if (key == DXM_ARG_SWEEP_MAX_KBPS) {
 			once(a.sweep_max_kbps.has_value());
 			a.sweep_max_kbps = parse_u32_arg(key, value(),
 							 DXM_MAX_SWEEP_KBPS);
-		} else if (key == "rebuild") {
+		} else if (key == DXM_ARG_REBUILD) {
 			once(a.rebuild_leg.has_value());
 			a.rebuild_leg = parse_u32_arg(key, value(), 1);
 		} else {
