@@ -427,11 +427,26 @@ ev_poison() {
 }
 
 ev_scrub() {
+	local try err
 	in_sync_idle 0 || { stat_add skipped; return 0; }
-	tlog "inject: $1"
-	# (the other injector cannot fail a leg in between: lock L)
-	dxm_message "$NAME" "$1" || tfail "message $1 refused"
-	stat_add "$1"
+	# (the other injector cannot fail a leg in between: lock L).  An
+	# action may still start between the idle status and the message:
+	# the resync of the other injector's reload (lock T).  The kernel
+	# refuses the scrub then (EBUSY, "another action is running"): wait
+	# for idle and ask again.
+	for ((try = 0; try < 5; try++)); do
+		tlog "inject: $1"
+		if err=$(dxm_message "$NAME" "$1" 2>&1); then
+			stat_add "$1"
+			return 0
+		fi
+		case "$err" in
+		*"resource busy"*) tlog "inject: $1 refused (busy: an action started meanwhile); again" ;;
+		*) tfail "message $1 refused: $err" ;;
+		esac
+		in_sync_idle 60 || { stat_add skipped; return 0; }
+	done
+	tfail "message $1 refused as busy five times while the status said idle"
 }
 
 ev_fail() {
