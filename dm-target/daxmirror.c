@@ -475,7 +475,7 @@ static void dxm_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 static struct target_type dxm_target = {
 	.name = "daxmirror",
-	.version = {1, 2, 0},
+	.version = {1, 3, 0},
 	.features = 0,
 	.module = THIS_MODULE,
 	.ctr = dxm_ctr,

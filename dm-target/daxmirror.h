@@ -100,7 +100,7 @@ struct dxm_leg {
 	u64 remap_seq;
 	unsigned int bb_seen;		/* badblocks sequence at the last scan */
 	struct dax_device *holder;	/* we are its DAX holder (holder.c) */
-	atomic_t errors;
+	atomic_t errors;		/* failed bios since the table was loaded */
 };
 
 /* The latest DAX hand-out of a task (inflight.c). */

@@ -422,6 +422,8 @@ static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 	int i;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (test_bit(i, &bits))
+			atomic_inc(&dc->legs[i].errors);
 		if (!dxm_leg_alive(dc, i))
 			continue;
 		if (!test_bit(i, &bits))

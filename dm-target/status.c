@@ -107,6 +107,9 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 		else
 			DMEMIT(" %lld/%llu", swept,
 			       (unsigned long long)dc->data_sectors);
+		/* target 1.3: I/O errors of each leg since the table loaded */
+		DMEMIT(" %u/%u", (unsigned int)atomic_read(&dc->legs[0].errors),
+		       (unsigned int)atomic_read(&dc->legs[1].errors));
 		break;
 	case STATUSTYPE_TABLE:
 		for (i = 0; i < DXM_NR_LEGS; i++) {

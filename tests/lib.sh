@@ -537,6 +537,9 @@ _status_pick() {
 	dax) echo "${16}" ;;
 	error) echo "${17}" ;;
 	sweep) echo "${18}" ;;
+	io_errors) echo "${19}" ;;
+	io_errors0) echo "${19%/*}" ;;
+	io_errors1) echo "${19#*/}" ;;
 	*) die "status_field: unknown field $f" ;;
 	esac
 }

@@ -103,6 +103,8 @@ DeviceReport make_report(const std::string &name, uint64_t len_sectors,
 		l.state = leg_state(s, i);
 		l.remapped_pages = s.remapped[i];
 		l.spare_free_pages = s.spare_free[i];
+		if (s.io_errors)
+			l.io_errors = (*s.io_errors)[i];
 	}
 	return r;
 }
@@ -140,6 +142,8 @@ nlohmann::json to_json(const DeviceReport &r)
 			{ "spare_free_pages", l.spare_free_pages },
 			{ "badblocks", bb },
 			{ "errors", l.errors },
+			{ "io_errors", l.io_errors ? nlohmann::json(*l.io_errors) :
+				nlohmann::json(nullptr) },
 		});
 	}
 	return {
@@ -198,10 +202,12 @@ std::string render_text(const DeviceReport &r)
 
 		line(key.c_str(),
 		     fmt::format("{} ({}) {}, remapped {} pages, spare free {} "
-				 "pages, {} bad sectors",
+				 "pages, {} bad sectors{}",
 				 l.device.value_or("-"), l.maj_min.value_or("-"),
 				 l.state, l.remapped_pages, l.spare_free_pages,
-				 l.errors));
+				 l.errors, l.io_errors ?
+				 fmt::format(", {} I/O errors", *l.io_errors) :
+				 std::string()));
 	}
 	for (const auto &why : a.reasons)
 		line("problem:", why);

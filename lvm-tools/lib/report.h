@@ -29,6 +29,8 @@ struct LegReport {
 	uint64_t spare_free_pages = 0;
 	std::vector<Badblock> badblocks;
 	uint64_t errors = 0;	/* bad sectors currently known on the leg */
+	/* failed I/O requests since the table was loaded (target 1.3) */
+	std::optional<uint64_t> io_errors;
 };
 
 struct DeviceReport {

@@ -12,11 +12,11 @@ namespace dxm {
 
 namespace {
 
-const char *const field_names[STATUS_FIELDS + 1] = {
+const char *const field_names[STATUS_FIELDS + 2] = {
 	"number of legs", "leg 0 device", "leg 1 device", "health",
 	"in_sync/total", "action", "mismatches", "remapped",
 	"spare_free", "lost_pages", "hot_regions", "data_offset",
-	"dax", "error", "swept/total",
+	"dax", "error", "swept/total", "io_errors",
 };
 
 [[noreturn]] void bad(size_t idx, const std::string &tok,
@@ -144,6 +144,12 @@ MirrorStatus parse_status(const std::string &line)
 			if (s.sweep->first > s.sweep->second)
 				bad(14, f[14], "swept not above total");
 		}
+		s.extra_fields--;
+	}
+	if (f.size() > STATUS_FIELDS + 1) {
+		auto e = pair(15, f[15]);
+
+		s.io_errors = std::array<uint64_t, 2>{ e.first, e.second };
 		s.extra_fields--;
 	}
 	return s;

@@ -5,12 +5,13 @@
  *   2 <maj:min0> <maj:min1> <health> <in_sync>/<total> <action>
  *   <mismatches> <remapped0>/<remapped1> <spare_free0>/<spare_free1>
  *   <lost_pages> <hot_regions> <data_offset> <dax|nodax> <error>
- *   [<swept>/<sweep_total> | -]
+ *   [<swept>/<sweep_total> | -] [<io_errors0>/<io_errors1>]
  *
  * A dead or missing leg may show as "-" in place of maj:min.  The sweep
- * progress (target 1.1) is optional, for targets 1.0; fields appended by
- * later target versions are accepted and ignored; anything malformed is
- * refused with StatusParseError naming the field.
+ * progress (target 1.1) and the legs' I/O error counts (target 1.3) are
+ * optional, for older targets; fields appended by later target versions
+ * are accepted and ignored; anything malformed is refused with
+ * StatusParseError naming the field.
  */
 #ifndef DAXMIRROR_STATUS_H
 #define DAXMIRROR_STATUS_H
@@ -48,6 +49,9 @@ struct MirrorStatus {
 	/* sectors the running action went past / data sectors; none when
 	 * idle or from a target 1.0 */
 	std::optional<std::pair<uint64_t, uint64_t>> sweep;
+	/* failed I/O requests of each leg since the table was loaded; none
+	 * from a target before 1.3 */
+	std::optional<std::array<uint64_t, 2>> io_errors;
 	size_t extra_fields = 0;		/* ignored trailing fields */
 
 	char leg_health(int leg) const { return health[leg]; }

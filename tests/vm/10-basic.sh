@@ -57,6 +57,7 @@ check_idle_status() {
 	assert_eq "$(status_field "$name" data_offset)" 0 data_offset
 	assert_eq "$(status_field "$name" dax)" dax dax
 	assert_eq "$(status_field "$name" error)" 0 error
+	assert_eq "$(status_field "$name" io_errors)" 0/0 io_errors
 }
 
 # ------------------------------------------------------------------------
@@ -557,6 +558,8 @@ case_read_error_leg0() {
 	# the read through the mirror succeeds with the right data
 	check_pattern "$DXM_DEV" "$s" 64 51
 	assert_eq "$(status_field m0 health)" AA "health after the read error"
+	assert_eq "$(status_field m0 io_errors1)" 0 "leg 1's I/O errors"
+	log "I/O errors after the read: $(status_field m0 io_errors) (leg 0: 1 unless the poll repaired the page first)"
 	# the bad page of leg 0 is repaired: NVDIMM poison is sticky, so a
 	# remap to a spare page
 	for ((i = 0; i < 60; i++)); do
@@ -572,6 +575,7 @@ case_read_error_leg0() {
 	dxm_remove m0
 	dxm_create m0 "$A" "$B"
 	assert_eq "$(status_field m0 remapped0)" "$rm" "remapped0 after re-create"
+	assert_eq "$(status_field m0 io_errors)" 0/0 "I/O errors after re-create (counted per load)"
 	check_pattern "$DXM_DEV" "$s" 64 51
 	dxm_remove m0
 }

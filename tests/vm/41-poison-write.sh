@@ -63,6 +63,10 @@ write_across() {
 	show_status m0
 	assert_eq "$(status_field m0 health)" AA health
 	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
+	# the failed write is counted on the leg that failed it, only there
+	[ "$(status_field m0 io_errors$bad)" -ge 1 ] ||
+		die "leg $bad's I/O errors not counted: $(status_field m0 line)"
+	assert_eq "$(status_field m0 io_errors$((1 - bad)))" 0 "leg $((1 - bad))'s I/O errors"
 	# each leg directly: every page (the bad one only on the good leg)
 	leg_pages_are "$other" "$s" 502 -1
 	leg_pages_are "$dev" "$s" 502 3

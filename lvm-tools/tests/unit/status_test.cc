@@ -44,10 +44,29 @@ TEST_CASE("dead legs given as -, nodax, an error")
 
 TEST_CASE("extra trailing fields are accepted")
 {
-	MirrorStatus s = parse_status(std::string(LINE) + " - future 42");
+	MirrorStatus s = parse_status(std::string(LINE) + " - 0/0 future 42");
 	CHECK(s.extra_fields == 2);
 	CHECK(s.hot_regions == 7);
 	CHECK_FALSE(s.sweep);
+	REQUIRE(s.io_errors);
+}
+
+TEST_CASE("the legs' I/O error counts of target 1.3")
+{
+	MirrorStatus s = parse_status(std::string(LINE) + " - 3/0");
+	REQUIRE(s.io_errors);
+	CHECK((*s.io_errors)[0] == 3);
+	CHECK((*s.io_errors)[1] == 0);
+	CHECK(s.extra_fields == 0);
+	s = parse_status(std::string(LINE) + " 10/4096 0/12");
+	REQUIRE(s.sweep);
+	CHECK((*s.io_errors)[1] == 12);
+	/* targets 1.1 and 1.2 */
+	CHECK_FALSE(parse_status(std::string(LINE) + " -").io_errors);
+	CHECK_THROWS_AS(parse_status(std::string(LINE) + " - 3"),
+			StatusParseError);
+	CHECK_THROWS_AS(parse_status(std::string(LINE) + " - x/1"),
+			StatusParseError);
 }
 
 TEST_CASE("the sweep progress of target 1.1")
