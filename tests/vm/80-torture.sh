@@ -309,15 +309,22 @@ flusher() {
 # logged about it and what each leg holds there (read from the leg: a
 # page the mirror remapped shows its old place)
 bad_record_report() {
-	local w line path slot off sec what l
+	local w line path slot off sec what l bad seen=" "
+	# the kernel's lines first: the rest reads devices and may fail
+	echo "ERROR: the kernel's lines about the mirror, its legs and the filesystem since the start (last 4000):" >&2
+	dmesg_since_mark | grep -E 'daxmirror|[Mm]emory failure|Injecting|EXT4|XFS|pmem|nd_' |
+		tail -n 4000 | sed "s/^/ERROR:   /" >&2 || true
 	legs_load
 	for w in "${WORKERS[@]}"; do
-		grep -h "TORTURE-BAD" "$CTL/$w.log" 2>/dev/null | head -n 5 |
-		while read -r line; do
+		bad=$(grep -h "TORTURE-BAD" "$CTL/$w.log" 2>/dev/null) || continue
+		while read -r line <&3; do
 			path=$(echo "$line" | sed -nE 's/.*\(([^)]*)\): slot .*/\1/p')
 			slot=$(echo "$line" | sed -nE 's/.*: slot ([0-9]+) .*/\1/p')
 			off=$(echo "$line" | sed -nE 's/.*offset ([0-9]+)\).*/\1/p')
 			[ -n "$slot" ] && [ -n "$off" ] || continue
+			# once per slot (each path that read it reports it)
+			case "$seen" in *" $w:$slot "*) continue ;; esac
+			seen+="$w:$slot "
 			if [ -b "$path" ]; then
 				sec=$((off / 512))
 			else
@@ -326,16 +333,15 @@ bad_record_report() {
 			fi
 			[ -n "$sec" ] || { echo "ERROR:   $w slot $slot: no block behind it now" >&2; continue; }
 			what="$w slot $slot = mirror sector $sec"
-			grep -qx "$((sec / 8 * 8))" "$POISONED" && what+=", POISONED by the injector"
+			if grep -qx "$((sec / 8 * 8))" "$POISONED"; then
+				what+=", POISONED by the injector"
+			fi
 			echo "ERROR:   $what; kernel log: $(dmesg_since_mark | grep -E "sector $sec( |\+|\)|$)" | tr '\n' ';')" >&2
 			for l in 0 1; do
 				echo "ERROR:     leg $l (${LEG[$l]}) at $sec: $(dd if="${LEG[$l]}" bs=512 skip="$sec" count=8 iflag=direct status=none 2>&1 | od -An -tx8 -N32 | tr -s ' \n' ' ')" >&2
 			done
-		done
+		done 3<<<"$(head -n 20 <<<"$bad")"
 	done
-	echo "ERROR: the kernel's lines about the mirror, its legs and the filesystem since the start (last 400):" >&2
-	dmesg_since_mark | grep -E 'daxmirror|[Mm]emory failure|Injecting|EXT4|XFS|pmem|nd_' |
-		tail -n 400 | sed 's/^/ERROR:   /' >&2
 }
 
 # pause_workers GEN: every worker has verified its records and waits
