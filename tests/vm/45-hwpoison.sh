@@ -236,6 +236,48 @@ case_lost_page_early_kill_xfs() {
 	dxm_remove hw
 }
 
+# Memory failures around table reloads: a reload puts a new instance of
+# the target in charge of the same legs.  The failure must be repaired by
+# the table that is live (its status counts the remap, the remap is the
+# one a later load finds on the legs), never by the table being replaced
+# (whose remap the live one would not know) and never left to the kernel
+# (SIGBUS), whichever moment of the reload it lands in.
+case_hwpoison_around_reload() {
+	local mnt=$MNT_BASE/hr rc i n=12 pid t
+	wipe_meta "$PMEM0" "$PMEM1"
+	dxm_create hr "$PMEM0" "$PMEM1" nosync sync_interval_ms 0
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$mnt"
+	t=$(dmsetup table hr)
+	for ((i = 1; i <= n; i++)); do
+		dmsetup load hr --table "$t"
+		# the memory failure lands before, during or after the swap
+		"$HELPERS/hwpoison" "$mnt/victim$i" &
+		pid=$!
+		sleep "0.0$((i % 4))"
+		dmsetup resume hr
+		rc=0
+		wait "$pid" || rc=$?
+		[ "$rc" -eq 0 ] || die "round $i: hwpoison exited $rc (2 = SIGBUS) around a reload"
+		wait_field hr remapped0 -eq "$i" 10
+	done
+	show_status hr
+	# what the legs record is what the live table had
+	dmsetup load hr --table "$t"
+	dmsetup resume hr
+	assert_eq "$(status_field hr remapped0)" "$n" "remapped0 after another reload"
+	umount "$mnt"
+	mount_dax "$DXM_DEV" "$mnt"
+	for ((i = 1; i <= n; i++)); do
+		cmp <(victim_bytes) "$mnt/victim$i" || die "victim$i differs after the reloads"
+	done
+	umount "$mnt"
+	dxm_message hr check
+	wait_action_idle hr 300
+	assert_eq "$(status_field hr mismatches)" 0 "check mismatches"
+	dxm_remove hr
+}
+
 case_hwpoison_control_sigbus() {
 	local mnt=$MNT_BASE/lin rc=0 n
 	n=$(sectors "$PMEM1")
@@ -254,6 +296,7 @@ case_hwpoison_control_sigbus() {
 run_case hwpoison_repaired case_hwpoison_repaired
 run_case hwpoison_spare_page case_hwpoison_spare_page
 run_case store_after_hwpoison_remap case_store_after_hwpoison_remap
+run_case hwpoison_around_reload case_hwpoison_around_reload
 run_case lost_page_notified_xfs case_lost_page_notified_xfs
 run_case lost_page_early_kill_xfs case_lost_page_early_kill_xfs
 run_case hwpoison_control_sigbus case_hwpoison_control_sigbus
