@@ -250,6 +250,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	ti->flush_supported = true;
 	ti->per_io_data_size = sizeof(struct dxm_bio);
 	dc->suspended = true;
+	dxm_holder_init(dc);
 	return 0;
 bad:
 	dxm_free(dc);
@@ -369,10 +370,17 @@ static int dxm_activate(struct dxm_c *dc)
 	r = dxm_refresh_superblocks(dc);
 	if (r)
 		return r;
+	/*
+	 * The remap tables again, like the superblocks: a table still live
+	 * when this one was loaded may have remapped pages since (a memory
+	 * failure, poison), and a remap this instance does not know would be
+	 * read and written at its old place, and its spare page handed out
+	 * twice.  Formatted legs get an empty table.
+	 */
 	for (i = 0; i < DXM_NR_LEGS; i++) {
-		if (!dc->legs[i].formatted)
+		if (!dc->legs[i].dev || dc->legs[i].blank)
 			continue;
-		r = dxm_remap_load(dc, i);	/* an empty table */
+		r = dxm_remap_load(dc, i);
 		if (r)
 			return r;
 	}
@@ -401,8 +409,6 @@ static int dxm_activate(struct dxm_c *dc)
 	}
 	dxm_primary_restore(dc);
 	dc->activated = true;
-	if (dc->dax)
-		dxm_holder_register(dc);
 	dc->rescan_pending = true;	/* poison found while we were down */
 	if (stale >= 0)
 		dxm_start_action(dc, DXM_REBUILD, stale);
@@ -422,7 +428,8 @@ static int dxm_preresume(struct dm_target *ti)
 	if (dc->activated)
 		return 0;
 	r = dxm_check_async_legs(dc, true);
-	return r ? r : dxm_activate(dc);
+	/* the legs' holder moves to us with the activation (holder.c) */
+	return r ? r : dxm_holder_activate(dc, dxm_activate);
 }
 
 static void dxm_resume(struct dm_target *ti)

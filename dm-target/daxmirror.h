@@ -127,6 +127,7 @@ enum dxm_action {
 
 struct dxm_c {
 	struct dm_target *ti;
+	struct list_head instances;	/* holder.c's list of instances */
 	struct dxm_args args;
 	struct dxm_leg legs[DXM_NR_LEGS];
 	struct dm_io_client *io_client;
@@ -405,6 +406,8 @@ int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce);
 int dxm_pmemcopy_selftest(void);
 
 /* holder.c */
+void dxm_holder_init(struct dxm_c *dc);
+int dxm_holder_activate(struct dxm_c *dc, int (*activate)(struct dxm_c *));
 void dxm_holder_register(struct dxm_c *dc);
 void dxm_holder_unregister(struct dxm_c *dc);
 

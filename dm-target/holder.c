@@ -8,6 +8,16 @@
  * its user mappings are removed, so the next access faults and maps the
  * good copy.  Returning -EOPNOTSUPP lets the kernel fall back to SIGBUS
  * when no good copy exists.
+ *
+ * A table reload puts a new instance of the target over the same legs.
+ * Only the live instance may repair: a replaced one would remap a page
+ * the live one does not know of, and write its own remap table over the
+ * live one's.  So the holder moves with the table: the instance going
+ * live takes each leg's holder from the one it replaces when its
+ * activation has read the legs' metadata (dxm_holder_activate()), and
+ * dxm_holder_sem keeps a notification from using an instance while the
+ * holder moves or the instance goes away: notifications hold it for
+ * reading, registration, take-over and release for writing.
  */
 #include <linux/dax.h>
 #include <linux/mm.h>
@@ -105,15 +115,18 @@ static int dxm_spare_failure(struct dxm_c *dc, int leg, int good,
 	return err;
 }
 
-static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
-			      int mf_flags)
+static DECLARE_RWSEM(dxm_holder_sem);
+static LIST_HEAD(dxm_instances);	/* every instance (for the take-over) */
+
+static int dxm_notify_failure_locked(struct dxm_c *dc,
+				     struct dax_device *dax_dev, u64 offset,
+				     u64 len)
 {
-	struct dxm_c *dc = dax_holder(dax_dev);
 	sector_t first, end, s;
 	int leg, good, err = 0;
 	void *page;
 
-	if (!dc)
+	if (!dc || !dc->activated)
 		return -EOPNOTSUPP;
 	for (leg = 0; leg < DXM_NR_LEGS; leg++)
 		if (dc->legs[leg].holder == dax_dev)
@@ -157,21 +170,64 @@ static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
 	return err;
 }
 
+static int dxm_notify_failure(struct dax_device *dax_dev, u64 offset, u64 len,
+			      int mf_flags)
+{
+	int r;
+
+	down_read(&dxm_holder_sem);
+	r = dxm_notify_failure_locked(dax_holder(dax_dev), dax_dev, offset,
+				      len);
+	up_read(&dxm_holder_sem);
+	return r;
+}
+
 static const struct dax_holder_operations dxm_holder_ops = {
 	.notify_failure = dxm_notify_failure,
 };
 
-/* Become the holder of each DAX leg (not possible if someone else is). */
-void dxm_holder_register(struct dxm_c *dc)
+/* The instance of ours that holds @dax_dev, and its leg (NULL: none). */
+static struct dxm_c *dxm_holding(struct dax_device *dax_dev, int *leg)
 {
-	u64 start;
+	void *h = dax_holder(dax_dev);
+	struct dxm_c *dc;
 	int i;
+
+	list_for_each_entry(dc, &dxm_instances, instances) {
+		if (dc != h)
+			continue;
+		for (i = 0; i < DXM_NR_LEGS; i++) {
+			if (dc->legs[i].holder == dax_dev) {
+				*leg = i;
+				return dc;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Become the holder of each DAX leg that has none; with @take also of
+ * those another instance of ours holds (a replaced table).  Called with
+ * dxm_holder_sem held for writing.
+ */
+static void dxm_holder_get(struct dxm_c *dc, bool take)
+{
+	struct dxm_c *old;
+	u64 start;
+	int i, j;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct dxm_leg *l = &dc->legs[i];
 
-		if (l->holder || !dxm_leg_alive(dc, i) || !l->dev->dax_dev ||
-		    dax_holder(l->dev->dax_dev))
+		if (l->holder || !dxm_leg_alive(dc, i) || !l->dev->dax_dev)
+			continue;
+		old = take ? dxm_holding(l->dev->dax_dev, &j) : NULL;
+		if (old) {
+			fs_put_dax(old->legs[j].holder, old);
+			old->legs[j].holder = NULL;
+		}
+		if (dax_holder(l->dev->dax_dev))
 			continue;	/* taken: asking would leak a ref on 6.1 */
 		l->holder = fs_dax_get_by_bdev(l->dev->bdev, &start, dc,
 					       &dxm_holder_ops);
@@ -180,14 +236,65 @@ void dxm_holder_register(struct dxm_c *dc)
 	}
 }
 
+/* A new instance (constructor): known for take-overs. */
+void dxm_holder_init(struct dxm_c *dc)
+{
+	down_write(&dxm_holder_sem);
+	list_add(&dc->instances, &dxm_instances);
+	up_write(&dxm_holder_sem);
+}
+
+/*
+ * Activation of an instance going live (preresume): no notification runs
+ * while @activate reads the legs' metadata, and on success the instance
+ * takes the holder of its legs from the table it replaces.
+ */
+int dxm_holder_activate(struct dxm_c *dc, int (*activate)(struct dxm_c *))
+{
+	int r;
+
+	down_write(&dxm_holder_sem);
+	r = activate(dc);
+	if (!r && dc->dax)
+		dxm_holder_get(dc, true);
+	up_write(&dxm_holder_sem);
+	return r;
+}
+
+/* Hold the legs nobody holds (a replaced table released them). */
+void dxm_holder_register(struct dxm_c *dc)
+{
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (!dc->legs[i].holder && dxm_leg_alive(dc, i) &&
+		    dc->legs[i].dev->dax_dev &&
+		    !dax_holder(dc->legs[i].dev->dax_dev))
+			break;
+	if (i == DXM_NR_LEGS)
+		return;		/* nothing to do: the common case */
+	down_write(&dxm_holder_sem);
+	dxm_holder_get(dc, false);
+	up_write(&dxm_holder_sem);
+}
+
+/*
+ * Release the legs and forget the instance; when this returns, no
+ * notification uses it any more.
+ */
 void dxm_holder_unregister(struct dxm_c *dc)
 {
 	int i;
 
+	down_write(&dxm_holder_sem);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		if (!dc->legs[i].holder)
 			continue;
 		fs_put_dax(dc->legs[i].holder, dc);
 		dc->legs[i].holder = NULL;
 	}
+	if (dc->instances.next)
+		list_del(&dc->instances);
+	dc->instances.next = NULL;
+	up_write(&dxm_holder_sem);
 }

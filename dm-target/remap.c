@@ -112,6 +112,7 @@ void dxm_remap_free(struct dxm_leg *leg)
 	kvfree(leg->remap_img);
 	leg->slots = NULL;
 	leg->remap_img = NULL;
+	leg->nr_remapped = 0;
 }
 
 /* The sector of @leg that holds data-area sector @sector. */
