@@ -11,7 +11,33 @@
 #include <linux/dax.h>
 #include <linux/uio.h>
 #include <linux/slab.h>
+#include <linux/delay.h>
+#include <linux/moduleparam.h>
 #include "daxmirror.h"
+
+/*
+ * Test hook, off by default: a fault's hand-out of data page
+ * test_delay_page (in 4 KiB pages of the mirror) is held test_delay_ms
+ * after it is marked, as a fault preempted between direct_access() and
+ * installing its page table entry would be.  tests/vm/20-replication.sh
+ * (inflight_fault) uses it to run flushes inside that window.
+ */
+static unsigned long test_delay_page = ULONG_MAX;
+module_param(test_delay_page, ulong, 0600);
+MODULE_PARM_DESC(test_delay_page, "Testing only: data page whose faults test_delay_ms holds");
+static unsigned int test_delay_ms;
+module_param(test_delay_ms, uint, 0600);
+MODULE_PARM_DESC(test_delay_ms, "Testing only: hold faults of test_delay_page this long (0: off)");
+
+static void dxm_test_delay(sector_t sector, long pages)
+{
+	unsigned long page = READ_ONCE(test_delay_page);
+	unsigned int ms = READ_ONCE(test_delay_ms);
+
+	if (unlikely(ms) && page >= (sector >> 3) &&
+	    page < (sector >> 3) + pages)
+		msleep(ms);
+}
 
 /*
  * Mark [sector, sector + nr_sectors) durable in the bitmap, with @hot also
@@ -97,6 +123,8 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 	if (dxm_mark_hot(dc, sector, (sector_t)avail <<
 			 (PAGE_SHIFT - SECTOR_SHIFT), true, pfn != NULL))
 		return -EIO;	/* never hand out an unmarked region */
+	if (pfn)
+		dxm_test_delay(sector, avail);
 	return avail;
 }
 

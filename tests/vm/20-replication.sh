@@ -18,6 +18,9 @@
 #     unmaps pages that were stored to (fault counts of a second pass).
 #   failover_readonly_mapping: a read-only mapping kept across a flush
 #     and "fail 0" shows data written afterwards (the failover unmaps it).
+#   inflight_fault: a fault held (test hook) between direct_access and
+#     its page table entry across two flushes; its store reaches leg 1 at
+#     the next flush (first fault of a page, and a fault after an unmap).
 #   ranged_flush: "flush <sector> <nr>" copies that range (and at most the
 #     regions it touches), nothing beyond.
 #   map_sync_*: MAP_SYNC mappings are allowed; their stores (no flush)
@@ -32,7 +35,7 @@
 # vm-run: --nvdimms 2 --nvdimm-size 512
 # vm-timeout: 1800
 # kernels: 6.1. debug newest
-# debug-env: TEST_CASES=^(twofile_ext4_mmap|twofile_xfs_pmd_msync|read_mapping_kept|inflight_write|ranged_flush|hot_regions|failover_readonly_mapping|fail_primary|primary_fails)$
+# debug-env: TEST_CASES=^(twofile_ext4_mmap|twofile_xfs_pmd_msync|read_mapping_kept|inflight_write|inflight_fault|ranged_flush|hot_regions|failover_readonly_mapping|fail_primary|primary_fails)$
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-repl.sh"
@@ -149,6 +152,45 @@ case_inflight_write() {
 	1) die "a write in flight during a flush did not reach leg 1 at the next fsync" ;;
 	*) die "inflight exited with $rc" ;;
 	esac
+	umount "$MNT"
+}
+
+# inflight_fault: a store's fault is held between direct_access and its
+# page table entry (module parameter test_delay_ms, as a preempted fault
+# would be) while flushes run, more than 50 ms apart; the store, made when
+# the fault returns, must reach leg 1 at the next flush.  Round 1: the
+# page's first fault (no file names the page yet); round 2: a fault after
+# a flush unmapped the page (the file names it, its DAX entry is locked).
+case_inflight_fault() {
+	local f=$MNT/fault par=/sys/module/dm_daxmirror/parameters phys len
+	local round pid rc
+	fs_mirror ext4
+	put_file "$f" 1 1
+	read -r phys len < <(file_extent "$f")
+	legs_same "$A" "$B" $((DOFF + phys)) 8
+	echo $((phys / 8)) >"$par/test_delay_page"
+	for round in 1 2; do
+		echo 3000 >"$par/test_delay_ms"
+		"$HELPERS/daxstore" "$f" 0 4096 $((round + 1)) &
+		pid=$!
+		sleep 0.5
+		dxm_message m flush
+		sleep 0.3
+		dxm_message m flush
+		sleep 0.3
+		dxm_message m flush
+		rc=0
+		wait "$pid" || rc=$?
+		echo 0 >"$par/test_delay_ms"
+		[ "$rc" = 0 ] || die "daxstore exited with $rc"
+		dxm_message m flush
+		legs_same "$A" "$B" $((DOFF + phys)) 8 ||
+			die "round $round: a store whose fault was held across flushes is not on leg 1 after a flush"
+		cmp <(pattern $((round + 1)) 4096) <(head -c 4096 "$f") ||
+			die "round $round: the file does not hold the store"
+		log "round $round: the held fault's store is on both legs"
+	done
+	echo 18446744073709551615 >"$par/test_delay_page"
 	umount "$MNT"
 }
 
@@ -474,6 +516,7 @@ run_case twofile_xfs_pmd_msync case_twofile_xfs_pmd_msync
 run_case twofile_xfs_read_first case_twofile_xfs_read_first
 run_case read_mapping_kept case_read_mapping_kept
 run_case inflight_write case_inflight_write
+run_case inflight_fault case_inflight_fault
 run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
