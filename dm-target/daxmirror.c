@@ -30,6 +30,7 @@ static void dxm_free(struct dxm_c *dc)
 	if (dc->wq)
 		destroy_workqueue(dc->wq);
 	dxm_bitmap_exit(dc);
+	dxm_acc_exit(dc);
 	xa_destroy(&dc->lost);
 	xa_destroy(&dc->forget);
 	dxm_hold_destroy(dc);

@@ -110,6 +110,7 @@ struct dxm_leg {
 
 struct dxm_accessor {
 	struct task_struct *task;	/* NULL: free slot */
+	struct pid *pid;		/* the task's (referenced) */
 	bool mapped;			/* for a mapping, not a kernel copy */
 	unsigned long page;		/* first data page handed out */
 	unsigned long nr;		/* pages */
@@ -311,6 +312,8 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 			 unsigned long end, struct task_struct *flusher);
 void dxm_acc_flush_end(struct dxm_c *dc);
+void dxm_acc_exit(struct dxm_c *dc);
+bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok);
 bool dxm_acc_overlaps(struct dxm_c *dc, unsigned long first,
 		      unsigned long end);
 bool dxm_acc_any(struct dxm_c *dc);

@@ -21,15 +21,28 @@
  *  - When the task asks for its next range of the same kind, its previous
  *    access is complete; if a flush ran since that hand-out, the previous
  *    range is marked hot once more, so its final data is copied.
+ *  - A mapping's hand-out is over once its fault is: a DAX fault holds
+ *    its file's entry locked from before direct_access() until its page
+ *    table entry is in place, and the file names the page from
+ *    dax_insert_entry() on (zap.c, dxm_fault_over()).  A flush that sees
+ *    a write fault over before it copies and unmaps the range copies it
+ *    for the last time: a store made afterwards faults again.  Until
+ *    then, however long the fault takes, every flush copies the range.
+ *    An entry left clean (a read fault, a write fault written back since,
+ *    or a MAP_SYNC write fault between its fsync and its page table
+ *    entry) counts only once the range was copied DXM_COOL_MS ago (the
+ *    residual window of MAP_SYNC faults: an fsync inside the fault that
+ *    takes longer than that, across two flushes).
  *  - A flush submitted by a task itself ends that task's kernel copy: no
  *    flush is submitted from inside read/write(2)'s copy, so the copy is
  *    complete and this flush's copy of it is final.  (Not so for
  *    mappings: a MAP_SYNC write fault fsyncs before it installs the page
  *    table entry.)  This is what keeps write(2) + fsync at one copy.
- *  - A range copied by a flush at least DXM_COOL_MS ago is dropped after
- *    the next flush copies it once more (the residual window: an access
- *    that stays between direct_access() and its store for longer than
- *    that and across two flushes).
+ *  - A kernel copy's range copied by a flush at least DXM_COOL_MS ago is
+ *    dropped after the next flush copies it once more (the residual
+ *    window: a copy that stays between direct_access() and its store for
+ *    longer than that and across two flushes).
+ *  - A hand-out of a task that has exited is over.
  *  - When no slot is free, the range falls back to time-bounded cooling
  *    (copied by every flush until one comes DXM_COOL_MS later).
  *
@@ -38,6 +51,7 @@
  * Everything here runs under dc->lock.
  */
 #include <linux/hash.h>
+#include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/jiffies.h>
 #include "daxmirror.h"
@@ -106,16 +120,71 @@ void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr)
 		dc->cool_since[r % DXM_NR_BUCKETS] = jiffies;
 }
 
-static void dxm_acc_free(struct dxm_c *dc, struct dxm_accessor *a)
-{
-	a->task = NULL;
-	__clear_bit(a - dc->acc, dc->acc_used);
-}
-
 static bool dxm_acc_expired(struct dxm_accessor *a)
 {
 	return a->copied && time_after_eq(jiffies, a->copied +
 					  msecs_to_jiffies(DXM_COOL_MS));
+}
+
+static void dxm_acc_free(struct dxm_c *dc, struct dxm_accessor *a)
+{
+	a->task = NULL;
+	put_pid(a->pid);
+	a->pid = NULL;
+	__clear_bit(a - dc->acc, dc->acc_used);
+}
+
+/* Whether the task of @a has exited (or is exiting): it accesses nothing. */
+static bool dxm_acc_task_gone(struct dxm_accessor *a)
+{
+	struct task_struct *t;
+	bool gone;
+
+	rcu_read_lock();
+	t = pid_task(a->pid, PIDTYPE_PID);
+	gone = !t || (READ_ONCE(t->flags) & PF_EXITING);
+	rcu_read_unlock();
+	return gone;
+}
+
+/*
+ * A slot another task may take: free, or its access is over (a kernel
+ * copy by time; a mapping's fault only when its task has gone, since
+ * nothing else here tells).
+ */
+static bool dxm_acc_reusable(struct dxm_accessor *a)
+{
+	if (!a->task)
+		return true;
+	if (!a->mapped && dxm_acc_expired(a))
+		return true;
+	return dxm_acc_task_gone(a);
+}
+
+/*
+ * Whether the copy a flush is about to make of @a's range is the last
+ * one it needs (see the rules above); @flusher: the task submitting the
+ * flush, when it runs in that task's context.
+ */
+static bool dxm_acc_done(struct dxm_c *dc, struct dxm_accessor *a,
+			 struct task_struct *flusher)
+{
+	if (dxm_acc_task_gone(a))
+		return true;
+	if (a->mapped)
+		return dxm_fault_over(dc, a->page, dxm_acc_expired(a));
+	return a->task == flusher || dxm_acc_expired(a);
+}
+
+/* The destructor: the slots' task references go. */
+void dxm_acc_exit(struct dxm_c *dc)
+{
+	unsigned int i;
+
+	spin_lock_irq(&dc->lock);
+	for_each_set_bit(i, dc->acc_used, DXM_NR_ACC)
+		dxm_acc_free(dc, &dc->acc[i]);
+	spin_unlock_irq(&dc->lock);
 }
 
 /*
@@ -144,7 +213,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 		a = &dc->acc[(h + i) % DXM_NR_ACC];
 		if (a->task == current && a->mapped == mapped)
 			break;
-		if (!spare && (!a->task || dxm_acc_expired(a)))
+		if (!spare && dxm_acc_reusable(a))
 			spare = a;
 		a = NULL;
 	}
@@ -159,6 +228,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	if (a->task)
 		dxm_acc_release(dc, a);
 	a->task = current;
+	a->pid = get_pid(task_pid(current));
 	__set_bit(a - dc->acc, dc->acc_used);
 	a->mapped = mapped;
 	a->page = page;
@@ -187,7 +257,7 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 		if (a->page >= end || a->page + a->nr <= first)
 			continue;
 		dxm_acc_set_hot(dc, a);
-		if (dxm_acc_expired(a) || (a->task == flusher && !a->mapped))
+		if (dxm_acc_done(dc, a, flusher))
 			dxm_acc_free(dc, a);	/* this copy is its last */
 		else if (!a->copied)
 			a->copied = now;

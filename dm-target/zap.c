@@ -177,6 +177,59 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
 	return ok;
 }
 
+/*
+ * Whether the fault that data page @page was handed out to is over
+ * (inflight.c).  A DAX fault locks its file's entry before it calls
+ * direct_access() and unlocks it once the page table entry is in place
+ * (or the fault failed); the file names the page (its mapping and index)
+ * from dax_insert_entry() on, under that lock, and a write fault tags
+ * the entry dirty there.  So a page that a file names under an unlocked
+ * dirty entry has no fault pending.  An unlocked clean entry is a read
+ * fault or a write fault written back since, or a MAP_SYNC write fault
+ * between its fsync and its page table entry (only then tagged dirty):
+ * over only with @clean_ok.  False whenever unsure: a page no file names
+ * (the fault has not reached dax_insert_entry(), or the file let it go),
+ * a locked entry, a page whose file cannot be read.  fs/dax.c keeps the
+ * lock in bit 0 of the entry's value (DAX_LOCKED; the same from 4.17 to
+ * 7.3).  Called under dc->lock: nothing here sleeps.
+ */
+#define DXM_DAX_ENTRY_LOCKED	1UL
+
+bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok)
+{
+	int leg = dxm_primary(dc), id;
+	struct address_space *mapping;
+	struct dax_device *dax_dev;
+	struct page *pg = NULL;
+	pgoff_t pgoff, index;
+	bool over = false;
+	dxm_pfn_t pfn;
+	void *kaddr, *entry;
+
+	if (leg < 0 || !dc->dax)
+		return false;
+	dax_dev = dc->legs[leg].dev->dax_dev;
+	pgoff = dxm_leg_pgoff(dc, leg,
+			      dxm_leg_sector(dc, leg, (sector_t)page << 3));
+	id = dax_read_lock();
+	if (dax_direct_access(dax_dev, pgoff, 1, DAX_ACCESS, &kaddr,
+			      &pfn) >= 1 ||
+	    dax_direct_access(dax_dev, pgoff, 1, DAX_RECOVERY_WRITE, &kaddr,
+			      &pfn) >= 1)
+		pg = dxm_pfn_page(pfn, 0);
+	rcu_read_lock();
+	if (pg && !dxm_dax_page_file(pg, &mapping, &index) && mapping) {
+		entry = xa_load(&mapping->i_pages, index);
+		over = xa_is_value(entry) &&
+		       !(xa_to_value(entry) & DXM_DAX_ENTRY_LOCKED) &&
+		       (clean_ok || xa_get_mark(&mapping->i_pages, index,
+						PAGECACHE_TAG_DIRTY));
+	}
+	rcu_read_unlock();
+	dax_read_unlock(id);
+	return over;
+}
+
 /* Unmap one page at @leg_sector of a leg, whatever its mappings. */
 void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector)
 {
