@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * inflight DIR LEG0 LEG1 DATA_OFFSET
+ * inflight DIR LEG0 LEG1 DATA_OFFSET [FLUSHES]
  *
  * A flush that runs while a DAX write(2) is between direct_access() and
  * its copy (dm-target/inflight.c), made deterministic with userfaultfd.
@@ -13,8 +13,10 @@
  *     userfaultfd, so pwrite() of it to inflight.1 gets its DAX address
  *     (direct_access) and then faults copying from the buffer;
  *  3. while it waits, a second thread writes inflight.2 and fsyncs it: a
- *     flush while the write is in flight; then it fills the buffer with
- *     pattern B (UFFDIO_COPY), and the write stores B;
+ *     flush while the write is in flight (FLUSHES times, default 1, 100 ms
+ *     apart: a copy held longer than the target's 50 ms cooling time);
+ *     then it fills the buffer with pattern B (UFFDIO_COPY), and the
+ *     write stores B;
  *  4. LEG1 must not hold B yet (negative control: no flush since);
  *  5. fsync inflight.1: LEG1 must hold B.  A flush path that treats the
  *     page as copied by the flush of step 3 leaves A there.
@@ -34,6 +36,7 @@ static long page_size;
 static int uffd, fd2;
 static char *buf;
 static uint64_t source_faults;
+static long flushes = 1;
 
 static void *resolver(void *arg)
 {
@@ -41,6 +44,7 @@ static void *resolver(void *arg)
 	struct uffdio_copy copy;
 	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
 	char *page = aligned_buf(page_size);
+	long i;
 
 	(void)arg;
 	if (poll(&pfd, 1, 30000) != 1)
@@ -51,9 +55,13 @@ static void *resolver(void *arg)
 		die("unexpected userfaultfd event %u", msg.event);
 	source_faults++;
 	/* the write is in flight: flush the device through another file */
-	write_pattern(fd2, 0, page_size, PC);
-	if (fsync(fd2))
-		die("fsync inflight.2:");
+	for (i = 0; i < flushes; i++) {
+		if (i)
+			usleep(100000);
+		write_pattern(fd2, 0, page_size, PC + i);
+		if (fsync(fd2))
+			die("fsync inflight.2:");
+	}
 	fill_pattern(page, page_size, PB, 0);
 	copy.dst = (uintptr_t)buf;
 	copy.src = (uintptr_t)page;
@@ -76,8 +84,10 @@ int main(int argc, char **argv)
 	long bad;
 
 	prog = "inflight";
-	if (argc != 5)
-		die("usage: inflight DIR LEG0 LEG1 DATA_OFFSET");
+	if (argc != 5 && argc != 6)
+		die("usage: inflight DIR LEG0 LEG1 DATA_OFFSET [FLUSHES]");
+	if (argc == 6)
+		flushes = num(argv[5]);
 	page_size = sysconf(_SC_PAGESIZE);
 	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
 	if (uffd < 0) {

@@ -18,6 +18,8 @@
 #     unmaps pages that were stored to (fault counts of a second pass).
 #   failover_readonly_mapping: a read-only mapping kept across a flush
 #     and "fail 0" shows data written afterwards (the failover unmaps it).
+#   inflight_write_long: the same write held across three flushes 100 ms
+#     apart (task I/O accounting needed: skipped without it).
 #   inflight_fault: a fault held (test hook) between direct_access and
 #     its page table entry across two flushes; its store reaches leg 1 at
 #     the next flush (first fault of a page, and a fault after an unmap).
@@ -141,10 +143,11 @@ case_read_mapping_kept() {
 # A flush runs while a write(2) has its DAX address but has not stored
 # yet (held there by a userfaultfd source buffer): the next fsync must
 # still copy what the write stored (tests/helpers/inflight.c).
+# inflight_write [FLUSHES]: see tests/helpers/inflight.c
 case_inflight_write() {
 	local rc=0
 	fs_mirror ext4
-	"$HELPERS/inflight" "$MNT" "$A" "$B" "$DOFF" || rc=$?
+	"$HELPERS/inflight" "$MNT" "$A" "$B" "$DOFF" "${1:-1}" || rc=$?
 	case "$rc" in
 	0) ;;
 	77) skip "no userfaultfd in this kernel" ;;
@@ -153,6 +156,17 @@ case_inflight_write() {
 	*) die "inflight exited with $rc" ;;
 	esac
 	umount "$MNT"
+}
+
+# inflight_write_long: the write held across three flushes 100 ms apart
+# (longer than the 50 ms cooling time); the writer's fsync must still
+# copy it.  The target knows the write is over when the task's count of
+# write syscalls moves (task I/O accounting, CONFIG_TASK_XACCT).
+case_inflight_write_long() {
+	local n
+	n=$(awk '$1 == "syscw:" { print $2 }' "/proc/$$/io" 2>/dev/null)
+	[ "${n:-0}" -gt 0 ] || skip "no write syscall counts (CONFIG_TASK_XACCT) in this kernel"
+	case_inflight_write 3
 }
 
 # inflight_fault: a store's fault is held between direct_access and its
@@ -516,6 +530,7 @@ run_case twofile_xfs_pmd_msync case_twofile_xfs_pmd_msync
 run_case twofile_xfs_read_first case_twofile_xfs_read_first
 run_case read_mapping_kept case_read_mapping_kept
 run_case inflight_write case_inflight_write
+run_case inflight_write_long case_inflight_write_long
 run_case inflight_fault case_inflight_fault
 run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
