@@ -111,6 +111,7 @@ struct dxm_leg {
 struct dxm_accessor {
 	struct task_struct *task;	/* NULL: free slot */
 	struct pid *pid;		/* the task's (referenced) */
+	u64 syscalls;			/* its read/write calls at the hand-out */
 	bool mapped;			/* for a mapping, not a kernel copy */
 	unsigned long page;		/* first data page handed out */
 	unsigned long nr;		/* pages */

@@ -38,10 +38,16 @@
  *    complete and this flush's copy of it is final.  (Not so for
  *    mappings: a MAP_SYNC write fault fsyncs before it installs the page
  *    table entry.)  This is what keeps write(2) + fsync at one copy.
- *  - A kernel copy's range copied by a flush at least DXM_COOL_MS ago is
- *    dropped after the next flush copies it once more (the residual
- *    window: a copy that stays between direct_access() and its store for
- *    longer than that and across two flushes).
+ *  - A kernel copy is over once the system call that made it has
+ *    returned: read(2), write(2) and their kin count each call in the
+ *    task's I/O accounting after the copy (syscr/syscw, with
+ *    CONFIG_TASK_XACCT), so a count that moved since the hand-out ends
+ *    it.  Copies outside those calls (io_uring, a truncate's zeroing)
+ *    wait for the task's next hand-out, its own flush or its exit.
+ *    Without task accounting, a range copied by a flush at least
+ *    DXM_COOL_MS ago is dropped after the next flush copies it once more
+ *    (the residual window: a copy that stays between direct_access() and
+ *    its store for longer than that and across two flushes).
  *  - A hand-out of a task that has exited is over.
  *  - When no slot is free, the range falls back to time-bounded cooling
  *    (copied by every flush until one comes DXM_COOL_MS later).
@@ -147,18 +153,41 @@ static bool dxm_acc_task_gone(struct dxm_accessor *a)
 	return gone;
 }
 
+/* The read and write system calls the task has made so far. */
+static u64 dxm_task_syscalls(struct task_struct *t)
+{
+#ifdef CONFIG_TASK_XACCT
+	return READ_ONCE(t->ioac.syscr) + READ_ONCE(t->ioac.syscw);
+#else
+	return 0;
+#endif
+}
+
+/* Whether @a is a kernel copy whose system call has returned. */
+static bool dxm_acc_copy_over(struct dxm_accessor *a)
+{
+	struct task_struct *t;
+	bool over;
+
+	if (a->mapped)
+		return false;
+	if (!IS_ENABLED(CONFIG_TASK_XACCT))
+		return dxm_acc_expired(a);
+	rcu_read_lock();
+	t = pid_task(a->pid, PIDTYPE_PID);
+	over = t && dxm_task_syscalls(t) != a->syscalls;
+	rcu_read_unlock();
+	return over;
+}
+
 /*
  * A slot another task may take: free, or its access is over (a kernel
- * copy by time; a mapping's fault only when its task has gone, since
- * nothing else here tells).
+ * copy whose call returned; a mapping's fault only when its task has
+ * gone, since nothing else here tells).
  */
 static bool dxm_acc_reusable(struct dxm_accessor *a)
 {
-	if (!a->task)
-		return true;
-	if (!a->mapped && dxm_acc_expired(a))
-		return true;
-	return dxm_acc_task_gone(a);
+	return !a->task || dxm_acc_copy_over(a) || dxm_acc_task_gone(a);
 }
 
 /*
@@ -173,7 +202,7 @@ static bool dxm_acc_done(struct dxm_c *dc, struct dxm_accessor *a,
 		return true;
 	if (a->mapped)
 		return dxm_fault_over(dc, a->page, dxm_acc_expired(a));
-	return a->task == flusher || dxm_acc_expired(a);
+	return a->task == flusher || dxm_acc_copy_over(a);
 }
 
 /* The destructor: the slots' task references go. */
@@ -229,6 +258,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 		dxm_acc_release(dc, a);
 	a->task = current;
 	a->pid = get_pid(task_pid(current));
+	a->syscalls = dxm_task_syscalls(current);
 	__set_bit(a - dc->acc, dc->acc_used);
 	a->mapped = mapped;
 	a->page = page;
