@@ -120,6 +120,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	dc->ti = ti;
 	ti->private = dc;
 	spin_lock_init(&dc->lock);
+	INIT_LIST_HEAD(&dc->instances);	/* holder.c: not listed yet */
 	mutex_init(&dc->sync_mutex);
 	init_rwsem(&dc->failover_sem);
 	mutex_init(&dc->bm_mutex);

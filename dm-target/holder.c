@@ -206,6 +206,14 @@ static struct dxm_c *dxm_holding(struct dax_device *dax_dev, int *leg)
 	return NULL;
 }
 
+/* Whether leg @i is a live DAX leg that this instance does not hold. */
+static bool dxm_holder_missing(struct dxm_c *dc, int i)
+{
+	struct dxm_leg *l = &dc->legs[i];
+
+	return !l->holder && dxm_leg_alive(dc, i) && l->dev->dax_dev;
+}
+
 /*
  * Become the holder of each DAX leg that has none; with @take also of
  * those another instance of ours holds (a replaced table).  Called with
@@ -220,7 +228,7 @@ static void dxm_holder_get(struct dxm_c *dc, bool take)
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct dxm_leg *l = &dc->legs[i];
 
-		if (l->holder || !dxm_leg_alive(dc, i) || !l->dev->dax_dev)
+		if (!dxm_holder_missing(dc, i))
 			continue;
 		old = take ? dxm_holding(l->dev->dax_dev, &j) : NULL;
 		if (old) {
@@ -267,8 +275,7 @@ void dxm_holder_register(struct dxm_c *dc)
 	int i;
 
 	for (i = 0; i < DXM_NR_LEGS; i++)
-		if (!dc->legs[i].holder && dxm_leg_alive(dc, i) &&
-		    dc->legs[i].dev->dax_dev &&
+		if (dxm_holder_missing(dc, i) &&
 		    !dax_holder(dc->legs[i].dev->dax_dev))
 			break;
 	if (i == DXM_NR_LEGS)
@@ -293,8 +300,6 @@ void dxm_holder_unregister(struct dxm_c *dc)
 		fs_put_dax(dc->legs[i].holder, dc);
 		dc->legs[i].holder = NULL;
 	}
-	if (dc->instances.next)
-		list_del(&dc->instances);
-	dc->instances.next = NULL;
+	list_del_init(&dc->instances);
 	up_write(&dxm_holder_sem);
 }
