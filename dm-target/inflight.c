@@ -49,7 +49,8 @@
  *    (the residual window: a copy that stays between direct_access() and
  *    its store for longer than that and across two flushes).
  *  - A hand-out of a task that has exited is over.
- *  - When no slot is free, the range falls back to time-bounded cooling
+ *  - A slot whose access is over may be taken by another task.  When
+ *    none is, the range falls back to time-bounded cooling
  *    (copied by every flush until one comes DXM_COOL_MS later).
  *
  * The cost of a flush is thus the hot data plus one range per task that
@@ -62,7 +63,7 @@
 #include <linux/jiffies.h>
 #include "daxmirror.h"
 
-#define DXM_ACC_PROBE	4
+#define DXM_ACC_PROBE	8
 
 static void dxm_warm_pages(struct dxm_c *dc, unsigned long page,
 			   unsigned long nr)
@@ -181,13 +182,16 @@ static bool dxm_acc_copy_over(struct dxm_accessor *a)
 }
 
 /*
- * A slot another task may take: free, or its access is over (a kernel
- * copy whose call returned; a mapping's fault only when its task has
- * gone, since nothing else here tells).
+ * A slot another task may take: its access is over (a kernel copy whose
+ * call returned, a mapping whose fault is seen over, a task gone).  Its
+ * range is marked hot once more when it is released if a flush ran
+ * since its hand-out; else its hand-out's own marks are still there.
  */
-static bool dxm_acc_reusable(struct dxm_accessor *a)
+static bool dxm_acc_reusable(struct dxm_c *dc, struct dxm_accessor *a)
 {
-	return !a->task || dxm_acc_copy_over(a) || dxm_acc_task_gone(a);
+	if (dxm_acc_copy_over(a) || dxm_acc_task_gone(a))
+		return true;
+	return a->mapped && dxm_fault_over(dc, a->page, dxm_acc_expired(a));
 }
 
 /*
@@ -242,10 +246,14 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 		a = &dc->acc[(h + i) % DXM_NR_ACC];
 		if (a->task == current && a->mapped == mapped)
 			break;
-		if (!spare && dxm_acc_reusable(a))
+		if (!spare && !a->task)
 			spare = a;
 		a = NULL;
 	}
+	/* no slot of ours, none free: one whose access is over (dearer) */
+	for (i = 0; !a && !spare && i < DXM_ACC_PROBE; i++)
+		if (dxm_acc_reusable(dc, &dc->acc[(h + i) % DXM_NR_ACC]))
+			spare = &dc->acc[(h + i) % DXM_NR_ACC];
 	if (!a) {
 		if (!spare) {
 			/* every nearby slot is in use: time-bounded cooling */
