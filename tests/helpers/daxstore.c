@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * daxstore [--map-sync] [--no-store] FILE OFFSET LENGTH SEED [LEG DATA_OFFSET TIMEOUT_MS]
+ * daxstore [--map-sync] [--no-store] [--hold] FILE OFFSET LENGTH SEED [LEG DATA_OFFSET TIMEOUT_MS]
  *
  * Stores pattern SEED (the bytes "pattern SEED" prints, taken at the file
  * offsets) to [OFFSET, OFFSET+LENGTH) of FILE through a MAP_SHARED mapping
  * (--map-sync: MAP_SHARED_VALIDATE|MAP_SYNC), with no msync/fsync, and
- * unmaps it.  FILE must exist and cover the range.
+ * unmaps it.  FILE must exist and cover the range.  --hold: after the
+ * stores, keep the mapping and wait for a signal (a live process whose
+ * latest DAX access is that fault).
  *
  * With LEG: then polls LEG (a leg of the daxmirror device under FILE's
  * filesystem, DATA_OFFSET = status field data_offset) until it holds
@@ -22,7 +24,7 @@ int main(int argc, char **argv)
 {
 	struct seg segs[MAX_SEGS];
 	uint64_t off, len, seed, pages;
-	int map_sync = 0, store = 1, a = 1, fd, leg = -1, nsegs = 0;
+	int map_sync = 0, store = 1, hold = 0, a = 1, fd, leg = -1, nsegs = 0;
 	double t0, t1, timeout;
 	long bad;
 	char *map;
@@ -33,11 +35,13 @@ int main(int argc, char **argv)
 			map_sync = 1;
 		else if (!strcmp(argv[a], "--no-store"))
 			store = 0;
+		else if (!strcmp(argv[a], "--hold"))
+			hold = 1;
 		else
 			die("unknown option %s", argv[a]);
 	}
 	if (argc - a != 4 && argc - a != 7) {
-		fprintf(stderr, "usage: daxstore [--map-sync] [--no-store] FILE OFFSET LENGTH SEED [LEG DATA_OFFSET TIMEOUT_MS]\n");
+		fprintf(stderr, "usage: daxstore [--map-sync] [--no-store] [--hold] FILE OFFSET LENGTH SEED [LEG DATA_OFFSET TIMEOUT_MS]\n");
 		return 2;
 	}
 	off = num(argv[a + 1]);
@@ -59,6 +63,11 @@ int main(int argc, char **argv)
 		/* map the whole range from file offset 0 (keeps 2 MiB alignment) */
 		map = map_aligned(fd, off + len, map_sync ? MAP_SYNC : 0);
 		store_pattern(map, off, len, seed);
+		if (hold) {
+			printf("# stored, holding the mapping\n");
+			fflush(stdout);
+			pause();
+		}
 		if (munmap(map, off + len))
 			die("munmap:");
 		printf("# stored pattern %llu to %s bytes %llu+%llu%s\n",

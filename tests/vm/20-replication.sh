@@ -23,6 +23,9 @@
 #   inflight_fault: a fault held (test hook) between direct_access and
 #     its page table entry across two flushes; its store reaches leg 1 at
 #     the next flush (first fault of a page, and a fault after an unmap).
+#   inflight_fault_crowded: the same while 200 live processes each have
+#     a fault of their own page handed out since the last flush (every
+#     in-flight slot taken).
 #   ranged_flush: "flush <sector> <nr>" copies that range (and at most the
 #     regions it touches), nothing beyond.
 #   map_sync_*: MAP_SYNC mappings are allowed; their stores (no flush)
@@ -169,42 +172,75 @@ case_inflight_write_long() {
 	case_inflight_write 3
 }
 
-# inflight_fault: a store's fault is held between direct_access and its
-# page table entry (module parameter test_delay_ms, as a preempted fault
-# would be) while flushes run, more than 50 ms apart; the store, made when
-# the fault returns, must reach leg 1 at the next flush.  Round 1: the
-# page's first fault (no file names the page yet); round 2: a fault after
-# a flush unmapped the page (the file names it, its DAX entry is locked).
+# held_fault FILE PHYS SEED ROUND: store pattern SEED to FILE's first page
+# (at PHYS sectors) while its fault is held between direct_access and its
+# page table entry (module parameters test_delay_*, as a preempted fault
+# would be) across three flushes more than 50 ms apart; then flush: both
+# legs and the file must hold the store.
+held_fault() {
+	local f=$1 phys=$2 seed=$3 round=$4 par=/sys/module/dm_daxmirror/parameters
+	local pid rc=0
+	echo $((phys / 8)) >"$par/test_delay_page"
+	echo 3000 >"$par/test_delay_ms"
+	"$HELPERS/daxstore" "$f" 0 4096 "$seed" &
+	pid=$!
+	sleep 0.5
+	dxm_message m flush
+	sleep 0.3
+	dxm_message m flush
+	sleep 0.3
+	dxm_message m flush
+	wait "$pid" || rc=$?
+	echo 0 >"$par/test_delay_ms"
+	echo 18446744073709551615 >"$par/test_delay_page"
+	[ "$rc" = 0 ] || die "daxstore exited with $rc"
+	dxm_message m flush
+	legs_same "$A" "$B" $((DOFF + phys)) 8 ||
+		die "$round: a store whose fault was held across flushes is not on leg 1 after a flush"
+	cmp <(pattern "$seed" 4096) <(head -c 4096 "$f") ||
+		die "$round: the file does not hold the store"
+	log "$round: the held fault's store is on both legs"
+}
+
+# inflight_fault: a store's fault held across flushes (held_fault) reaches
+# leg 1 at the next flush.  Round 1: the page's first fault (no file names
+# the page yet); round 2: a fault after a flush unmapped the page (the
+# file names it, its DAX entry is locked).
 case_inflight_fault() {
-	local f=$MNT/fault par=/sys/module/dm_daxmirror/parameters phys len
-	local round pid rc
+	local f=$MNT/fault phys len
 	fs_mirror ext4
 	put_file "$f" 1 1
 	read -r phys len < <(file_extent "$f")
 	legs_same "$A" "$B" $((DOFF + phys)) 8
-	echo $((phys / 8)) >"$par/test_delay_page"
-	for round in 1 2; do
-		echo 3000 >"$par/test_delay_ms"
-		"$HELPERS/daxstore" "$f" 0 4096 $((round + 1)) &
-		pid=$!
-		sleep 0.5
-		dxm_message m flush
-		sleep 0.3
-		dxm_message m flush
-		sleep 0.3
-		dxm_message m flush
-		rc=0
-		wait "$pid" || rc=$?
-		echo 0 >"$par/test_delay_ms"
-		[ "$rc" = 0 ] || die "daxstore exited with $rc"
-		dxm_message m flush
-		legs_same "$A" "$B" $((DOFF + phys)) 8 ||
-			die "round $round: a store whose fault was held across flushes is not on leg 1 after a flush"
-		cmp <(pattern $((round + 1)) 4096) <(head -c 4096 "$f") ||
-			die "round $round: the file does not hold the store"
-		log "round $round: the held fault's store is on both legs"
+	held_fault "$f" "$phys" 2 "round 1"
+	held_fault "$f" "$phys" 3 "round 2"
+	umount "$MNT"
+}
+
+# inflight_fault_crowded: the same with every in-flight slot of the
+# target taken: 200 live processes, each with a fault of its own page of
+# the file handed out since the last flush (daxstore --hold).  Their
+# faults are over, so the held fault must still get a slot (not the
+# time-bounded fallback, which drops it after two flushes).
+case_inflight_fault_crowded() {
+	local f=$MNT/crowd phys len i n t=0
+	local -a pids=()
+	fs_mirror ext4
+	put_file "$f" 1 1
+	read -r phys len < <(file_extent "$f")
+	legs_same "$A" "$B" $((DOFF + phys)) 8
+	for i in $(seq 1 200); do
+		"$HELPERS/daxstore" --hold "$f" $(((i % 255 + 1) * 4096)) 4096 7 \
+			>"$SCRATCH/crowd.$i" &
+		pids+=($!)
 	done
-	echo 18446744073709551615 >"$par/test_delay_page"
+	while n=$(cat "$SCRATCH"/crowd.* | grep -c holding); [ "$n" -lt 200 ]; do
+		[ $((t += 1)) -lt 600 ] || die "only $n of 200 stores made within 60 s"
+		sleep 0.1
+	done
+	held_fault "$f" "$phys" 4 "crowded"
+	kill "${pids[@]}"
+	wait "${pids[@]}" 2>/dev/null || true
 	umount "$MNT"
 }
 
@@ -532,6 +568,7 @@ run_case read_mapping_kept case_read_mapping_kept
 run_case inflight_write case_inflight_write
 run_case inflight_write_long case_inflight_write_long
 run_case inflight_fault case_inflight_fault
+run_case inflight_fault_crowded case_inflight_fault_crowded
 run_case ranged_flush case_ranged_flush
 run_case map_sync_interval case_map_sync_interval
 run_case map_sync_no_interval case_map_sync_no_interval
