@@ -55,6 +55,9 @@ static int dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 	unsigned long flags;
 	int wb;
 
+	if (handout >= 0)
+		dxm_acc_make_room(dc, handout > 0);
+
 	/*
 	 * The pages' state must exist before dc->lock is taken.  A hand-out
 	 * can fail (the caller gets an error); a leg's failed write cannot:

@@ -112,6 +112,8 @@ struct dxm_accessor {
 	struct task_struct *task;	/* NULL: free slot */
 	struct pid *pid;		/* the task's (referenced) */
 	u64 syscalls;			/* its read/write calls at the hand-out */
+	u32 seq;			/* which hand-out (dc->acc_seq) */
+	bool over;			/* a mapping's fault seen over */
 	bool mapped;			/* for a mapping, not a kernel copy */
 	unsigned long page;		/* first data page handed out */
 	unsigned long nr;		/* pages */
@@ -165,6 +167,7 @@ struct dxm_c {
 	unsigned long *flush_list;	/* taken by a full flush (swapped) */
 	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
 	DECLARE_BITMAP(acc_used, DXM_NR_ACC);	/* slots with a task */
+	u32 acc_seq;			/* hand-outs so far */
 	unsigned int flush_gen;		/* odd while a flush clears pages */
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];
@@ -314,6 +317,9 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 			 unsigned long end, struct task_struct *flusher);
 void dxm_acc_flush_end(struct dxm_c *dc);
 void dxm_acc_exit(struct dxm_c *dc);
+void dxm_acc_see_faults(struct dxm_c *dc, unsigned long first,
+			unsigned long end);
+void dxm_acc_make_room(struct dxm_c *dc, bool mapped);
 bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok);
 bool dxm_acc_overlaps(struct dxm_c *dc, unsigned long first,
 		      unsigned long end);

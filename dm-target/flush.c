@@ -437,6 +437,9 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 	end = min(last + 1, dc->nr_regions);
 	full = !first && end == dc->nr_regions && !include_dirty;
 
+	if (dc->dax)	/* faults over now: this flush's copy is their last */
+		dxm_acc_see_faults(dc, first << dc->pages_shift,
+				   end << dc->pages_shift);
 	spin_lock_irq(&dc->lock);
 	dxm_acc_flush_begin(dc, first << dc->pages_shift,
 			    end << dc->pages_shift, nowait ? current : NULL);

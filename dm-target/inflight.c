@@ -183,15 +183,14 @@ static bool dxm_acc_copy_over(struct dxm_accessor *a)
 
 /*
  * A slot another task may take: its access is over (a kernel copy whose
- * call returned, a mapping whose fault is seen over, a task gone).  Its
+ * call returned, a mapping whose fault was seen over, a task gone).  Its
  * range is marked hot once more when it is released if a flush ran
  * since its hand-out; else its hand-out's own marks are still there.
  */
-static bool dxm_acc_reusable(struct dxm_c *dc, struct dxm_accessor *a)
+static bool dxm_acc_reusable(struct dxm_accessor *a)
 {
-	if (dxm_acc_copy_over(a) || dxm_acc_task_gone(a))
-		return true;
-	return a->mapped && dxm_fault_over(dc, a->page, dxm_acc_expired(a));
+	return dxm_acc_copy_over(a) || dxm_acc_task_gone(a) ||
+	       (a->mapped && a->over);
 }
 
 /*
@@ -199,13 +198,12 @@ static bool dxm_acc_reusable(struct dxm_c *dc, struct dxm_accessor *a)
  * one it needs (see the rules above); @flusher: the task submitting the
  * flush, when it runs in that task's context.
  */
-static bool dxm_acc_done(struct dxm_c *dc, struct dxm_accessor *a,
-			 struct task_struct *flusher)
+static bool dxm_acc_done(struct dxm_accessor *a, struct task_struct *flusher)
 {
 	if (dxm_acc_task_gone(a))
 		return true;
 	if (a->mapped)
-		return dxm_fault_over(dc, a->page, dxm_acc_expired(a));
+		return a->over;
 	return a->task == flusher || dxm_acc_copy_over(a);
 }
 
@@ -252,7 +250,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	}
 	/* no slot of ours, none free: one whose access is over (dearer) */
 	for (i = 0; !a && !spare && i < DXM_ACC_PROBE; i++)
-		if (dxm_acc_reusable(dc, &dc->acc[(h + i) % DXM_NR_ACC]))
+		if (dxm_acc_reusable(&dc->acc[(h + i) % DXM_NR_ACC]))
 			spare = &dc->acc[(h + i) % DXM_NR_ACC];
 	if (!a) {
 		if (!spare) {
@@ -273,6 +271,74 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	a->nr = nr;
 	a->gen = dc->flush_gen;
 	a->copied = 0;
+	a->seq = ++dc->acc_seq;
+	a->over = false;
+}
+
+/*
+ * Look whether the fault of slot @i's mapping hand-out is over (zap.c)
+ * and record it in the slot if it still holds that hand-out.  The look
+ * is taken without dc->lock: a leg that is a device-mapper device may
+ * sleep in its direct_access().  A fault seen over stays over.
+ */
+static void dxm_acc_see_fault(struct dxm_c *dc, unsigned int i)
+{
+	struct dxm_accessor a;
+
+	spin_lock_irq(&dc->lock);
+	a = dc->acc[i];
+	spin_unlock_irq(&dc->lock);
+	if (!a.task || !a.mapped || a.over ||
+	    !dxm_fault_over(dc, a.page, dxm_acc_expired(&a)))
+		return;
+	spin_lock_irq(&dc->lock);
+	if (dc->acc[i].task && dc->acc[i].seq == a.seq)
+		dc->acc[i].over = true;
+	spin_unlock_irq(&dc->lock);
+}
+
+/*
+ * Before a flush of pages [first, end) takes its pages: which mapping
+ * hand-outs there have their fault over.  Seen before the flush copies
+ * and unmaps them, so this flush's copy is their last.
+ */
+void dxm_acc_see_faults(struct dxm_c *dc, unsigned long first,
+			unsigned long end)
+{
+	DECLARE_BITMAP(used, DXM_NR_ACC);
+	struct dxm_accessor *a;
+	unsigned int i;
+
+	spin_lock_irq(&dc->lock);
+	bitmap_copy(used, dc->acc_used, DXM_NR_ACC);
+	spin_unlock_irq(&dc->lock);
+	for_each_set_bit(i, used, DXM_NR_ACC) {
+		a = &dc->acc[i];
+		if (READ_ONCE(a->mapped) && READ_ONCE(a->page) < end &&
+		    READ_ONCE(a->page) + READ_ONCE(a->nr) > first)
+			dxm_acc_see_fault(dc, i);
+	}
+}
+
+/*
+ * A hand-out of the current task is coming: when its probe window holds
+ * neither its slot nor a free one, look which mapping hand-outs there
+ * are over, so that dxm_note_handout() may take one of their slots.
+ */
+void dxm_acc_make_room(struct dxm_c *dc, bool mapped)
+{
+	unsigned int h = hash_ptr(current, DXM_ACC_BITS) ^ mapped, i;
+	struct dxm_accessor *a;
+	struct task_struct *t;
+
+	for (i = 0; i < DXM_ACC_PROBE; i++) {
+		a = &dc->acc[(h + i) % DXM_NR_ACC];
+		t = READ_ONCE(a->task);
+		if (!t || (t == current && READ_ONCE(a->mapped) == mapped))
+			return;
+	}
+	for (i = 0; i < DXM_ACC_PROBE; i++)
+		dxm_acc_see_fault(dc, (h + i) % DXM_NR_ACC);
 }
 
 /*
@@ -295,7 +361,7 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 		if (a->page >= end || a->page + a->nr <= first)
 			continue;
 		dxm_acc_set_hot(dc, a);
-		if (dxm_acc_done(dc, a, flusher))
+		if (dxm_acc_done(a, flusher))
 			dxm_acc_free(dc, a);	/* this copy is its last */
 		else if (!a->copied)
 			a->copied = now;

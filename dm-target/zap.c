@@ -191,7 +191,8 @@ static bool dxm_zap_run(struct dxm_c *dc, int leg, sector_t leg_sector,
  * (the fault has not reached dax_insert_entry(), or the file let it go),
  * a locked entry, a page whose file cannot be read.  fs/dax.c keeps the
  * lock in bit 0 of the entry's value (DAX_LOCKED; the same from 4.17 to
- * 7.3).  Called under dc->lock: nothing here sleeps.
+ * 7.3).  Called without dc->lock: the direct_access() of a leg that is a
+ * device-mapper device may sleep (inflight.c records what it sees).
  */
 #define DXM_DAX_ENTRY_LOCKED	1UL
 
