@@ -55,7 +55,8 @@
  *
  * The cost of a flush is thus the hot data plus one range per task that
  * used DAX recently, not every page handed out in the last DXM_COOL_MS.
- * Everything here runs under dc->lock.
+ * Everything here runs under dc->lock, except the fault look-ups
+ * (dxm_acc_see_faults(), dxm_acc_make_room()), which take it themselves.
  */
 #include <linux/hash.h>
 #include <linux/pid.h>
