@@ -438,27 +438,35 @@ ev_poison() {
 	stat_add "poison_$kind"
 }
 
-ev_scrub() {
+# send_when_idle MSG...: send message MSG to the mirror (after a rescan
+# when SEND_RESCAN=1), right after the status said idle and in sync.  An
+# action may still start in between: the resync of the other injector's
+# reload (lock T).  The kernel refuses the message then (EBUSY, "another
+# action is running"): wait for idle and ask again.  Returns 1 when no
+# idle, in-sync moment came (the caller counts the event skipped).
+send_when_idle() {
 	local try err
-	in_sync_idle 0 || { stat_add skipped; return 0; }
-	# (the other injector cannot fail a leg in between: lock L).  An
-	# action may still start between the idle status and the message:
-	# the resync of the other injector's reload (lock T).  The kernel
-	# refuses the scrub then (EBUSY, "another action is running"): wait
-	# for idle and ask again.
 	for ((try = 0; try < 5; try++)); do
-		tlog "inject: $1"
-		if err=$(dxm_message "$NAME" "$1" 2>&1); then
-			stat_add "$1"
+		[ "${SEND_RESCAN:-0}" = 0 ] || dxm_message "$NAME" rescan ||
+			tfail "rescan refused"
+		tlog "inject: $*"
+		if err=$(dxm_message "$NAME" "$@" 2>&1); then
 			return 0
 		fi
 		case "$err" in
-		*"resource busy"*) tlog "inject: $1 refused (busy: an action started meanwhile); again" ;;
-		*) tfail "message $1 refused: $err" ;;
+		*"resource busy"*) tlog "inject: $* refused (busy: an action started meanwhile); again" ;;
+		*) tfail "message $* refused: $err" ;;
 		esac
-		in_sync_idle 60 || { stat_add skipped; return 0; }
+		in_sync_idle 60 || return 1
 	done
-	tfail "message $1 refused as busy five times while the status said idle"
+	tfail "message $* refused as busy five times while the status said idle"
+}
+
+ev_scrub() {
+	in_sync_idle 0 || { stat_add skipped; return 0; }
+	# (the other injector cannot fail a leg in between: lock L)
+	send_when_idle "$1" || { stat_add skipped; return 0; }
+	stat_add "$1"
 }
 
 ev_fail() {
@@ -498,9 +506,8 @@ ev_fail() {
 ev_rebuild() {
 	local l=$((RANDOM % 2))
 	in_sync_idle 30 || { stat_add skipped; return 0; }
-	dxm_message "$NAME" rescan || tfail "rescan refused"
-	tlog "inject: rebuild $l"
-	dxm_message "$NAME" rebuild "$l" || tfail "rebuild $l refused"
+	# pending poison repaired first (a rescan before each try)
+	SEND_RESCAN=1 send_when_idle rebuild "$l" || { stat_add skipped; return 0; }
 	stat_add rebuild
 }
 
