@@ -34,8 +34,8 @@ static void dxm_test_delay(sector_t sector, long pages)
 	unsigned long page = READ_ONCE(test_delay_page);
 	unsigned int ms = READ_ONCE(test_delay_ms);
 
-	if (unlikely(ms) && page >= (sector >> 3) &&
-	    page < (sector >> 3) + pages)
+	if (unlikely(ms) && page >= dxm_sect_to_pages(sector) &&
+	    page < dxm_sect_to_pages(sector) + pages)
 		msleep(ms);
 }
 
@@ -49,8 +49,8 @@ static int dxm_mark_hot(struct dxm_c *dc, sector_t sector,
 {
 	unsigned long first = dxm_region(dc, sector);
 	unsigned long last = dxm_region(dc, sector + nr_sectors - 1);
-	unsigned long page = sector >> 3;
-	unsigned long nr = ((sector + nr_sectors - 1) >> 3) - page + 1;
+	unsigned long page = dxm_sect_to_pages(sector);
+	unsigned long nr = dxm_sect_to_pages(sector + nr_sectors - 1) - page + 1;
 	bool state = hot || handout >= 0;
 	unsigned long flags;
 	int wb;
@@ -121,7 +121,7 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 	if (avail <= 0)
 		return avail;
 	if (pfn)	/* a moved page a file may still name (hold.c) */
-		avail = dxm_hold_clip(dc, sector >> 3, avail, *pfn);
+		avail = dxm_hold_clip(dc, dxm_sect_to_pages(sector), avail, *pfn);
 	/* a caller that wants the pfn installs a mapping (a fault) */
 	if (dxm_mark_hot(dc, sector, (sector_t)avail <<
 			 (PAGE_SHIFT - SECTOR_SHIFT), true, pfn != NULL))
@@ -247,7 +247,7 @@ static size_t dxm_recovery_write_remap(struct dxm_c *dc, sector_t sector,
 	kfree(page);
 	if (!ok)
 		return 0;
-	dxm_lost_set(dc, sector >> 3, false);
+	dxm_lost_set(dc, dxm_sect_to_pages(sector), false);
 	return PAGE_SIZE;
 }
 
@@ -282,7 +282,7 @@ size_t dxm_dax_recovery_write(struct dm_target *ti, pgoff_t pgoff, void *addr,
 	}
 	other = dxm_other(dc, leg);
 	if (done)
-		dxm_lost_set(dc, sector >> 3, false);
+		dxm_lost_set(dc, dxm_sect_to_pages(sector), false);
 	if (done && dxm_leg_alive(dc, other)) {
 		long pages = DIV_ROUND_UP(off + done, PAGE_SIZE);
 		struct kvec kv = { .iov_base = addr, .iov_len = done };

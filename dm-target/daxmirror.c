@@ -74,7 +74,7 @@ static int dxm_alloc_state(struct dxm_c *dc)
 
 	dc->region_shift = ilog2(dc->region_sectors);
 	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
-	dc->nr_pages = dc->data_sectors >> 3;
+	dc->nr_pages = dxm_sect_to_pages(dc->data_sectors);
 	dc->pages_shift = dc->region_shift - 3;
 	if (dxm_pb_init(dc))
 		return -ENOMEM;
@@ -340,7 +340,7 @@ static int dxm_cool_marked(struct dxm_c *dc)
 		return 0;
 	for_each_set_bit(reg, dc->dirty, dc->nr_regions) {
 		page = reg << dc->pages_shift;
-		nr = dxm_region_len(dc, reg) >> 3;
+		nr = dxm_sect_to_pages(dxm_region_len(dc, reg));
 		r = dxm_pb_prepare(dc, page, nr, GFP_KERNEL);
 		if (r)
 			return r;
@@ -518,6 +518,9 @@ static int __init dxm_init(void)
 	BUILD_BUG_ON(sizeof(struct dxm_superblock) != DXM_SB_SIZE);
 	BUILD_BUG_ON(sizeof(struct dxm_remap_header) != DXM_REMAP_HEADER_SIZE);
 	BUILD_BUG_ON(sizeof(struct dxm_remap_entry) != 8);
+	/* the format's pages are 4 KiB: page <-> sector shifts, DAX pfns */
+	BUILD_BUG_ON(PAGE_SIZE != DXM_BLOCK_SIZE);
+	BUILD_BUG_ON((PAGE_SHIFT - SECTOR_SHIFT) != DXM_PAGE_SECTORS_SHIFT);
 	r = dxm_pmemcopy_selftest();
 	if (r) {
 		DMERR("self-test of the machine-check-safe copy failed (%d): not loading",

@@ -488,6 +488,36 @@ static inline bool dxm_leg_alive(struct dxm_c *dc, int leg)
 	return dc->legs[leg].dev && !dc->legs[leg].dead;
 }
 
+/*
+ * Data pages and sectors.  The format counts 4 KiB pages of 8 sectors
+ * (DXM_PAGE_SECTORS); dxm_init() refuses to build where PAGE_SIZE is not
+ * 4 KiB.
+ */
+static inline sector_t dxm_sect_to_pages(sector_t sectors)
+{
+	return sectors >> DXM_PAGE_SECTORS_SHIFT;
+}
+
+static inline sector_t dxm_pages_to_sect(sector_t pages)
+{
+	return pages << DXM_PAGE_SECTORS_SHIFT;
+}
+
+/*
+ * The write-intent bitmap on the media is little-endian: region r is
+ * bit r % 8 of byte r / 8 (what the admin tool reads), whatever the
+ * CPU.  A word of the in-memory bitmap to or from its media form (the
+ * same swap both ways; nothing on little-endian machines).
+ */
+static inline unsigned long dxm_bm_word_le(unsigned long word)
+{
+#if BITS_PER_LONG == 64
+	return (__force unsigned long)cpu_to_le64(word);
+#else
+	return (__force unsigned long)cpu_to_le32(word);
+#endif
+}
+
 /* A leg's DAX page offset for a leg sector (partition offset included). */
 static inline pgoff_t dxm_leg_pgoff(struct dxm_c *dc, int leg, sector_t sector)
 {

@@ -119,7 +119,7 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 			if (!dxm_copy_valid(dc, to, s) ||
 			    dxm_data_rw(dc, to, REQ_OP_READ, s, page,
 					DXM_PAGE_SECTORS)) {
-				if (!dxm_lost_set(dc, s >> 3, true) && !err)
+				if (!dxm_lost_set(dc, dxm_sect_to_pages(s), true) && !err)
 					err = -EIO;
 				continue;
 			}
@@ -145,7 +145,7 @@ static int dxm_copy_pages(struct dxm_c *dc, sector_t start, sector_t len,
 static int dxm_copy_dax(struct dxm_c *dc, sector_t start, sector_t len,
 			int from, int to)
 {
-	long pages = len >> 3;
+	long pages = dxm_sect_to_pages(len);
 	size_t bytes = len << SECTOR_SHIFT;
 	void *src, *dst;
 	long n1, n2;
@@ -215,16 +215,18 @@ static bool dxm_zap_pages(struct dxm_c *dc, unsigned long reg,
 
 	while ((p = find_next_bit(zap, nr, p)) < nr) {
 		e = find_next_zero_bit(zap, nr, p);
-		s = base + ((sector_t)p << 3);
-		end = base + ((sector_t)e << 3);
+		s = base + dxm_pages_to_sect(p);
+		end = base + dxm_pages_to_sect(e);
 		for (; s < end; s += run) {
 			run = dxm_remap_run(dc, s, end - s);
 			if (!dxm_zap_writable(dc, from,
 					      dxm_leg_sector(dc, from, s),
-					      run >> 3, kept, (s - base) >> 3))
+					      dxm_sect_to_pages(run), kept,
+					      dxm_sect_to_pages(s - base)))
 				ok = false;
 			/* a file may map the page under its old identity */
-			if (dxm_forget_pending(dc, s >> 3, run >> 3))
+			if (dxm_forget_pending(dc, dxm_sect_to_pages(s),
+					       dxm_sect_to_pages(run)))
 				ok = false;
 		}
 		p = e;
@@ -249,16 +251,16 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 	if (dc->dax && !dxm_zap_pages(dc, reg, zap, kept, nr, from))
 		*keep_hot = true;
 	while ((p = find_next_bit(todo, nr, p)) < nr) {
-		sector_t start = base + ((sector_t)p << 3);
+		sector_t start = base + dxm_pages_to_sect(p);
 
 		e = find_next_zero_bit(todo, nr, p);
 		if (to >= 0) {
 			if (nowait)
-				r = dxm_copy_dax(dc, start, (sector_t)(e - p) << 3,
+				r = dxm_copy_dax(dc, start, dxm_pages_to_sect(e - p),
 						 from, to);
 			else
 				r = dxm_copy_range(dc, start,
-						   (sector_t)(e - p) << 3, from,
+						   dxm_pages_to_sect(e - p), from,
 						   to);
 			if (r && nowait)
 				return r;
@@ -309,7 +311,7 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 				   bool dirty, bool relist, unsigned long now)
 {
 	unsigned long p0 = reg << dc->pages_shift;
-	unsigned int nr = dxm_region_len(dc, reg) >> 3, i;
+	unsigned int nr = dxm_sect_to_pages(dxm_region_len(dc, reg)), i;
 	unsigned int np = min_t(unsigned long, nr, dc->nr_pages - p0);
 	unsigned int slot = reg % DXM_NR_BUCKETS;
 	bool due;
@@ -682,7 +684,7 @@ void dxm_unmap_all(struct dxm_c *dc, int leg)
 	for (p = dxm_next_mappable(dc, 0); p < dc->nr_pages;
 	     p = dxm_next_mappable(dc, p + 1)) {
 		dxm_zap_page(dc, leg, dxm_leg_sector(dc, leg,
-						     (sector_t)p << 3));
+						     dxm_pages_to_sect(p)));
 		cond_resched();
 	}
 	for (i = 0; i < DXM_NR_ACC; i++) {
@@ -691,7 +693,7 @@ void dxm_unmap_all(struct dxm_c *dc, int leg)
 		spin_unlock_irq(&dc->lock);
 		for (p = a.page; a.task && p < a.page + a.nr; p++)
 			dxm_zap_page(dc, leg, dxm_leg_sector(dc, leg,
-							     (sector_t)p << 3));
+							     dxm_pages_to_sect(p)));
 	}
 }
 

@@ -108,7 +108,7 @@ void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen)
 			    p + (1UL << dc->pages_shift));
 		for (; p < end; p++) {
 			if (dxm_forget_page(dc, leg, dxm_leg_sector(dc, leg,
-							(sector_t)p << 3)))
+							dxm_pages_to_sect(p))))
 				failed++;
 			dxm_hold_walk_pass(dc, hold_gen, p + 1);
 		}
@@ -132,7 +132,7 @@ out:
 void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      unsigned long page)
 {
-	unsigned long key = ((unsigned long)(leg_sector >> 3) << 1) | leg;
+	unsigned long key = ((unsigned long)dxm_sect_to_pages(leg_sector) << 1) | leg;
 	void *old;
 
 	if (!dc->dax)
@@ -178,7 +178,7 @@ void dxm_forget_work(struct work_struct *work)
 	msleep(DXM_COOL_MS + 10);	/* faults that got the old page */
 	xa_for_each(&dc->forget, key, v) {
 		val = xa_to_value(v);
-		r = dxm_forget_page(dc, key & 1, (sector_t)(key >> 1) << 3);
+		r = dxm_forget_page(dc, key & 1, dxm_pages_to_sect(key >> 1));
 		/*
 		 * Forgotten or not, the new page's hold (hold.c) ends after
 		 * the first try: a page a file keeps naming (reflinked) would
@@ -193,7 +193,7 @@ void dxm_forget_work(struct work_struct *work)
 		if (r) {
 			DMWARN_LIMIT("%s: leg %lu: a file still names the page at sector %llu",
 				     dxm_name(dc), key & 1,
-				     (unsigned long long)(key >> 1) << 3);
+				     (unsigned long long)dxm_pages_to_sect(key >> 1));
 			continue;
 		}
 		xa_cmpxchg(&dc->forget, key, v, NULL, GFP_NOIO);

@@ -68,14 +68,14 @@ static int dxm_mf_repair(struct dxm_c *dc, int leg, int good, sector_t s,
 	dxm_region_lock(dc, reg);
 	r = dxm_data_rw(dc, good, REQ_OP_READ, s, page, 8);
 	if (!r)
-		r = dxm_remap_page(dc, leg, s >> 3, page);
+		r = dxm_remap_page(dc, leg, dxm_sect_to_pages(s), page);
 	dxm_region_unlock(dc, reg);
 	if (r)
 		return -EOPNOTSUPP;
 	/* mappings of the failed page fault again and get the spare */
 	if (leg == dxm_primary(dc) || dc->dax) {
 		dxm_zap_page(dc, leg, leg_sector);
-		dxm_forget_later(dc, leg, leg_sector, s >> 3);
+		dxm_forget_later(dc, leg, leg_sector, dxm_sect_to_pages(s));
 	}
 	DMWARN_LIMIT("%s: leg %d: memory failure at sector %llu repaired from leg %d",
 		     dxm_name(dc), leg, (unsigned long long)s, good);
@@ -95,21 +95,21 @@ static int dxm_spare_failure(struct dxm_c *dc, int leg, int good,
 	sector_t so = l->geo.spare_offset, ls;
 	int err = 0;
 
-	if (first < so || first >= so + ((sector_t)l->nr_spare << 3))
+	if (first < so || first >= so + (dxm_pages_to_sect(l->nr_spare)))
 		return -EOPNOTSUPP;	/* other metadata */
-	end = min_t(sector_t, end, so + ((sector_t)l->nr_spare << 3));
+	end = min_t(sector_t, end, so + (dxm_pages_to_sect(l->nr_spare)));
 	for (ls = round_down(first, 8); ls < end; ls += 8) {
 		u64 data;
 
 		mutex_lock(&l->remap_mutex);
-		data = l->slots[(ls - so) >> 3];
+		data = l->slots[dxm_sect_to_pages(ls - so)];
 		mutex_unlock(&l->remap_mutex);
 		if (data == DXM_NO_PAGE || data == DXM_RETIRED_PAGE)
 			continue;
 		/* DAX stores not yet on the other leg: copy what can be read */
-		dxm_sync_hot(dc, dxm_region(dc, data << 3),
-			     dxm_region(dc, data << 3), true);
-		if (dxm_mf_repair(dc, leg, good, data << 3, ls, page))
+		dxm_sync_hot(dc, dxm_region(dc, dxm_pages_to_sect(data)),
+			     dxm_region(dc, dxm_pages_to_sect(data)), true);
+		if (dxm_mf_repair(dc, leg, good, dxm_pages_to_sect(data), ls, page))
 			err = -EOPNOTSUPP;
 	}
 	return err;

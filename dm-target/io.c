@@ -399,7 +399,7 @@ static unsigned long dxm_rewrite_pages(struct dxm_c *dc, struct bio *bio,
 			dxm_fail_leg(dc, i, r, "cannot rewrite a page after poison");
 		}
 		if (legs && whole)
-			dxm_lost_set(dc, p >> 3, false);
+			dxm_lost_set(dc, dxm_sect_to_pages(p), false);
 	}
 	kfree(page);
 	return p < end ? 0 : legs;
@@ -450,7 +450,7 @@ static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 
 		for (; p + DXM_PAGE_SECTORS <= sector + nr;
 		     p += DXM_PAGE_SECTORS)
-			dxm_lost_set(dc, p >> 3, false);
+			dxm_lost_set(dc, dxm_sect_to_pages(p), false);
 	}
 	dxm_write_done_region(dc, pb->bucket);
 	if (!ok)

@@ -456,6 +456,14 @@ static size_t dxm_bitmap_bytes(struct dxm_c *dc)
 	return BITS_TO_LONGS(dc->nr_regions) * sizeof(long);
 }
 
+/* In-memory bitmap words to and from their media form, in place. */
+static void dxm_bm_media_order(unsigned long *words, unsigned long n)
+{
+	if (IS_ENABLED(CONFIG_CPU_BIG_ENDIAN))
+		while (n--)
+			words[n] = dxm_bm_word_le(words[n]);
+}
+
 /* Load the on-leg bitmaps of the in-sync legs into dc->dirty. */
 int dxm_bitmap_init(struct dxm_c *dc)
 {
@@ -484,6 +492,7 @@ int dxm_bitmap_init(struct dxm_c *dc)
 			      dxm_name(dc), i, r);
 			return r;
 		}
+		dxm_bm_media_order(buf, BITS_TO_LONGS(dc->nr_regions));
 		bitmap_or(dc->dirty, dc->dirty, buf, dc->nr_regions);
 	}
 	bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
@@ -493,6 +502,7 @@ int dxm_bitmap_init(struct dxm_c *dc)
 
 static void dxm_persist_word(struct dxm_c *dc, unsigned long word_idx)
 {
+	unsigned long word = dxm_bm_word_le(dc->marked[word_idx]);
 	int i;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -500,8 +510,7 @@ static void dxm_persist_word(struct dxm_c *dc, unsigned long word_idx)
 
 		if (!kaddr || !dxm_leg_alive(dc, i))
 			continue;
-		memcpy_flushcache(&kaddr[word_idx], &dc->marked[word_idx],
-				  sizeof(long));
+		memcpy_flushcache(&kaddr[word_idx], &word, sizeof(long));
 	}
 }
 
@@ -599,6 +608,7 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 		n = min_t(unsigned long, words - w, DXM_BM_WORDS);
 		spin_lock_irq(&dc->lock);
 		memcpy(&snap[w], &dc->marked[w], n * sizeof(long));
+		dxm_bm_media_order(&snap[w], n);	/* to the media form */
 		for (i = 0; i < DXM_NR_LEGS; i++)
 			if (dxm_leg_alive(dc, i) && dc->legs[i].bitmap_kaddr)
 				memcpy_flushcache((unsigned long *)

@@ -28,7 +28,7 @@ void dxm_notify_lost(struct dxm_c *dc, u64 page)
 		return;		/* no DAX device above: nobody to notify */
 	if (xa_err(xa_store(&dc->notify, page, xa_mk_value(1), GFP_NOIO))) {
 		DMERR_LIMIT("%s: lost page at sector %llu: no memory to notify the filesystem",
-			    dxm_name(dc), (unsigned long long)page << 3);
+			    dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		return;
 	}
 	queue_work(dxm_unbound_wq, &dc->notify_work);
@@ -60,17 +60,17 @@ void dxm_notify_work(struct work_struct *work)
 			dax_dev = dxm_own_dax(dc);
 		if (!dax_dev) {
 			DMWARN("%s: lost page at sector %llu: the mirror has no DAX device to notify",
-			       dxm_name(dc), (unsigned long long)page << 3);
+			       dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 			continue;
 		}
-		off = (u64)(dc->ti->begin + ((sector_t)page << 3)) << SECTOR_SHIFT;
+		off = (u64)(dc->ti->begin + (dxm_pages_to_sect(page))) << SECTOR_SHIFT;
 		r = dax_holder_notify_failure(dax_dev, off, PAGE_SIZE, 0);
 		if (r == -EOPNOTSUPP)
 			DMINFO_LIMIT("%s: lost page at sector %llu: the filesystem takes no failure notices",
-				     dxm_name(dc), (unsigned long long)page << 3);
+				     dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		else
 			DMINFO_LIMIT("%s: lost page at sector %llu reported to the filesystem: %d",
-				     dxm_name(dc), (unsigned long long)page << 3, r);
+				     dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page), r);
 	}
 	if (dax_dev)
 		fs_put_dax(dax_dev, NULL);

@@ -58,13 +58,13 @@ bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 			return r == -EBUSY;
 		atomic64_inc(&dc->lost_pages);
 		DMERR_LIMIT("%s: data lost: page at sector %llu has no good copy",
-			    dxm_name(dc), (unsigned long long)page << 3);
+			    dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		dxm_raise_event(dc);
 		dxm_notify_lost(dc, page);
 	} else if (xa_erase(&dc->lost, page)) {
 		atomic64_dec(&dc->lost_pages);
 		DMINFO_LIMIT("%s: lost page at sector %llu is good again",
-			     dxm_name(dc), (unsigned long long)page << 3);
+			     dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		dxm_raise_event(dc);
 	}
 	return lost;
@@ -77,7 +77,7 @@ bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
 		    sector_t *run)
 {
-	unsigned long idx = sector >> 3;
+	unsigned long idx = dxm_sect_to_pages(sector);
 
 	*run = nr;
 	if (!atomic64_read(&dc->lost_pages))
@@ -86,8 +86,8 @@ bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
 		*run = min_t(sector_t, nr, 8 - (sector & 7));
 		return true;
 	}
-	if (xa_find(&dc->lost, &idx, (sector + nr - 1) >> 3, XA_PRESENT))
-		*run = ((sector_t)idx << 3) - sector;
+	if (xa_find(&dc->lost, &idx, dxm_sect_to_pages(sector + nr - 1), XA_PRESENT))
+		*run = dxm_pages_to_sect(idx) - sector;
 	return false;
 }
 
@@ -105,14 +105,14 @@ int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 			DXM_PAGE_SECTORS);
 	if (!r)
 		return 0;
-	r = dxm_remap_page(dc, leg, page_sector >> 3, data);
+	r = dxm_remap_page(dc, leg, dxm_sect_to_pages(page_sector), data);
 	/*
 	 * User mappings of the retired page must fault onto the spare, and
 	 * files must forget it (they name it in their DAX entries).
 	 */
 	if (!r && dc->dax) {
 		dxm_zap_page(dc, leg, old);
-		dxm_forget_later(dc, leg, old, page_sector >> 3);
+		dxm_forget_later(dc, leg, old, dxm_sect_to_pages(page_sector));
 	}
 	if (r == -ENOSPC) {
 		dxm_fail_leg(dc, leg, -ENOSPC, "spare pool exhausted");
@@ -157,7 +157,7 @@ static bool dxm_page_unsynced(struct dxm_c *dc, sector_t s)
 	bool r;
 
 	spin_lock_irq(&dc->lock);
-	r = dxm_page_unsettled(dc, s >> 3) ||
+	r = dxm_page_unsettled(dc, dxm_sect_to_pages(s)) ||
 	    test_bit(dxm_region(dc, s), dc->dirty);
 	spin_unlock_irq(&dc->lock);
 	return r;
@@ -198,7 +198,7 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 		    !dxm_leg_has_badblocks(dc, bad, s, DXM_PAGE_SECTORS))
 			continue;
 		/* lost: the good leg's copy is not good data either */
-		if (xa_load(&dc->lost, s >> 3)) {
+		if (xa_load(&dc->lost, dxm_sect_to_pages(s))) {
 			failed++;
 			continue;
 		}
@@ -225,7 +225,7 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 				DXM_PAGE_SECTORS);
 		if (r) {
 			dxm_region_unlock(dc, reg);
-			dxm_lost_set(dc, s >> 3, true);
+			dxm_lost_set(dc, dxm_sect_to_pages(s), true);
 			failed++;
 			continue;
 		}
@@ -235,7 +235,7 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 			failed++;
 			continue;
 		}
-		dxm_lost_set(dc, s >> 3, false);
+		dxm_lost_set(dc, dxm_sect_to_pages(s), false);
 		DMINFO_LIMIT("%s: leg %d: repaired page at sector %llu from leg %d",
 			     dxm_name(dc), bad, (unsigned long long)s, good);
 	}

@@ -123,10 +123,10 @@ sector_t dxm_leg_sector(struct dxm_c *dc, int leg, sector_t sector)
 
 	if (!READ_ONCE(l->nr_remapped))
 		return sector;
-	e = xa_load(&l->remaps, sector >> 3);
+	e = xa_load(&l->remaps, dxm_sect_to_pages(sector));
 	if (!e)
 		return sector;
-	return l->geo.spare_offset + ((sector_t)xa_to_value(e) << 3) +
+	return l->geo.spare_offset + dxm_pages_to_sect(xa_to_value(e)) +
 	       (sector & 7);
 }
 
@@ -136,7 +136,7 @@ sector_t dxm_leg_sector(struct dxm_c *dc, int leg, sector_t sector)
  */
 sector_t dxm_remap_run(struct dxm_c *dc, sector_t sector, sector_t max)
 {
-	unsigned long first = sector >> 3, idx;
+	unsigned long first = dxm_sect_to_pages(sector), idx;
 	sector_t run = max;
 	int i;
 
@@ -148,9 +148,9 @@ sector_t dxm_remap_run(struct dxm_c *dc, sector_t sector, sector_t max)
 		if (xa_load(&l->remaps, first))
 			return min_t(sector_t, max, 8 - (sector & 7));
 		idx = first;
-		if (xa_find(&l->remaps, &idx, (sector + max - 1) >> 3,
+		if (xa_find(&l->remaps, &idx, dxm_sect_to_pages(sector + max - 1),
 			    XA_PRESENT))
-			run = min_t(sector_t, run, ((sector_t)idx << 3) - sector);
+			run = min_t(sector_t, run, dxm_pages_to_sect(idx) - sector);
 	}
 	return run;
 }
@@ -224,7 +224,7 @@ static int dxm_remap_page_locked(struct dxm_c *dc, int i, u64 page, void *data)
 		if (leg->slots[s] != DXM_NO_PAGE)
 			continue;
 		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_FUA,
-			       leg->geo.spare_offset + ((sector_t)s << 3),
+			       leg->geo.spare_offset + dxm_pages_to_sect(s),
 			       data, DXM_PAGE_SECTORS);
 		if (r) {
 			/* a bad spare page: take it out of the pool */
@@ -251,7 +251,7 @@ static int dxm_remap_page_locked(struct dxm_c *dc, int i, u64 page, void *data)
 		if (prev == U32_MAX)
 			WRITE_ONCE(leg->nr_remapped, leg->nr_remapped + 1);
 		DMINFO_LIMIT("%s: leg %d: page at sector %llu remapped to spare %u",
-			     dxm_name(dc), i, (unsigned long long)page << 3, s);
+			     dxm_name(dc), i, (unsigned long long)dxm_pages_to_sect(page), s);
 		dxm_raise_event(dc);
 		return 0;
 	}

@@ -211,7 +211,7 @@ bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok)
 		return false;
 	dax_dev = dc->legs[leg].dev->dax_dev;
 	pgoff = dxm_leg_pgoff(dc, leg,
-			      dxm_leg_sector(dc, leg, (sector_t)page << 3));
+			      dxm_leg_sector(dc, leg, dxm_pages_to_sect(page)));
 	id = dax_read_lock();
 	if (dax_direct_access(dax_dev, pgoff, 1, DAX_ACCESS, &kaddr,
 			      &pfn) >= 1 ||

@@ -27,6 +27,7 @@
 
 #define DXM_SECTOR_SHIFT	9
 #define DXM_PAGE_SECTORS	8			/* 4 KiB pages */
+#define DXM_PAGE_SECTORS_SHIFT	3
 #define DXM_BLOCK_SIZE		4096
 #define DXM_DATA_ALIGN_SECTORS	4096			/* 2 MiB */
 #define DXM_MIN_REGION_SECTORS	8
@@ -83,6 +84,7 @@ struct dxm_superblock {
 	__le64 spare_offset;
 	__le64 remap_offset;	/* copy A; copy B follows at + remap_sectors */
 	__le64 remap_sectors;	/* size of one copy */
+	/* write-intent bitmap: region r is bit r % 8 of byte r / 8 */
 	__le64 bitmap_offset;
 	__le64 bitmap_sectors;
 	__le64 sb_offset;
