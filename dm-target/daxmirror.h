@@ -8,6 +8,7 @@
  * io.c         the block I/O path (mirrored writes, read failover)
  * dax.c        direct_access, zero_page_range, recovery_write
  * flush.c      the flush path: hot-region tracking and replica sync
+ * failover.c   the primary's pages unmapped when it stops being primary
  * inflight.c   DAX hand-outs that may still be in flight
  * zap.c        unmapping the primary's pages from processes
  * pmemcopy.c   the machine-check-safe CPU copy between the legs
@@ -15,7 +16,8 @@
  * poison.c     bad-block scanning and repair from the good leg
  * remap.c      remapping of unrepairable pages to the spare pool
  * holder.c     memory-failure notifications from the legs (no SIGBUS)
- * status.c     status line and messages
+ * status.c     the status line
+ * message.c    target messages
  * primary.c    which leg is the primary (sticky, kept across reloads)
  * forget.c     files forget a leg's pages when the primary changes
  * pagebits.c   the sparse per-page state: hot, cooling, mapped
@@ -327,11 +329,13 @@ bool dxm_acc_any(struct dxm_c *dc);
 bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r);
 bool dxm_page_unsettled(struct dxm_c *dc, unsigned long page);
 int dxm_flush_legs(struct dxm_c *dc);
+void dxm_region_lock(struct dxm_c *dc, unsigned long region);
+void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
+
+/* failover.c */
 void dxm_failover_sync(struct dxm_c *dc);
 void dxm_failover_work(struct work_struct *work);
 void dxm_unmap_all(struct dxm_c *dc, int leg);
-void dxm_region_lock(struct dxm_c *dc, unsigned long region);
-void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 
 /* pagebits.c */
 int dxm_pb_init(struct dxm_c *dc);
@@ -458,6 +462,8 @@ u32 dxm_spare_free(struct dxm_leg *leg);
 /* status.c */
 void dxm_status(struct dm_target *ti, status_type_t type,
 		unsigned int status_flags, char *result, unsigned int maxlen);
+
+/* message.c */
 int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
 		char *result, unsigned int maxlen);
 
