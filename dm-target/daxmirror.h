@@ -41,6 +41,7 @@
 #include "compat.h"
 #include "../include/daxmirror_format.h"
 #include "../include/daxmirror_validate.h"
+#include "../include/daxmirror_status.h"
 
 #define DM_MSG_PREFIX "daxmirror"
 
@@ -123,13 +124,13 @@ struct dxm_accessor {
 	unsigned long copied;		/* jiffies of the first flush since */
 };
 
+/* DXM_IDLE, DXM_RESYNC, ...: the status line's action names */
+#define DXM_ACTION_ENUM(id, ...) DXM_##id,
 enum dxm_action {
-	DXM_IDLE,
-	DXM_RESYNC,
-	DXM_REBUILD,
-	DXM_CHECK,
-	DXM_REPAIR,
+	DXM_ACTION_LIST(DXM_ACTION_ENUM)
 };
+
+#undef DXM_ACTION_ENUM
 
 struct dxm_c {
 	struct dm_target *ti;

@@ -6,11 +6,13 @@
 #include <linux/string.h>
 #include "daxmirror.h"
 
+#define DXM_ACTION_NAME(id, name) \
+	[DXM_##id] = name,
 static const char *const dxm_action_names[] = {
-	[DXM_IDLE] = "idle", [DXM_RESYNC] = "resync",
-	[DXM_REBUILD] = "rebuild", [DXM_CHECK] = "check",
-	[DXM_REPAIR] = "repair",
+	DXM_ACTION_LIST(DXM_ACTION_NAME)
 };
+
+#undef DXM_ACTION_NAME
 
 static char dxm_health(struct dxm_c *dc, int leg, int primary)
 {
@@ -55,15 +57,86 @@ static s64 dxm_swept(struct dxm_c *dc)
 	return dxm_cursor_sectors(dc);
 }
 
-static void dxm_emit_dev(struct dxm_c *dc, int leg, char *result,
-			 unsigned int maxlen, unsigned int *szp)
+/*
+ * One field of the INFO line (include/daxmirror_status.h has them in
+ * order): no default case, so a field listed there but not emitted here
+ * does not build.
+ */
+static void dxm_emit_field(struct dxm_c *dc, enum dxm_status_field f,
+			   int primary, char *result, unsigned int maxlen,
+			   unsigned int *szp)
 {
 	unsigned int sz = *szp;
+	struct dm_dev *dev;
+	s64 swept;
 
-	if (dc->legs[leg].dev)
-		DMEMIT(" %s", dc->legs[leg].dev->name);
-	else
-		DMEMIT(" -");
+	if (f)
+		DMEMIT(" ");
+	switch (f) {
+	case DXM_ST_NR_LEGS:
+		DMEMIT("%d", DXM_NR_LEGS);
+		break;
+	case DXM_ST_LEG0:
+	case DXM_ST_LEG1:
+		dev = dc->legs[f - DXM_ST_LEG0].dev;
+		DMEMIT("%s", dev ? dev->name : "-");
+		break;
+	case DXM_ST_HEALTH:
+		DMEMIT("%c%c", dxm_health(dc, 0, primary),
+		       dxm_health(dc, 1, primary));
+		break;
+	case DXM_ST_IN_SYNC:
+		DMEMIT("%llu/%llu", (unsigned long long)dxm_in_sync(dc),
+		       (unsigned long long)dc->data_sectors);
+		break;
+	case DXM_ST_ACTION:
+		DMEMIT("%s", dxm_action_names[READ_ONCE(dc->action)]);
+		break;
+	case DXM_ST_MISMATCHES:
+		DMEMIT("%llu",
+		       (unsigned long long)atomic64_read(&dc->mismatches));
+		break;
+	case DXM_ST_REMAPPED:
+		DMEMIT("%u/%u", READ_ONCE(dc->legs[0].nr_remapped),
+		       READ_ONCE(dc->legs[1].nr_remapped));
+		break;
+	case DXM_ST_SPARE_FREE:
+		DMEMIT("%u/%u", dxm_spare_free(&dc->legs[0]),
+		       dxm_spare_free(&dc->legs[1]));
+		break;
+	case DXM_ST_LOST_PAGES:
+		DMEMIT("%llu",
+		       (unsigned long long)atomic64_read(&dc->lost_pages));
+		break;
+	case DXM_ST_HOT_REGIONS:
+		DMEMIT("%lu", dxm_hot_regions(dc));
+		break;
+	case DXM_ST_DATA_OFFSET:
+		DMEMIT("0");	/* the data start at each leg's sector 0 */
+		break;
+	case DXM_ST_DAX:
+		DMEMIT("%s", dc->dax ? "dax" : "nodax");
+		break;
+	case DXM_ST_ERROR:
+		DMEMIT("%d", atomic_read(&dc->first_error));
+		break;
+	case DXM_ST_SWEPT:
+		/* target 1.1: the progress of the running action */
+		swept = dxm_swept(dc);
+		if (swept < 0)
+			DMEMIT("-");
+		else
+			DMEMIT("%lld/%llu", swept,
+			       (unsigned long long)dc->data_sectors);
+		break;
+	case DXM_ST_IO_ERRORS:
+		/* target 1.3: I/O errors of each leg since the table loaded */
+		DMEMIT("%u/%u", (unsigned int)atomic_read(&dc->legs[0].errors),
+		       (unsigned int)atomic_read(&dc->legs[1].errors));
+		break;
+	case DXM_ST_NR:
+		break;
+	}
 	*szp = sz;
 }
 
@@ -74,42 +147,13 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 	struct dxm_args *a = &dc->args;
 	unsigned int sz = 0, nr_opt;
 	int primary = dxm_primary(dc);
-	unsigned long hot;
-	u32 spare[DXM_NR_LEGS];
-	s64 swept;
+	enum dxm_status_field f;
 	int i;
 
 	switch (type) {
 	case STATUSTYPE_INFO:
-		DMEMIT("%d", DXM_NR_LEGS);
-		for (i = 0; i < DXM_NR_LEGS; i++)
-			dxm_emit_dev(dc, i, result, maxlen, &sz);
-		DMEMIT(" %c%c", dxm_health(dc, 0, primary),
-		       dxm_health(dc, 1, primary));
-		DMEMIT(" %llu/%llu %s %llu",
-		       (unsigned long long)dxm_in_sync(dc),
-		       (unsigned long long)dc->data_sectors,
-		       dxm_action_names[READ_ONCE(dc->action)],
-		       (unsigned long long)atomic64_read(&dc->mismatches));
-		for (i = 0; i < DXM_NR_LEGS; i++)
-			spare[i] = dxm_spare_free(&dc->legs[i]);
-		hot = dxm_hot_regions(dc);
-		DMEMIT(" %u/%u %u/%u %llu %lu %llu %s %d",
-		       READ_ONCE(dc->legs[0].nr_remapped),
-		       READ_ONCE(dc->legs[1].nr_remapped), spare[0], spare[1],
-		       (unsigned long long)atomic64_read(&dc->lost_pages),
-		       hot, 0ULL, dc->dax ? "dax" : "nodax",
-		       atomic_read(&dc->first_error));
-		/* target 1.1: the progress of the running action */
-		swept = dxm_swept(dc);
-		if (swept < 0)
-			DMEMIT(" -");
-		else
-			DMEMIT(" %lld/%llu", swept,
-			       (unsigned long long)dc->data_sectors);
-		/* target 1.3: I/O errors of each leg since the table loaded */
-		DMEMIT(" %u/%u", (unsigned int)atomic_read(&dc->legs[0].errors),
-		       (unsigned int)atomic_read(&dc->legs[1].errors));
+		for (f = 0; f < DXM_ST_NR; f++)
+			dxm_emit_field(dc, f, primary, result, maxlen, &sz);
 		break;
 	case STATUSTYPE_TABLE:
 		for (i = 0; i < DXM_NR_LEGS; i++) {

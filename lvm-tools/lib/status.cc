@@ -12,12 +12,16 @@ namespace dxm {
 
 namespace {
 
-const char *const field_names[STATUS_FIELDS + 2] = {
-	"number of legs", "leg 0 device", "leg 1 device", "health",
-	"in_sync/total", "action", "mismatches", "remapped",
-	"spare_free", "lost_pages", "hot_regions", "data_offset",
-	"dax", "error", "swept/total", "io_errors",
+#define DXM_STATUS_NAME(id, name) name,
+const char *const field_names[DXM_ST_NR] = {
+	DXM_STATUS_FIELD_LIST(DXM_STATUS_NAME)
 };
+#undef DXM_STATUS_NAME
+
+/* parse_status() below reads each field of the shared list */
+static_assert(DXM_ST_NR == 16,
+	      "a status field was added to include/daxmirror_status.h: "
+	      "parse it in parse_status() and count it here");
 
 [[noreturn]] void bad(size_t idx, const std::string &tok,
 		      const std::string &expected)
@@ -72,8 +76,10 @@ std::optional<std::string> device(size_t idx, const std::string &tok)
 
 bool is_known_action(const std::string &a)
 {
-	return a == "idle" || a == "resync" || a == "rebuild" ||
-	       a == "check" || a == "repair" || a == "frozen";
+#define DXM_ACTION_IS(id, name) a == name ||
+	/* "frozen": targets before 1.2 */
+	return DXM_ACTION_LIST(DXM_ACTION_IS) a == "frozen";
+#undef DXM_ACTION_IS
 }
 
 MirrorStatus parse_status(const std::string &line)
@@ -91,63 +97,77 @@ MirrorStatus parse_status(const std::string &line)
 				       " fields, expected at least " +
 				       std::to_string(STATUS_FIELDS) + ": '" +
 				       line + "'");
-	if (f[0] != "2")
-		bad(0, f[0], "2");
-	s.dev[0] = device(1, f[1]);
-	s.dev[1] = device(2, f[2]);
+	/* field i of the line, and that field rejected */
+	auto field = [&f](dxm_status_field i) -> const std::string & {
+		return f[i];
+	};
+	auto reject = [&f](dxm_status_field i, const std::string &expected) {
+		bad(i, f[i], expected);
+	};
 
-	s.health = f[3];
+	if (field(DXM_ST_NR_LEGS) != "2")
+		reject(DXM_ST_NR_LEGS, "2");
+	s.dev[0] = device(DXM_ST_LEG0, field(DXM_ST_LEG0));
+	s.dev[1] = device(DXM_ST_LEG1, field(DXM_ST_LEG1));
+
+	s.health = field(DXM_ST_HEALTH);
 	if (s.health.size() != 2 ||
 	    s.health.find_first_not_of("AaD") != std::string::npos)
-		bad(3, f[3], "one of A, a, D per leg");
+		reject(DXM_ST_HEALTH, "one of A, a, D per leg");
 
-	std::tie(s.in_sync, s.total) = pair(4, f[4]);
+	std::tie(s.in_sync, s.total) = pair(DXM_ST_IN_SYNC,
+					    field(DXM_ST_IN_SYNC));
 	if (s.in_sync > s.total)
-		bad(4, f[4], "in_sync not above total");
+		reject(DXM_ST_IN_SYNC, "in_sync not above total");
 
-	s.action = f[5];
+	s.action = field(DXM_ST_ACTION);
 	if (!is_known_action(s.action))
-		bad(5, f[5], "idle, resync, rebuild, check, repair or frozen");
+		reject(DXM_ST_ACTION,
+		       "idle, resync, rebuild, check, repair or frozen");
 
-	s.mismatches = number(6, f[6]);
-	std::tie(s.remapped[0], s.remapped[1]) = pair(7, f[7]);
-	std::tie(s.spare_free[0], s.spare_free[1]) = pair(8, f[8]);
-	s.lost_pages = number(9, f[9]);
-	s.hot_regions = number(10, f[10]);
-	s.data_offset = number(11, f[11]);
+	s.mismatches = number(DXM_ST_MISMATCHES, field(DXM_ST_MISMATCHES));
+	std::tie(s.remapped[0], s.remapped[1]) =
+		pair(DXM_ST_REMAPPED, field(DXM_ST_REMAPPED));
+	std::tie(s.spare_free[0], s.spare_free[1]) =
+		pair(DXM_ST_SPARE_FREE, field(DXM_ST_SPARE_FREE));
+	s.lost_pages = number(DXM_ST_LOST_PAGES, field(DXM_ST_LOST_PAGES));
+	s.hot_regions = number(DXM_ST_HOT_REGIONS, field(DXM_ST_HOT_REGIONS));
+	s.data_offset = number(DXM_ST_DATA_OFFSET, field(DXM_ST_DATA_OFFSET));
 
-	if (f[12] == "dax")
+	if (field(DXM_ST_DAX) == "dax")
 		s.dax = true;
-	else if (f[12] != "nodax")
-		bad(12, f[12], "dax or nodax");
+	else if (field(DXM_ST_DAX) != "nodax")
+		reject(DXM_ST_DAX, "dax or nodax");
 
-	if (f[13] == "0") {
+	const std::string &err = field(DXM_ST_ERROR);
+	if (err == "0") {
 		s.error = 0;
 	} else {
 		uint64_t e = 0;
 
-		if (f[13].size() < 2 || f[13][0] != '-')
-			bad(13, f[13], "0 or a negative errno");
+		if (err.size() < 2 || err[0] != '-')
+			reject(DXM_ST_ERROR, "0 or a negative errno");
 		try {
-			e = parse_u64(f[13].substr(1));
+			e = parse_u64(err.substr(1));
 		} catch (const std::invalid_argument &) {
-			bad(13, f[13], "0 or a negative errno");
+			reject(DXM_ST_ERROR, "0 or a negative errno");
 		}
 		if (!e || e > 4095)
-			bad(13, f[13], "0 or a negative errno");
+			reject(DXM_ST_ERROR, "0 or a negative errno");
 		s.error = -static_cast<int>(e);
 	}
+	/* fields of later target versions, when the line has them */
 	s.extra_fields = f.size() - STATUS_FIELDS;
-	if (f.size() > STATUS_FIELDS) {
-		if (f[14] != "-") {
-			s.sweep = pair(14, f[14]);
+	if (f.size() > DXM_ST_SWEPT) {
+		if (field(DXM_ST_SWEPT) != "-") {
+			s.sweep = pair(DXM_ST_SWEPT, field(DXM_ST_SWEPT));
 			if (s.sweep->first > s.sweep->second)
-				bad(14, f[14], "swept not above total");
+				reject(DXM_ST_SWEPT, "swept not above total");
 		}
 		s.extra_fields--;
 	}
-	if (f.size() > STATUS_FIELDS + 1) {
-		auto e = pair(15, f[15]);
+	if (f.size() > DXM_ST_IO_ERRORS) {
+		auto e = pair(DXM_ST_IO_ERRORS, field(DXM_ST_IO_ERRORS));
 
 		s.io_errors = std::array<uint64_t, 2>{ e.first, e.second };
 		s.extra_fields--;

@@ -23,6 +23,8 @@
 #include <string>
 #include <utility>
 
+#include "daxmirror_status.h"
+
 namespace dxm {
 
 class StatusParseError : public std::invalid_argument {
@@ -30,7 +32,8 @@ public:
 	using std::invalid_argument::invalid_argument;
 };
 
-inline constexpr size_t STATUS_FIELDS = 14;
+/* the fields of every target version (1.0 on) */
+inline constexpr size_t STATUS_FIELDS = DXM_STATUS_FIELDS_1_0;
 
 struct MirrorStatus {
 	std::array<std::optional<std::string>, 2> dev; /* maj:min, or none */
