@@ -309,6 +309,9 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio);
 bool dxm_leg_flush_is_fence(struct dxm_leg *leg);
 void dxm_warm_list_add(struct dxm_c *dc, unsigned long reg);
 bool dxm_any_warm(struct dxm_c *dc);
+int dxm_flush_legs(struct dxm_c *dc);
+void dxm_region_lock(struct dxm_c *dc, unsigned long region);
+void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 
 /* inflight.c */
 void dxm_set_hot(struct dxm_c *dc, unsigned long page, unsigned long nr);
@@ -323,15 +326,11 @@ void dxm_acc_exit(struct dxm_c *dc);
 void dxm_acc_see_faults(struct dxm_c *dc, unsigned long first,
 			unsigned long end);
 void dxm_acc_make_room(struct dxm_c *dc, bool mapped);
-bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok);
 bool dxm_acc_overlaps(struct dxm_c *dc, unsigned long first,
 		      unsigned long end);
 bool dxm_acc_any(struct dxm_c *dc);
 bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r);
 bool dxm_page_unsettled(struct dxm_c *dc, unsigned long page);
-int dxm_flush_legs(struct dxm_c *dc);
-void dxm_region_lock(struct dxm_c *dc, unsigned long region);
-void dxm_region_unlock(struct dxm_c *dc, unsigned long region);
 
 /* failover.c */
 void dxm_failover_sync(struct dxm_c *dc);
@@ -415,6 +414,7 @@ void dxm_iput_work(struct work_struct *work);
 void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);
 bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      long pages, unsigned long *kept, unsigned int bit);
+bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok);
 
 /* pmemcopy.c */
 int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce);
