@@ -95,9 +95,9 @@ static int dxm_spare_failure(struct dxm_c *dc, int leg, int good,
 	sector_t so = l->geo.spare_offset, ls;
 	int err = 0;
 
-	if (first < so || first >= so + (dxm_pages_to_sect(l->nr_spare)))
+	if (first < so || first >= so + dxm_pages_to_sect(l->nr_spare))
 		return -EOPNOTSUPP;	/* other metadata */
-	end = min_t(sector_t, end, so + (dxm_pages_to_sect(l->nr_spare)));
+	end = min_t(sector_t, end, so + dxm_pages_to_sect(l->nr_spare));
 	for (ls = round_down(first, 8); ls < end; ls += 8) {
 		u64 data;
 

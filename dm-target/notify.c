@@ -59,11 +59,12 @@ void dxm_notify_work(struct work_struct *work)
 		if (!dax_dev)
 			dax_dev = dxm_own_dax(dc);
 		if (!dax_dev) {
-			DMWARN("%s: lost page at sector %llu: the mirror has no DAX device to notify",
-			       dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
+			DMWARN_LIMIT("%s: lost page at sector %llu: the mirror has no DAX device to notify",
+				     dxm_name(dc),
+				     (unsigned long long)dxm_pages_to_sect(page));
 			continue;
 		}
-		off = (u64)(dc->ti->begin + (dxm_pages_to_sect(page))) << SECTOR_SHIFT;
+		off = (u64)(dc->ti->begin + dxm_pages_to_sect(page)) << SECTOR_SHIFT;
 		r = dax_holder_notify_failure(dax_dev, off, PAGE_SIZE, 0);
 		if (r == -EOPNOTSUPP)
 			DMINFO_LIMIT("%s: lost page at sector %llu: the filesystem takes no failure notices",

@@ -120,8 +120,8 @@ int dxm_write_page_remap(struct dxm_c *dc, int leg, sector_t page_sector,
 	}
 	if (!r && dxm_spare_free(&dc->legs[leg]) * 10 <
 	    dc->legs[leg].nr_spare) {
-		DMWARN("%s: leg %d: fewer than 10%% spare pages left",
-		       dxm_name(dc), leg);
+		DMWARN_LIMIT("%s: leg %d: fewer than 10%% spare pages left",
+			     dxm_name(dc), leg);
 		dxm_raise_event(dc);
 	}
 	return r;
