@@ -79,7 +79,7 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	if (dxm_pb_init(dc))
 		return -ENOMEM;
 	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
-	dc->marked = dxm_bitmap_alloc(dc->nr_regions);
+	dc->bm.marked = dxm_bitmap_alloc(dc->nr_regions);
 	dc->copying = dxm_bitmap_alloc(dc->nr_regions);
 	dc->warm = dxm_bitmap_alloc(dc->nr_regions);
 	dc->faulted = dxm_bitmap_alloc(dc->nr_regions);
@@ -87,7 +87,7 @@ static int dxm_alloc_state(struct dxm_c *dc)
 				       GFP_KERNEL);
 	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
 					GFP_KERNEL);
-	if (!dc->dirty || !dc->marked || !dc->copying ||
+	if (!dc->dirty || !dc->bm.marked || !dc->copying ||
 	    !dc->warm || !dc->faulted ||
 	    !dc->warm_list || !dc->flush_list)
 		return -ENOMEM;
@@ -123,7 +123,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	INIT_LIST_HEAD(&dc->instances);	/* holder.c: not listed yet */
 	mutex_init(&dc->sync_mutex);
 	init_rwsem(&dc->failover_sem);
-	mutex_init(&dc->bm_mutex);
+	mutex_init(&dc->bm.mutex);
 	mutex_init(&dc->sb_mutex);
 	init_waitqueue_head(&dc->inflight_wait);
 	bio_list_init(&dc->deferred);
@@ -310,11 +310,11 @@ static void dxm_dtr(struct dm_target *ti)
 		 * Nothing else runs now: the workers are stopped and the
 		 * table is no longer live (no I/O, no direct_access).
 		 */
-		bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
+		bitmap_copy(dc->bm.marked, dc->dirty, dc->nr_regions);
 		for (r = dxm_pb_next_region(dc, DXM_PB_HOT, 0);
 		     r < dc->nr_regions;
 		     r = dxm_pb_next_region(dc, DXM_PB_HOT, r + 1))
-			__set_bit(r, dc->marked);
+			__set_bit(r, dc->bm.marked);
 		dxm_bitmap_writeback(dc);
 		dxm_write_superblocks(dc);
 	}

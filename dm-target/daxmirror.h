@@ -115,7 +115,7 @@ struct dxm_accessor {
 	struct task_struct *task;	/* NULL: free slot */
 	struct pid *pid;		/* the task's (referenced) */
 	u64 syscalls;			/* its read/write calls at the hand-out */
-	u32 seq;			/* which hand-out (dc->acc_seq) */
+	u32 seq;			/* which hand-out (dc->acc.seq) */
 	bool over;			/* a mapping's fault seen over */
 	bool mapped;			/* for a mapping, not a kernel copy */
 	unsigned long page;		/* first data page handed out */
@@ -131,6 +131,36 @@ enum dxm_action {
 };
 
 #undef DXM_ACTION_ENUM
+
+/* inflight.c: each task's latest DAX hand-out, while it may be in flight */
+struct dxm_acc_table {
+	struct dxm_accessor slot[DXM_NR_ACC];
+	DECLARE_BITMAP(used, DXM_NR_ACC);	/* slots with a task */
+	u32 seq;				/* hand-outs so far */
+};
+
+/* metadata.c: the write-intent bitmap as the legs hold it (dc->lock) */
+struct dxm_wib {
+	unsigned long *marked;		/* set in the on-leg bitmap */
+	bool writeback_due;		/* the on-leg copies need a write-back */
+	struct mutex mutex;		/* orders the write-backs */
+	void *snap;			/* write-back snapshot (@mutex) */
+	unsigned long clears;		/* clearing passes */
+	unsigned long clears_flushed;	/* ...whose data a flush covered */
+	unsigned long next_clear;	/* jiffies: next lazy clearing pass */
+	unsigned long mark_gen;		/* marks set for write-back */
+	unsigned long durable_gen;	/* ...of them on the media */
+};
+
+/* hold.c: references on moved pages until files forgot the old ones */
+struct dxm_hold {
+	struct mutex mutex;		/* the fields below */
+	struct xarray held;		/* data page -> page we hold a ref on */
+	struct xarray pending;		/* data page -> moves not forgotten */
+	unsigned int gen;		/* of the newest leg walk */
+	bool walking;			/* it has not ended */
+	unsigned long cursor;		/* data pages below: it passed */
+};
 
 struct dxm_c {
 	struct dm_target *ti;
@@ -158,7 +188,6 @@ struct dxm_c {
 	unsigned long nr_dirty;		/* set bits of @dirty */
 	unsigned long nr_out_of_sync;	/* regions dirty or with a hot page */
 	unsigned long *dirty;		/* must be resynced (crash, initial) */
-	unsigned long *marked;		/* set in the on-leg bitmap */
 	unsigned long *copying;		/* being copied/compared right now */
 	unsigned long *faulted;		/* regions a fault was given pages
 					 * of: files may name them (forget.c) */
@@ -168,9 +197,7 @@ struct dxm_c {
 	unsigned int nr_warm_list;
 	bool warm_overflow;		/* a warm region is not on the list */
 	unsigned long *flush_list;	/* taken by a full flush (swapped) */
-	struct dxm_accessor acc[DXM_NR_ACC];	/* in-flight DAX hand-outs */
-	DECLARE_BITMAP(acc_used, DXM_NR_ACC);	/* slots with a task */
-	u32 acc_seq;			/* hand-outs so far */
+	struct dxm_acc_table acc;	/* in-flight DAX hand-outs */
 	unsigned int flush_gen;		/* odd while a flush clears pages */
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];
@@ -178,14 +205,7 @@ struct dxm_c {
 	struct bio_list deferred;	/* writes waiting for a region copy */
 	struct bio_list need_mark;	/* writes waiting for a bitmap write */
 	struct bio_list failed_writes;	/* writes that failed on a leg */
-	bool bitmap_dirty;		/* on-leg bitmap needs a write-back */
-	struct mutex bm_mutex;		/* orders bitmap write-backs */
-	void *bm_snap;			/* write-back snapshot (bm_mutex) */
-	unsigned long bm_clears;	/* clearing passes (dc->lock) */
-	unsigned long bm_clears_flushed; /* ...whose data a flush covered */
-	unsigned long next_clear;	/* jiffies: next lazy clearing pass */
-	unsigned long bm_mark_gen;	/* marks set for write-back (dc->lock) */
-	unsigned long bm_durable_gen;	/* ...of them on the media (dc->lock) */
+	struct dxm_wib bm;		/* the on-leg write-intent bitmap */
 	struct mutex sb_mutex;		/* the one superblock writer */
 
 	struct workqueue_struct *wq;	/* bio work, events */
@@ -201,12 +221,7 @@ struct dxm_c {
 	unsigned int failed_primary_gen;	/* its hold walk (hold.c) */
 	struct work_struct forget_work;	/* pages in @forget (forget.c) */
 	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
-	struct mutex hold_mutex;	/* the fields below (hold.c) */
-	struct xarray held;		/* data page -> page we hold a ref on */
-	struct xarray hold_pending;	/* data page -> moves not forgotten */
-	unsigned int hold_gen;		/* of the newest leg walk */
-	bool hold_walking;		/* it has not ended */
-	unsigned long hold_cursor;	/* data pages below: it passed */
+	struct dxm_hold hold;		/* references on moved pages */
 	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
 	struct xarray notify;		/* data pages to report lost */
 	struct work_struct iput_work;	/* last inode references (zap.c) */

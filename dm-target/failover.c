@@ -69,7 +69,7 @@ void dxm_unmap_all(struct dxm_c *dc, int leg)
 	}
 	for (i = 0; i < DXM_NR_ACC; i++) {
 		spin_lock_irq(&dc->lock);
-		a = dc->acc[i];
+		a = dc->acc.slot[i];
 		spin_unlock_irq(&dc->lock);
 		for (p = a.page; a.task && p < a.page + a.nr; p++)
 			dxm_zap_page(dc, leg, dxm_leg_sector(dc, leg,

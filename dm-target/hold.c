@@ -20,9 +20,10 @@
  * held page.
  *
  * Pending: pages at or after the cursor of a running leg walk
- * (dxm_forget_leg()), and the pages counted in @hold_pending (single pages,
- * from the moment their new translation is published until their forget
- * ran).  Held pages are always pending; both change under @hold_mutex.
+ * (dxm_forget_leg()), and the pages counted in dc->hold.pending (single
+ * pages, from the moment their new translation is published until their
+ * forget ran).  Held pages are always pending; both change under
+ * dc->hold.mutex.
  */
 #include <linux/mm.h>
 #include <linux/xarray.h>
@@ -32,14 +33,14 @@
 
 void dxm_hold_init(struct dxm_c *dc)
 {
-	mutex_init(&dc->hold_mutex);
-	xa_init(&dc->held);
-	xa_init(&dc->hold_pending);
+	mutex_init(&dc->hold.mutex);
+	xa_init(&dc->hold.held);
+	xa_init(&dc->hold.pending);
 }
 
 static void dxm_hold_put(struct dxm_c *dc, unsigned long page)
 {
-	struct page *pg = xa_erase(&dc->held, page);
+	struct page *pg = xa_erase(&dc->hold.held, page);
 
 	if (pg)
 		folio_put(page_folio(pg));
@@ -47,8 +48,8 @@ static void dxm_hold_put(struct dxm_c *dc, unsigned long page)
 
 static bool dxm_hold_pending(struct dxm_c *dc, unsigned long page)
 {
-	return (dc->hold_walking && page >= dc->hold_cursor) ||
-	       xa_load(&dc->hold_pending, page);
+	return (dc->hold.walking && page >= dc->hold.cursor) ||
+	       xa_load(&dc->hold.pending, page);
 }
 
 /* Drop every held page that is no longer pending. */
@@ -57,7 +58,7 @@ static void dxm_hold_put_idle(struct dxm_c *dc)
 	unsigned long page;
 	void *v;
 
-	xa_for_each(&dc->held, page, v)
+	xa_for_each(&dc->hold.held, page, v)
 		if (!dxm_hold_pending(dc, page))
 			dxm_hold_put(dc, page);
 }
@@ -67,10 +68,10 @@ void dxm_hold_destroy(struct dxm_c *dc)
 	unsigned long page;
 	void *v;
 
-	xa_for_each(&dc->held, page, v)
+	xa_for_each(&dc->hold.held, page, v)
 		dxm_hold_put(dc, page);
-	xa_destroy(&dc->held);
-	xa_destroy(&dc->hold_pending);
+	xa_destroy(&dc->hold.held);
+	xa_destroy(&dc->hold.pending);
 }
 
 /* Hold @pg, the page now backing mirror page @page, unless a file names it. */
@@ -81,7 +82,7 @@ static void dxm_hold_page(struct dxm_c *dc, unsigned long page,
 	struct page *was;
 	pgoff_t index;
 
-	was = xa_load(&dc->held, page);
+	was = xa_load(&dc->hold.held, page);
 	if (!pg || was == pg)
 		return;
 	if (was)
@@ -89,7 +90,7 @@ static void dxm_hold_page(struct dxm_c *dc, unsigned long page,
 	if (folio_test_large(page_folio(pg)) ||
 	    dxm_dax_page_file(pg, &mapping, &index) || mapping)
 		return;		/* an entry names it: not the page to hold */
-	if (xa_err(xa_store(&dc->held, page, pg, GFP_NOIO)))
+	if (xa_err(xa_store(&dc->hold.held, page, pg, GFP_NOIO)))
 		return;		/* no memory: the fault may fail (SIGBUS) */
 	folio_ref_inc(page_folio(pg));
 }
@@ -104,19 +105,19 @@ long dxm_hold_clip(struct dxm_c *dc, unsigned long page, long nr,
 {
 	unsigned long idx = page;
 
-	if (!READ_ONCE(dc->hold_walking) && xa_empty(&dc->hold_pending))
+	if (!READ_ONCE(dc->hold.walking) && xa_empty(&dc->hold.pending))
 		return nr;
-	mutex_lock(&dc->hold_mutex);
-	if (dc->hold_walking)
-		nr = dc->hold_cursor <= page ? 0 :
-			min_t(long, nr, dc->hold_cursor - page);
-	if (nr && xa_find(&dc->hold_pending, &idx, page + nr - 1, XA_PRESENT))
+	mutex_lock(&dc->hold.mutex);
+	if (dc->hold.walking)
+		nr = dc->hold.cursor <= page ? 0 :
+			min_t(long, nr, dc->hold.cursor - page);
+	if (nr && xa_find(&dc->hold.pending, &idx, page + nr - 1, XA_PRESENT))
 		nr = idx - page;
 	if (!nr) {
 		nr = 1;
 		dxm_hold_page(dc, page, dxm_pfn_page(pfn, 0));
 	}
-	mutex_unlock(&dc->hold_mutex);
+	mutex_unlock(&dc->hold.mutex);
 	return nr;
 }
 
@@ -127,12 +128,12 @@ void dxm_hold_moving(struct dxm_c *dc, unsigned long page)
 
 	if (!dc->dax)
 		return;
-	mutex_lock(&dc->hold_mutex);
-	v = xa_load(&dc->hold_pending, page);
+	mutex_lock(&dc->hold.mutex);
+	v = xa_load(&dc->hold.pending, page);
 	/* no memory: faults in the window may fail, as before this file */
-	xa_store(&dc->hold_pending, page,
+	xa_store(&dc->hold.pending, page,
 		 xa_mk_value((v ? xa_to_value(v) : 0) + 1), GFP_NOIO);
-	mutex_unlock(&dc->hold_mutex);
+	mutex_unlock(&dc->hold.mutex);
 }
 
 /* The forget of a move of @page ran (or the move did not happen). */
@@ -140,16 +141,16 @@ void dxm_hold_moved(struct dxm_c *dc, unsigned long page)
 {
 	void *v;
 
-	mutex_lock(&dc->hold_mutex);
-	v = xa_load(&dc->hold_pending, page);
+	mutex_lock(&dc->hold.mutex);
+	v = xa_load(&dc->hold.pending, page);
 	if (v && xa_to_value(v) > 1)
-		xa_store(&dc->hold_pending, page,
+		xa_store(&dc->hold.pending, page,
 			 xa_mk_value(xa_to_value(v) - 1), GFP_NOIO);
 	else if (v)
-		xa_erase(&dc->hold_pending, page);
+		xa_erase(&dc->hold.pending, page);
 	if (!dxm_hold_pending(dc, page))
 		dxm_hold_put(dc, page);
-	mutex_unlock(&dc->hold_mutex);
+	mutex_unlock(&dc->hold.mutex);
 }
 
 /*
@@ -165,11 +166,11 @@ unsigned int dxm_hold_walk_start(struct dxm_c *dc)
 
 	if (!dc->dax)
 		return 0;
-	mutex_lock(&dc->hold_mutex);
-	gen = ++dc->hold_gen ?: ++dc->hold_gen;
-	dc->hold_cursor = 0;
-	WRITE_ONCE(dc->hold_walking, true);
-	mutex_unlock(&dc->hold_mutex);
+	mutex_lock(&dc->hold.mutex);
+	gen = ++dc->hold.gen ?: ++dc->hold.gen;
+	dc->hold.cursor = 0;
+	WRITE_ONCE(dc->hold.walking, true);
+	mutex_unlock(&dc->hold.mutex);
 	return gen;
 }
 
@@ -182,27 +183,27 @@ void dxm_hold_walk_pass(struct dxm_c *dc, unsigned int gen,
 
 	if (!gen)
 		return;
-	mutex_lock(&dc->hold_mutex);
-	if (gen == dc->hold_gen && page > dc->hold_cursor) {
-		from = dc->hold_cursor;
-		dc->hold_cursor = page;
-		xa_for_each_range(&dc->held, p, v, from, page - 1)
-			if (!xa_load(&dc->hold_pending, p))
+	mutex_lock(&dc->hold.mutex);
+	if (gen == dc->hold.gen && page > dc->hold.cursor) {
+		from = dc->hold.cursor;
+		dc->hold.cursor = page;
+		xa_for_each_range(&dc->hold.held, p, v, from, page - 1)
+			if (!xa_load(&dc->hold.pending, p))
 				dxm_hold_put(dc, p);
 	}
-	mutex_unlock(&dc->hold_mutex);
+	mutex_unlock(&dc->hold.mutex);
 }
 
 void dxm_hold_walk_end(struct dxm_c *dc, unsigned int gen)
 {
 	if (!gen)
 		return;
-	mutex_lock(&dc->hold_mutex);
-	if (gen == dc->hold_gen) {
-		WRITE_ONCE(dc->hold_walking, false);
+	mutex_lock(&dc->hold.mutex);
+	if (gen == dc->hold.gen) {
+		WRITE_ONCE(dc->hold.walking, false);
 		dxm_hold_put_idle(dc);
 	}
-	mutex_unlock(&dc->hold_mutex);
+	mutex_unlock(&dc->hold.mutex);
 }
 
 #endif /* DXM_FSDAX_REFCOUNTED */

@@ -139,7 +139,7 @@ static void dxm_acc_free(struct dxm_c *dc, struct dxm_accessor *a)
 	a->task = NULL;
 	put_pid(a->pid);
 	a->pid = NULL;
-	__clear_bit(a - dc->acc, dc->acc_used);
+	__clear_bit(a - dc->acc.slot, dc->acc.used);
 }
 
 /* Whether the task of @a has exited (or is exiting): it accesses nothing. */
@@ -214,8 +214,8 @@ void dxm_acc_exit(struct dxm_c *dc)
 	unsigned int i;
 
 	spin_lock_irq(&dc->lock);
-	for_each_set_bit(i, dc->acc_used, DXM_NR_ACC)
-		dxm_acc_free(dc, &dc->acc[i]);
+	for_each_set_bit(i, dc->acc.used, DXM_NR_ACC)
+		dxm_acc_free(dc, &dc->acc.slot[i]);
 	spin_unlock_irq(&dc->lock);
 }
 
@@ -242,7 +242,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 
 	lockdep_assert_held(&dc->lock);
 	for (i = 0; i < DXM_ACC_PROBE; i++) {
-		a = &dc->acc[(h + i) % DXM_NR_ACC];
+		a = &dc->acc.slot[(h + i) % DXM_NR_ACC];
 		if (a->task == current && a->mapped == mapped)
 			break;
 		if (!spare && !a->task)
@@ -251,8 +251,8 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	}
 	/* no slot of ours, none free: one whose access is over (dearer) */
 	for (i = 0; !a && !spare && i < DXM_ACC_PROBE; i++)
-		if (dxm_acc_reusable(&dc->acc[(h + i) % DXM_NR_ACC]))
-			spare = &dc->acc[(h + i) % DXM_NR_ACC];
+		if (dxm_acc_reusable(&dc->acc.slot[(h + i) % DXM_NR_ACC]))
+			spare = &dc->acc.slot[(h + i) % DXM_NR_ACC];
 	if (!a) {
 		if (!spare) {
 			/* every nearby slot is in use: time-bounded cooling */
@@ -266,13 +266,13 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	a->task = current;
 	a->pid = get_pid(task_pid(current));
 	a->syscalls = dxm_task_syscalls(current);
-	__set_bit(a - dc->acc, dc->acc_used);
+	__set_bit(a - dc->acc.slot, dc->acc.used);
 	a->mapped = mapped;
 	a->page = page;
 	a->nr = nr;
 	a->gen = dc->flush_gen;
 	a->copied = 0;
-	a->seq = ++dc->acc_seq;
+	a->seq = ++dc->acc.seq;
 	a->over = false;
 }
 
@@ -287,14 +287,14 @@ static void dxm_acc_see_fault(struct dxm_c *dc, unsigned int i)
 	struct dxm_accessor a;
 
 	spin_lock_irq(&dc->lock);
-	a = dc->acc[i];
+	a = dc->acc.slot[i];
 	spin_unlock_irq(&dc->lock);
 	if (!a.task || !a.mapped || a.over ||
 	    !dxm_fault_over(dc, a.page, dxm_acc_expired(&a)))
 		return;
 	spin_lock_irq(&dc->lock);
-	if (dc->acc[i].task && dc->acc[i].seq == a.seq)
-		dc->acc[i].over = true;
+	if (dc->acc.slot[i].task && dc->acc.slot[i].seq == a.seq)
+		dc->acc.slot[i].over = true;
 	spin_unlock_irq(&dc->lock);
 }
 
@@ -311,10 +311,10 @@ void dxm_acc_see_faults(struct dxm_c *dc, unsigned long first,
 	unsigned int i;
 
 	spin_lock_irq(&dc->lock);
-	bitmap_copy(used, dc->acc_used, DXM_NR_ACC);
+	bitmap_copy(used, dc->acc.used, DXM_NR_ACC);
 	spin_unlock_irq(&dc->lock);
 	for_each_set_bit(i, used, DXM_NR_ACC) {
-		a = &dc->acc[i];
+		a = &dc->acc.slot[i];
 		if (READ_ONCE(a->mapped) && READ_ONCE(a->page) < end &&
 		    READ_ONCE(a->page) + READ_ONCE(a->nr) > first)
 			dxm_acc_see_fault(dc, i);
@@ -333,7 +333,7 @@ void dxm_acc_make_room(struct dxm_c *dc, bool mapped)
 	struct task_struct *t;
 
 	for (i = 0; i < DXM_ACC_PROBE; i++) {
-		a = &dc->acc[(h + i) % DXM_NR_ACC];
+		a = &dc->acc.slot[(h + i) % DXM_NR_ACC];
 		t = READ_ONCE(a->task);
 		if (!t || (t == current && READ_ONCE(a->mapped) == mapped))
 			return;
@@ -357,8 +357,8 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 
 	lockdep_assert_held(&dc->lock);
 	dc->flush_gen++;
-	for_each_set_bit(i, dc->acc_used, DXM_NR_ACC) {
-		a = &dc->acc[i];
+	for_each_set_bit(i, dc->acc.used, DXM_NR_ACC) {
+		a = &dc->acc.slot[i];
 		if (a->page >= end || a->page + a->nr <= first)
 			continue;
 		dxm_acc_set_hot(dc, a);
@@ -385,7 +385,7 @@ bool dxm_acc_overlaps(struct dxm_c *dc, unsigned long first,
 	struct dxm_accessor *a;
 	unsigned long page;
 
-	for (a = dc->acc; a < dc->acc + DXM_NR_ACC; a++) {
+	for (a = dc->acc.slot; a < dc->acc.slot + DXM_NR_ACC; a++) {
 		if (!READ_ONCE(a->task))
 			continue;
 		page = READ_ONCE(a->page);

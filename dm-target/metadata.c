@@ -473,9 +473,9 @@ int dxm_bitmap_init(struct dxm_c *dc)
 	int i, r;
 
 	/* kept as the write-back snapshot: a write-back never allocates */
-	if (!dc->bm_snap)
-		dc->bm_snap = kvzalloc(rounded, GFP_KERNEL);
-	buf = dc->bm_snap;
+	if (!dc->bm.snap)
+		dc->bm.snap = kvzalloc(rounded, GFP_KERNEL);
+	buf = dc->bm.snap;
 	if (!buf)
 		return -ENOMEM;
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -495,14 +495,14 @@ int dxm_bitmap_init(struct dxm_c *dc)
 		dxm_bm_media_order(buf, BITS_TO_LONGS(dc->nr_regions));
 		bitmap_or(dc->dirty, dc->dirty, buf, dc->nr_regions);
 	}
-	bitmap_copy(dc->marked, dc->dirty, dc->nr_regions);
+	bitmap_copy(dc->bm.marked, dc->dirty, dc->nr_regions);
 	memset(buf, 0, rounded);
 	return 0;
 }
 
 static void dxm_persist_word(struct dxm_c *dc, unsigned long word_idx)
 {
-	unsigned long word = dxm_bm_word_le(dc->marked[word_idx]);
+	unsigned long word = dxm_bm_word_le(dc->bm.marked[word_idx]);
 	int i;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -530,7 +530,7 @@ bool dxm_bitmap_mark_is_sync(struct dxm_c *dc)
  * durable on return (returns 0); otherwise the bitmap must be written back
  * by dxm_bitmap_writeback() from process context (returns 1), also when
  * the regions were marked already by a write whose write-back has not
- * ended yet (bm_mark_gen: a second write to the region must not pass
+ * ended yet (bm.mark_gen: a second write to the region must not pass
  * the first one's mark on its way to the media).
  */
 int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
@@ -545,21 +545,21 @@ int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
 		 * too): a missing one marks the rest of its bitmap words
 		 * with it, so that neighbouring writes need none.
 		 */
-		r = find_next_zero_bit(dc->marked, last + 1, first);
+		r = find_next_zero_bit(dc->bm.marked, last + 1, first);
 		if (r > last)	/* marked: durable once the write-backs are */
-			return dc->bm_durable_gen != dc->bm_mark_gen;
+			return dc->bm.durable_gen != dc->bm.mark_gen;
 		first = round_down(first, BITS_PER_LONG);
 		last = min(round_up(last + 1, BITS_PER_LONG),
 			   dc->nr_regions) - 1;
-		bitmap_set(dc->marked, first, last - first + 1);
-		dc->bm_mark_gen++;
-		dc->bitmap_dirty = true;
+		bitmap_set(dc->bm.marked, first, last - first + 1);
+		dc->bm.mark_gen++;
+		dc->bm.writeback_due = true;
 		return 1;
 	}
 	for (r = first; r <= last; r++) {
-		if (test_bit(r, dc->marked))
+		if (test_bit(r, dc->bm.marked))
 			continue;
-		__set_bit(r, dc->marked);
+		__set_bit(r, dc->bm.marked);
 		changed = true;
 		w = BIT_WORD(r);
 		if (w != prev_w) {
@@ -584,30 +584,30 @@ int dxm_bitmap_mark(struct dxm_c *dc, unsigned long first, unsigned long last)
  * at 8 TiB; interrupts stay off for one slice only).  DAX-mapped copies
  * are written slice by slice under dc->lock too, so that they can never
  * overwrite a newer word persisted by dxm_bitmap_mark(); the others are
- * written from the snapshot, serialised by bm_mutex so that an older
+ * written from the snapshot, serialised by bm.mutex so that an older
  * snapshot never lands after a newer one.  A mark made in a slice already
- * copied sets bitmap_dirty again and its writer writes back after this.
+ * copied sets bm.writeback_due again and its writer writes back after this.
  */
 int dxm_bitmap_writeback(struct dxm_c *dc)
 {
 	size_t bytes = round_up(dxm_bitmap_bytes(dc), DXM_BLOCK_SIZE);
 	unsigned long words = BITS_TO_LONGS(dc->nr_regions), w, n;
-	unsigned long *snap = dc->bm_snap;
+	unsigned long *snap = dc->bm.snap;
 	blk_opf_t op = REQ_OP_WRITE | REQ_FUA;
 	unsigned long clears, gen;
 	int i, r;
 
 	if (!snap)
 		return -ENODEV;	/* not activated: no bitmap loaded */
-	mutex_lock(&dc->bm_mutex);
+	mutex_lock(&dc->bm.mutex);
 	spin_lock_irq(&dc->lock);
-	dc->bitmap_dirty = false;
-	gen = dc->bm_mark_gen;	/* every mark made so far is in the snapshot */
+	dc->bm.writeback_due = false;
+	gen = dc->bm.mark_gen;	/* every mark made so far is in the snapshot */
 	spin_unlock_irq(&dc->lock);
 	for (w = 0; w < words; w += n) {
 		n = min_t(unsigned long, words - w, DXM_BM_WORDS);
 		spin_lock_irq(&dc->lock);
-		memcpy(&snap[w], &dc->marked[w], n * sizeof(long));
+		memcpy(&snap[w], &dc->bm.marked[w], n * sizeof(long));
 		dxm_bm_media_order(&snap[w], n);	/* to the media form */
 		for (i = 0; i < DXM_NR_LEGS; i++)
 			if (dxm_leg_alive(dc, i) && dc->legs[i].bitmap_kaddr)
@@ -621,14 +621,14 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 	}
 	/* every clear in the snapshot was counted by now */
 	spin_lock_irq(&dc->lock);
-	clears = dc->bm_clears;
+	clears = dc->bm.clears;
 	spin_unlock_irq(&dc->lock);
 	/*
 	 * A cleared mark says that its region cannot differ: the data
 	 * written there before must be durable before the clear is, so a
 	 * snapshot with clears not yet covered flushes the legs first.
 	 */
-	if (clears != dc->bm_clears_flushed)
+	if (clears != dc->bm.clears_flushed)
 		op |= REQ_PREFLUSH;
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -642,11 +642,11 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 			dxm_fail_leg(dc, i, r, "write-intent bitmap write failed");
 	}
 	if (op & REQ_PREFLUSH)
-		dc->bm_clears_flushed = clears;
+		dc->bm.clears_flushed = clears;
 	spin_lock_irq(&dc->lock);
-	dc->bm_durable_gen = gen;
+	dc->bm.durable_gen = gen;
 	spin_unlock_irq(&dc->lock);
-	mutex_unlock(&dc->bm_mutex);
+	mutex_unlock(&dc->bm.mutex);
 	return 0;
 }
 
@@ -654,11 +654,11 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 {
 	dxm_pb_exit(dc);
 	kvfree(dc->dirty);
-	kvfree(dc->marked);
+	kvfree(dc->bm.marked);
 	kvfree(dc->copying);
 	kvfree(dc->warm);
 	kvfree(dc->faulted);
 	kvfree(dc->warm_list);
 	kvfree(dc->flush_list);
-	kvfree(dc->bm_snap);
+	kvfree(dc->bm.snap);
 }

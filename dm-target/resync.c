@@ -207,28 +207,28 @@ static void dxm_clear_marks(struct dxm_c *dc)
 	 * keeps its mark.
 	 */
 	if (!dxm_bitmap_mark_is_sync(dc)) {
-		if (time_before(jiffies, dc->next_clear))
+		if (time_before(jiffies, dc->bm.next_clear))
 			return;
-		dc->next_clear = jiffies + msecs_to_jiffies(DXM_LAZY_CLEAR_MS);
+		dc->bm.next_clear = jiffies + msecs_to_jiffies(DXM_LAZY_CLEAR_MS);
 	}
 
 	for (next = 0; next < dc->nr_regions; next = end) {
 		end = min(next + DXM_CLEAR_BATCH, dc->nr_regions);
 		spin_lock_irq(&dc->lock);
-		for (r = find_next_bit(dc->marked, end, next); r < end;
-		     r = find_next_bit(dc->marked, end, r + 1)) {
+		for (r = find_next_bit(dc->bm.marked, end, next); r < end;
+		     r = find_next_bit(dc->bm.marked, end, r + 1)) {
 			if (dxm_region_unsettled(dc, r) ||
 			    test_bit(r, dc->dirty) ||
 			    test_bit(r, dc->copying) ||
 			    atomic_read(&dc->inflight[dxm_bucket(r)]))
 				continue;
-			__clear_bit(r, dc->marked);
+			__clear_bit(r, dc->bm.marked);
 			changed = true;
 		}
 		if (changed) {
-			dc->bm_clears++;
+			dc->bm.clears++;
 			if (!dxm_bitmap_mark_is_sync(dc))
-				dc->bitmap_dirty = true;
+				dc->bm.writeback_due = true;
 		}
 		spin_unlock_irq(&dc->lock);
 		cond_resched();
