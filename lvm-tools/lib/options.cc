@@ -71,6 +71,11 @@ SpareSpec parse_spare(const std::string &text)
 	return s;
 }
 
+/* the limit of include/daxmirror_format.h, as the kernel's error says it */
+const std::string SYNC_INTERVAL_RANGE =
+	"must be milliseconds from 0 to " +
+	std::to_string(DXM_MAX_SYNC_INTERVAL_MS);
+
 uint32_t parse_sync_interval(const std::string &text)
 {
 	uint64_t v;
@@ -78,12 +83,10 @@ uint32_t parse_sync_interval(const std::string &text)
 	try {
 		v = parse_u64(text);
 	} catch (const std::invalid_argument &e) {
-		throw UsageError("--sync-interval " + text,
-				 "must be milliseconds from 0 to 3600000");
+		throw UsageError("--sync-interval " + text, SYNC_INTERVAL_RANGE);
 	}
 	if (v > DXM_MAX_SYNC_INTERVAL_MS)
-		throw UsageError("--sync-interval " + text,
-				 "must be milliseconds from 0 to 3600000");
+		throw UsageError("--sync-interval " + text, SYNC_INTERVAL_RANGE);
 	return static_cast<uint32_t>(v);
 }
 
@@ -97,7 +100,8 @@ uint32_t parse_sweep_rate(const std::string &text)
 	}
 	if (v > DXM_MAX_SWEEP_KBPS)
 		throw UsageError("--sweep-max-kbps " + text,
-				 "must be KiB/s from 0 (no limit) to 100000000");
+				 "must be KiB/s from 0 (no limit) to " +
+				 std::to_string(DXM_MAX_SWEEP_KBPS));
 	return static_cast<uint32_t>(v);
 }
 
