@@ -75,7 +75,7 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->region_shift = ilog2(dc->region_sectors);
 	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
 	dc->nr_pages = dxm_sect_to_pages(dc->data_sectors);
-	dc->pages_shift = dc->region_shift - 3;
+	dc->pages_shift = dc->region_shift - DXM_PAGE_SECTORS_SHIFT;
 	if (dxm_pb_init(dc))
 		return -ENOMEM;
 	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
