@@ -85,6 +85,7 @@ rec info mirror_sectors - - "$LEN" sectors
 rec info fio - - "$(fio --version)" -
 rec info runtime_s - - "$RUNTIME" s
 rec info reps - - "$REPS" -
+rec info vcpus - - "$(nproc)" -
 rec info file_mb - - "$FILE_MB" MiB
 rec info fs_mb - - "$FS_MB" MiB
 

@@ -316,7 +316,7 @@ def write_md(path, info, res, png_name, data_name):
     small = int(info.get("small_leg_sectors", "0")) * 512 >> 20
     media = {"tmpfs": ", media files on the host's tmpfs",
              "disk": ", media files on the host's disk"}.get(info.get("media"), "")
-    L.append(f"| VM | QEMU TCG (`-cpu max`, 1 vCPU, 1 GiB), 4 emulated NVDIMMs "
+    L.append(f"| VM | QEMU TCG (`-cpu max`, {info.get('vcpus', '1')} vCPU, 1 GiB), 4 emulated NVDIMMs "
              f"(fsdax: 2 x {big} MiB, 2 x {small} MiB{media}) |")
     L.append(f"| whole run | {info.get('total_seconds', '?')} s |")
     L.append("")
