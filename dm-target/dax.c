@@ -100,6 +100,9 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 	nr_pages = min_t(long, nr_pages, left);
 	if (nr_pages <= 0)
 		return -ERANGE;
+	if (pfn)	/* a range faulted in 2 MiB lately: 4 KiB (pmd.c) */
+		nr_pages = dxm_pmd_clamp(dc, dxm_sect_to_pages(sector),
+					 nr_pages);
 	for (tries = 0; tries < 2; tries++) {
 		run = dxm_remap_run(dc, sector, (sector_t)nr_pages <<
 				    (PAGE_SHIFT - SECTOR_SHIFT));

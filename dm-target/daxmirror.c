@@ -25,6 +25,8 @@ static void dxm_free(struct dxm_c *dc)
 		flush_work(&dc->iput_work);
 	if (dc->failover_wq)
 		destroy_workqueue(dc->failover_wq);
+	if (dc->leg_wq)
+		destroy_workqueue(dc->leg_wq);
 	if (dc->sync_wq)
 		destroy_workqueue(dc->sync_wq);
 	if (dc->wq)
@@ -76,7 +78,7 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->nr_regions = DIV_ROUND_UP(dc->data_sectors, dc->region_sectors);
 	dc->nr_pages = dxm_sect_to_pages(dc->data_sectors);
 	dc->pages_shift = dc->region_shift - DXM_PAGE_SECTORS_SHIFT;
-	if (dxm_pb_init(dc))
+	if (dxm_pb_init(dc) || dxm_pmd_init(dc))
 		return -ENOMEM;
 	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
 	dc->bm.marked = dxm_bitmap_alloc(dc->nr_regions);
@@ -242,7 +244,10 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	 */
 	dc->failover_wq = alloc_workqueue("dxm_failover",
 					  WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
-	if (!dc->wq || !dc->sync_wq || !dc->failover_wq) {
+	/* unbound: the scheduler wakes its worker on an idle CPU (io.c) */
+	dc->leg_wq = alloc_workqueue("dxm_leg", WQ_MEM_RECLAIM | WQ_HIGHPRI |
+				     WQ_UNBOUND, 0);
+	if (!dc->wq || !dc->sync_wq || !dc->failover_wq || !dc->leg_wq) {
 		r = -ENOMEM;
 		ti->error = "Cannot allocate workqueues";
 		goto bad;
@@ -484,7 +489,7 @@ static void dxm_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 static struct target_type dxm_target = {
 	.name = "daxmirror",
-	.version = {1, 3, 0},
+	.version = {1, 4, 0},
 	.features = 0,
 	.module = THIS_MODULE,
 	.ctr = dxm_ctr,

@@ -77,6 +77,7 @@ struct dxm_args {
 	bool sweep_given;
 	bool no_dax;
 	bool nosync;
+	bool pmd_always;		/* never decline 2 MiB faults (pmd.c) */
 	int rebuild_leg;		/* -1: none */
 };
 
@@ -152,6 +153,15 @@ struct dxm_wib {
 	unsigned long durable_gen;	/* ...of them on the media */
 };
 
+/* pmd.c: 2 MiB ranges whose PMD faults are declined for a while */
+#define DXM_PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+struct dxm_pmd {
+	unsigned long nr;		/* 2 MiB ranges of the data area */
+	unsigned long *faulted[2];	/* PMD hand-outs: this, last epoch */
+	unsigned int cur;		/* which of them takes marks */
+	unsigned long epoch_start;	/* jiffies */
+};
+
 /* hold.c: references on moved pages until files forgot the old ones */
 struct dxm_hold {
 	struct mutex mutex;		/* the fields below */
@@ -211,6 +221,7 @@ struct dxm_c {
 	struct workqueue_struct *wq;	/* bio work, events */
 	struct workqueue_struct *sync_wq;	/* flushes, sweeps */
 	struct workqueue_struct *failover_wq;	/* unmaps after a failover */
+	struct workqueue_struct *leg_wq;	/* a large write's second leg */
 	bool activated;			/* first resume done */
 	struct work_struct bio_work;	/* deferred writes, marks, failover */
 	struct bio_list failover;	/* reads to retry on the other leg */
@@ -222,6 +233,7 @@ struct dxm_c {
 	struct work_struct forget_work;	/* pages in @forget (forget.c) */
 	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
 	struct dxm_hold hold;		/* references on moved pages */
+	struct dxm_pmd pmd;		/* declined 2 MiB faults (pmd.c) */
 	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
 	struct xarray notify;		/* data pages to report lost */
 	struct work_struct iput_work;	/* last inode references (zap.c) */
@@ -259,6 +271,8 @@ struct dxm_bio {
 	bool flush_failed;
 	atomic_t writes;		/* leg clones of a write still running */
 	unsigned long write_err;	/* bit per leg whose clone failed */
+	struct work_struct leg_work;	/* issues @leg_clone (io.c) */
+	struct bio *leg_clone;
 };
 
 /* A write's clone for one leg (write_bs front pad). */
@@ -430,6 +444,12 @@ void dxm_zap_page(struct dxm_c *dc, int leg, sector_t leg_sector);
 bool dxm_zap_writable(struct dxm_c *dc, int leg, sector_t leg_sector,
 		      long pages, unsigned long *kept, unsigned int bit);
 bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok);
+
+/* pmd.c */
+int dxm_pmd_init(struct dxm_c *dc);
+void dxm_pmd_exit(struct dxm_c *dc);
+long dxm_pmd_clamp(struct dxm_c *dc, unsigned long page, long nr_pages);
+void dxm_pmd_age(struct dxm_c *dc);
 
 /* pmemcopy.c */
 int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce);

@@ -653,6 +653,7 @@ int dxm_bitmap_writeback(struct dxm_c *dc)
 void dxm_bitmap_exit(struct dxm_c *dc)
 {
 	dxm_pb_exit(dc);
+	dxm_pmd_exit(dc);
 	kvfree(dc->dirty);
 	kvfree(dc->bm.marked);
 	kvfree(dc->copying);

@@ -65,6 +65,12 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		args->nosync = true;
 		return 0;
 	}
+	if (!strcasecmp(key, DXM_ARG_PMD_ALWAYS)) {
+		if (args->pmd_always)
+			goto dup;
+		args->pmd_always = true;
+		return 0;
+	}
 	if (strcasecmp(key, DXM_ARG_REGION_SIZE) && strcasecmp(key, DXM_ARG_SPARE_PAGES) &&
 	    strcasecmp(key, DXM_ARG_SYNC_INTERVAL) && strcasecmp(key, DXM_ARG_REBUILD) &&
 	    strcasecmp(key, DXM_ARG_SWEEP_MAX_KBPS)) {
@@ -135,7 +141,7 @@ int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 		   struct dxm_args *args)
 {
 	static const struct dm_arg opt_count = {
-		0, DXM_MAX_OPT_ARGS, "Invalid number of optional arguments (0 to 12)"
+		0, DXM_MAX_OPT_ARGS, "Invalid number of optional arguments (0 to 13)"
 	};
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	unsigned int nr_opt;

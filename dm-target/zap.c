@@ -18,12 +18,14 @@
  * (dax_writeback_one()).  So a clean entry has no writable mapping; a
  * fault that is installing one has called direct_access() already, and
  * inflight.c copies that hand-out again at the next flushes.  Kernels
- * before 6.2 also tag entries dirty on read faults; there the check
- * unmaps more than needed, never less.
+ * before 6.2 also tag entries dirty on read faults; there a dirty entry
+ * is checked in the page tables of its mappings (dxm_mapped_writable()).
  */
 #include <linux/fs.h>
 #include <linux/llist.h>
 #include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/version.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <linux/dax.h>
@@ -65,6 +67,84 @@ static void dxm_put_inode(struct dxm_c *dc, struct dxm_iput *d)
 	llist_add(&d->node, &dc->iputs);
 	queue_work(dxm_unbound_wq, &dc->iput_work);
 }
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+/*
+ * Whether any process maps page @index of @mapping writable, read from
+ * the page tables of the file's shared mappings (before 6.2 a read fault
+ * tags the DAX entry dirty too, so the tag cannot tell).  Called with
+ * i_mmap_rwsem held for reading: a mapping in the file's interval tree
+ * keeps its page tables (munmap removes it from the tree before it frees
+ * them, under the lock held for writing).  An entry read without its
+ * page table lock may be changing; one that is becoming writable belongs
+ * to a write fault, which has called direct_access() and made the page
+ * hot again (or is in flight, inflight.c), as with the dirty tag.
+ */
+static bool dxm_addr_writable(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud, pudv;
+	pmd_t *pmd, pmdv;
+	pte_t *pte, ptev;
+
+	if (pgd_none(READ_ONCE(*pgd)))
+		return false;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(READ_ONCE(*p4d)))
+		return false;
+	pud = pud_offset(p4d, addr);
+	pudv = READ_ONCE(*pud);
+	if (pud_none(pudv))
+		return false;
+	if (pud_leaf(pudv) || pud_devmap(pudv))
+		return pud_write(pudv);
+	pmd = pmd_offset(pud, addr);
+	pmdv = READ_ONCE(*pmd);
+	if (pmd_none(pmdv))
+		return false;
+	if (pmd_leaf(pmdv) || pmd_devmap(pmdv))
+		return pmd_write(pmdv);
+	if (pmd_bad(pmdv))
+		return true;	/* cannot tell: as if writable */
+	pte = pte_offset_map(&pmdv, addr);
+	ptev = ptep_get(pte);
+	pte_unmap(pte);
+	return pte_present(ptev) && pte_write(ptev);
+}
+
+/*
+ * The file's mappings: every node of its i_mmap tree (the interval tree
+ * helpers are not exported; the tree is an rbtree of the mappings'
+ * shared.rb nodes, walked in order with the exported rb_next()).
+ */
+static bool dxm_mapped_writable(struct address_space *mapping, pgoff_t index)
+{
+	struct vm_area_struct *vma;
+	bool writable = false;
+	struct rb_node *n;
+
+	i_mmap_lock_read(mapping);
+	for (n = rb_first_cached(&mapping->i_mmap); n && !writable;
+	     n = rb_next(n)) {
+		vma = rb_entry(n, struct vm_area_struct, shared.rb);
+		if (index < vma->vm_pgoff ||
+		    index - vma->vm_pgoff >= vma_pages(vma))
+			continue;
+		if (!(vma->vm_flags & VM_SHARED))
+			continue;	/* private: its stores never reach us */
+		writable = dxm_addr_writable(vma->vm_mm, vma->vm_start +
+				((index - vma->vm_pgoff) << PAGE_SHIFT));
+	}
+	i_mmap_unlock_read(mapping);
+	return writable;
+}
+#else
+static bool dxm_mapped_writable(struct address_space *mapping, pgoff_t index)
+{
+	return true;	/* the entry's dirty tag already said so */
+}
+#endif
 
 /* What may remain of a page's mappings after dxm_zap_one(). */
 enum {
@@ -127,8 +207,13 @@ again:
 		return DXM_ZAP_GONE;	/* being evicted: no mapping remains */
 	}
 	if (!dxm_dax_page_file(page, &now, &now_index) &&
-	    now == d->inode->i_mapping)
+	    now == d->inode->i_mapping) {
+		if (writable_only && !dxm_mapped_writable(now, now_index)) {
+			dxm_put_inode(dc, d);
+			return DXM_ZAP_READONLY;
+		}
 		unmap_mapping_pages(now, now_index, 1, false);
+	}
 	dxm_put_inode(dc, d);
 	return DXM_ZAP_GONE;
 }

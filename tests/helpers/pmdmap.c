@@ -9,6 +9,14 @@
  * dax_pmd_fault_done (NOPAGE vs FALLBACK) around it: with DAX, an aligned
  * file extent and an aligned mapping, every fault should be a 2 MiB one.
  *
+ * pmdmap --rounds N FILE [MiB]: the same, then N rounds of: store a
+ * whole page (page 131 * round modulo the file's pages, pattern of the
+ * round), msync; then the file read back with pread (every page as last
+ * stored) and fsynced (the reads' hand-outs leave nothing hot); then one
+ * last store to page 0, without msync.  The test reads the mirror's
+ * hot_regions after it: the pages handed out by the last store's fault
+ * (1 with 4 KiB faults, 512 with a 2 MiB fault).
+ *
  * pmdmap --isdax FILE: exit 0 if FILE is accessed with DAX, 1 if not.
  */
 #define _GNU_SOURCE
@@ -40,17 +48,71 @@ static int is_dax(const char *path)
 	return !!(stx.stx_attributes & STATX_ATTR_DAX);
 }
 
+/* the byte every page holds after @rounds rounds and the last store */
+static unsigned char expected(size_t pg, size_t npages, long rounds)
+{
+	unsigned char v = (unsigned char)(pg & 0xff);
+	long r;
+
+	for (r = 1; r <= rounds; r++)
+		if ((size_t)(131 * r) % npages == pg)
+			v = (unsigned char)(0x40 + r);
+	return v;
+}
+
+static int store_rounds(int fd, char *map, size_t len, long rounds)
+{
+	size_t npages = len / 4096, pg;
+	unsigned char buf[4096];
+	long r;
+
+	for (r = 1; r <= rounds; r++) {
+		pg = (size_t)(131 * r) % npages;
+		memset(map + pg * 4096, 0x40 + (int)r, 4096);
+		if (msync(map, len, MS_SYNC)) {
+			perror("msync");
+			return 1;
+		}
+	}
+	for (pg = 0; pg < npages; pg++) {
+		if (pread(fd, buf, sizeof(buf), (off_t)(pg * 4096)) !=
+		    (ssize_t)sizeof(buf)) {
+			perror("pread");
+			return 1;
+		}
+		if (buf[0] != expected(pg, npages, rounds) ||
+		    buf[4095] != expected(pg, npages, rounds)) {
+			fprintf(stderr, "pmdmap: page %zu holds %#x, expected %#x\n",
+				pg, buf[0], expected(pg, npages, rounds));
+			return 1;
+		}
+	}
+	if (fsync(fd)) {
+		perror("fsync");
+		return 1;
+	}
+	memset(map, 0xee, 4096);	/* no msync: the test counts hot */
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t len, off;
 	char *resv, *map;
 	uintptr_t aligned;
+	long rounds = 0;
 	int fd, dax;
 
 	if (argc == 3 && !strcmp(argv[1], "--isdax"))
 		return is_dax(argv[2]) == 1 ? 0 : 1;
-	if (argc < 2 || argc > 3) {
-		fprintf(stderr, "usage: %s FILE [MiB] | --isdax FILE\n", argv[0]);
+	if (argc >= 3 && !strcmp(argv[1], "--rounds")) {
+		rounds = strtol(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
+	}
+	if (argc < 2 || argc > 3 || rounds < 0) {
+		fprintf(stderr, "usage: %s [--rounds N] FILE [MiB] | --isdax FILE\n",
+			argv[0]);
 		return 2;
 	}
 	len = (argc == 3 ? strtoul(argv[2], NULL, 0) : 8) << 20;
@@ -89,6 +151,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (rounds && store_rounds(fd, map, len, rounds))
+		return 1;
 	dax = is_dax(argv[1]);
 	printf("pmdmap: %s: %zu MiB mapped at %p, dax=%d\n", argv[1], len >> 20,
 	       (void *)map, dax);
