@@ -37,6 +37,7 @@ nlohmann::json to_json(const TableArgs &t)
 		{ "sweep_max_kbps", opt_json(t.sweep_max_kbps) },
 		{ "no_dax", t.no_dax },
 		{ "nosync", t.nosync },
+		{ "pmd_always", t.pmd_always },
 		{ "rebuild_leg", opt_json(t.rebuild_leg) },
 	};
 }

@@ -94,6 +94,8 @@ std::string table_params(const TableArgs &a)
 		opt.emplace_back(DXM_ARG_NO_DAX);
 	if (a.nosync)
 		opt.emplace_back(DXM_ARG_NOSYNC);
+	if (a.pmd_always)
+		opt.emplace_back(DXM_ARG_PMD_ALWAYS);
 	if (a.rebuild_leg) {
 		if (*a.rebuild_leg != 0 && *a.rebuild_leg != 1)
 			throw std::invalid_argument("rebuild leg must be 0 or 1");
@@ -168,6 +170,9 @@ TableArgs parse_table_params(const std::string &params)
 		} else if (key == DXM_ARG_NOSYNC) {
 			once(a.nosync);
 			a.nosync = true;
+		} else if (key == DXM_ARG_PMD_ALWAYS) {
+			once(a.pmd_always);
+			a.pmd_always = true;
 		} else if (key == DXM_ARG_REGION_SIZE) {
 			once(a.region_sectors.has_value());
 			a.region_sectors = parse_u32_arg(key, value(),
@@ -263,6 +268,7 @@ CreatePlan plan_create(const std::array<std::string, 2> &legs,
 	p.args.sweep_max_kbps = opts.sweep_max_kbps;
 	p.args.no_dax = opts.no_dax;
 	p.args.nosync = opts.nosync;
+	p.args.pmd_always = opts.pmd_always;
 	return p;
 }
 

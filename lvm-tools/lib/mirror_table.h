@@ -28,6 +28,7 @@ struct TableArgs {
 	std::optional<uint32_t> sweep_max_kbps;	/* target 1.2 */
 	bool no_dax = false;
 	bool nosync = false;
+	bool pmd_always = false;		/* target 1.4 */
 	std::optional<int> rebuild_leg;
 };
 
@@ -55,6 +56,7 @@ struct CreateOptions {
 	std::optional<uint32_t> sweep_max_kbps;
 	bool no_dax = false;
 	bool nosync = false;
+	bool pmd_always = false;
 	bool force = false;
 };
 

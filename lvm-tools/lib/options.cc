@@ -169,6 +169,9 @@ CommandLine &CommandLine::create_options()
 	flag("no-dax", "never offer DAX; allows legs without DAX");
 	flag("nosync", "skip the initial copy (legs known identical, e.g. "
 		       "both zeroed)");
+	flag("pmd-always", "always give 2 MiB DAX faults (default: 4 KiB "
+			   "faults for 2 MiB ranges faulted again soon, which "
+			   "flushes copy in 4 KiB)");
 	return *this;
 }
 
@@ -290,6 +293,7 @@ CreateOptions CommandLine::create() const
 		o.sweep_max_kbps = parse_sweep_rate(*v);
 	o.no_dax = has("no-dax");
 	o.nosync = has("nosync");
+	o.pmd_always = has("pmd-always");
 	o.force = has("force");
 	return o;
 }

@@ -87,13 +87,14 @@ int cmd_detail(const Args &args)
 	d.status = r;
 	text += fmt::format("  table:       {}\n  settings:    region_sectors {}, "
 			    "spare_pages {}, sync_interval_ms {}, "
-			    "sweep_max_kbps {}{}{}\n",
+			    "sweep_max_kbps {}{}{}{}\n",
 			    params, or_default(t.region_sectors),
 			    or_default(t.spare_pages),
 			    or_default(t.sync_interval_ms),
 			    or_default(t.sweep_max_kbps),
 			    t.no_dax ? ", no_dax" : "",
-			    t.nosync ? ", nosync" : "");
+			    t.nosync ? ", nosync" : "",
+			    t.pmd_always ? ", pmd_always" : "");
 	for (const auto &leg : r.legs) {
 		LegDetail &ld = d.legs[leg.index];
 

@@ -23,9 +23,11 @@ TEST_CASE("table line with every option and its parse back")
 	a.sweep_max_kbps = 2048;
 	a.no_dax = true;
 	a.nosync = true;
+	a.pmd_always = true;
 	std::string p = table_params(a);
-	CHECK(p == "259:0 - 10 region_size 256 spare_pages 512 "
-		   "sync_interval_ms 100 sweep_max_kbps 2048 no_dax nosync");
+	CHECK(p == "259:0 - 11 region_size 256 spare_pages 512 "
+		   "sync_interval_ms 100 sweep_max_kbps 2048 no_dax nosync "
+		   "pmd_always");
 	TableArgs b = parse_table_params(p);
 	CHECK(b.legs == a.legs);
 	CHECK(*b.region_sectors == 256);
@@ -34,6 +36,8 @@ TEST_CASE("table line with every option and its parse back")
 	CHECK(*b.sweep_max_kbps == 2048);
 	CHECK(b.no_dax);
 	CHECK(b.nosync);
+	CHECK(b.pmd_always);
+	CHECK_FALSE(parse_table_params("259:0 259:1 1 no_dax").pmd_always);
 
 	TableArgs r;
 	r.legs = { "259:0", "259:1" };
@@ -41,11 +45,11 @@ TEST_CASE("table line with every option and its parse back")
 	CHECK(table_params(r) == "259:0 259:1 2 rebuild 1");
 	CHECK(*parse_table_params("259:0 259:1 2 rebuild 1").rebuild_leg == 1);
 
-	/* the longest table the kernel accepts: 12 optional arguments */
+	/* the longest table the kernel accepts: 13 optional arguments */
 	a.legs = { "259:0", "259:1" };
 	a.rebuild_leg = 0;
 	CHECK(parse_table_params(table_params(a)).rebuild_leg == 0);
-	CHECK(table_params(a).find(" 12 region_size") != std::string::npos);
+	CHECK(table_params(a).find(" 13 region_size") != std::string::npos);
 }
 
 TEST_CASE("table building refuses bad input")
@@ -64,6 +68,7 @@ TEST_CASE("table building refuses bad input")
 	CHECK_THROWS(table_line(0, a));
 	for (const char *bad : { "a", "a b 1", "a b 1 foo", "a b 2 region_size",
 				 "a b 1 no_dax junk", "a b 2 no_dax no_dax",
+				 "a b 2 pmd_always pmd_always",
 				 "a b 2 rebuild 2", "a b x",
 				 "a b 2 sweep_max_kbps 100000001",
 				 "a b 2 sweep_max_kbps -1",

@@ -52,6 +52,11 @@ TEST_CASE("command lines")
 	CHECK(o.no_dax);
 	CHECK(o.force);
 	CHECK_FALSE(o.nosync);
+	CHECK_FALSE(o.pmd_always);
+	CommandLine p("create", "NAME LEG0 LEG1", "x");
+	p.create_options().operands(3, 3);
+	REQUIRE(p.parse({ "m", "/dev/a", "/dev/b", "--pmd-always" }));
+	CHECK(p.create().pmd_always);
 
 	CommandLine d("create", "NAME LEG0 LEG1", "x");
 	d.create_options().operands(3, 3);
