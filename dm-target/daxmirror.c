@@ -25,8 +25,6 @@ static void dxm_free(struct dxm_c *dc)
 		flush_work(&dc->iput_work);
 	if (dc->failover_wq)
 		destroy_workqueue(dc->failover_wq);
-	if (dc->leg_wq)
-		destroy_workqueue(dc->leg_wq);
 	if (dc->sync_wq)
 		destroy_workqueue(dc->sync_wq);
 	if (dc->wq)
@@ -244,10 +242,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	 */
 	dc->failover_wq = alloc_workqueue("dxm_failover",
 					  WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
-	/* unbound: the scheduler wakes its worker on an idle CPU (io.c) */
-	dc->leg_wq = alloc_workqueue("dxm_leg", WQ_MEM_RECLAIM | WQ_HIGHPRI |
-				     WQ_UNBOUND, 0);
-	if (!dc->wq || !dc->sync_wq || !dc->failover_wq || !dc->leg_wq) {
+	if (!dc->wq || !dc->sync_wq || !dc->failover_wq) {
 		r = -ENOMEM;
 		ti->error = "Cannot allocate workqueues";
 		goto bad;

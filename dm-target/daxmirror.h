@@ -157,9 +157,8 @@ struct dxm_wib {
 #define DXM_PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 struct dxm_pmd {
 	unsigned long nr;		/* 2 MiB ranges of the data area */
-	unsigned long *faulted[2];	/* PMD hand-outs: this, last epoch */
-	unsigned int cur;		/* which of them takes marks */
-	unsigned long epoch_start;	/* jiffies */
+	u8 *count;			/* recent 2 MiB hand-outs, decaying */
+	u8 *sec;			/* second of the last (mod 255, 0: none) */
 };
 
 /* hold.c: references on moved pages until files forgot the old ones */
@@ -221,7 +220,6 @@ struct dxm_c {
 	struct workqueue_struct *wq;	/* bio work, events */
 	struct workqueue_struct *sync_wq;	/* flushes, sweeps */
 	struct workqueue_struct *failover_wq;	/* unmaps after a failover */
-	struct workqueue_struct *leg_wq;	/* a large write's second leg */
 	bool activated;			/* first resume done */
 	struct work_struct bio_work;	/* deferred writes, marks, failover */
 	struct bio_list failover;	/* reads to retry on the other leg */
@@ -271,8 +269,6 @@ struct dxm_bio {
 	bool flush_failed;
 	atomic_t writes;		/* leg clones of a write still running */
 	unsigned long write_err;	/* bit per leg whose clone failed */
-	struct work_struct leg_work;	/* issues @leg_clone (io.c) */
-	struct bio *leg_clone;
 };
 
 /* A write's clone for one leg (write_bs front pad). */
@@ -449,7 +445,6 @@ bool dxm_fault_over(struct dxm_c *dc, unsigned long page, bool clean_ok);
 int dxm_pmd_init(struct dxm_c *dc);
 void dxm_pmd_exit(struct dxm_c *dc);
 long dxm_pmd_clamp(struct dxm_c *dc, unsigned long page, long nr_pages);
-void dxm_pmd_age(struct dxm_c *dc);
 
 /* pmemcopy.c */
 int dxm_copy_to_pmem(void *dst, const void *src, size_t len, void *bounce);

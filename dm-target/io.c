@@ -78,33 +78,6 @@ static void dxm_clone_endio(struct bio *clone)
 }
 
 /*
- * A pmem leg copies a write in its submitter's context, so the clones a
- * map function submits run one after the other on one CPU.  A write of
- * at least parallel_min_kb hands its second clone to a worker of the
- * unbound leg_wq, which the scheduler wakes on an idle CPU: the legs are
- * written at the same time and the write takes one copy's time, not
- * two.  Below that size the wake-up costs more than the copy it moves.
- */
-static unsigned int parallel_min_kb = 64;
-module_param(parallel_min_kb, uint, 0644);
-MODULE_PARM_DESC(parallel_min_kb, "Writes of at least this many KiB write the legs from two CPUs (0: never)");
-
-static void dxm_leg_work(struct work_struct *work)
-{
-	struct dxm_bio *pb = container_of(work, struct dxm_bio, leg_work);
-
-	submit_bio_noacct(pb->leg_clone);
-}
-
-static bool dxm_write_in_parallel(struct bio *bio)
-{
-	unsigned int kb = READ_ONCE(parallel_min_kb);
-
-	return kb && bio->bi_iter.bi_size >= kb * 1024U &&
-	       num_online_cpus() > 1;
-}
-
-/*
  * Send a write to every live leg: a clone per leg from write_bs, which
  * has a rescuer (this runs in the map function, where the clones are
  * issued only when it returns: an allocation must never wait for them).
@@ -138,11 +111,6 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 	bio->bi_private = dc;
 	pb->write_err = 0;
 	atomic_set(&pb->writes, n);
-	if (n > 1 && dxm_write_in_parallel(bio)) {
-		pb->leg_clone = clones[--n];
-		INIT_WORK(&pb->leg_work, dxm_leg_work);
-		queue_work(dc->leg_wq, &pb->leg_work);
-	}
 	for (i = 0; i < n; i++)
 		submit_bio_noacct(clones[i]);
 }

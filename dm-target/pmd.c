@@ -5,94 +5,86 @@
  * A PMD fault asks direct_access() for the 512 pages of a 2 MiB range at
  * once; all of them are handed out, so all of them become hot and the
  * next flush copies 2 MiB, even when a single 4 KiB store followed.  And
- * fsync write-protects the 2 MiB mapping (dax_writeback_one()), so the
- * next store takes a write fault on it, which asks for the 512 pages
- * again: a store + fsync loop through a 2 MiB-aligned mapping copies
- * 2 MiB per fsync (21 times dm-linear's time in docs/performance.md).
+ * fsync write-protects the 2 MiB mapping (dax_writeback_one()), or the
+ * flush path unmaps it (zap.c), so the next store faults and asks for
+ * the 512 pages again: a store + fsync loop through a 2 MiB-aligned
+ * mapping copies 2 MiB per fsync (21 times dm-linear's time in
+ * docs/performance.md).
  *
- * A range that is only read is faulted once and stays mapped: a read
- * fault leaves the file's entry clean on 6.2 and later, so neither the
- * kernel's writeback nor the flush path's unmapping (zap.c) touches it.
- * A range asked for again soon is being written (or was unmapped for
- * another reason: munmap, truncate, a leg switch).  So the first PMD
- * request of a range is answered in full and noted, and a second one
- * within one to two epochs (DXM_PMD_EPOCH_MS) gets a single page: fs/dax
- * takes a short answer as "no 2 MiB here" (dax_iomap_direct_access()
- * returns -EINVAL, the PMD fault VM_FAULT_FALLBACK; a write fault on a
- * 2 MiB mapping splits it first, wp_huge_pmd()) and faults 4 KiB pages:
- * later stores hand out, and flushes copy, 4 KiB at a time.  The same on
- * 6.1, 6.12 and 7.3.  6.1 tags read faults dirty, so there the flush path
- * unmaps read 2 MiB mappings too and their re-faults are declined as
- * well (4 KiB faults: more faults, far less copying).
+ * So a 2 MiB range asked for again and again gets a single page: each
+ * 2 MiB hand-out of a range counts, the count halves every second, and
+ * a request while it is DXM_PMD_BURST or more (a ninth 2 MiB request
+ * within about a second, or more than about four a second for longer)
+ * is answered with one page.  fs/dax takes a
+ * short answer as "no 2 MiB here" (dax_iomap_direct_access() returns
+ * -EINVAL, the PMD fault VM_FAULT_FALLBACK; a write fault on a
+ * write-protected 2 MiB mapping splits it first, wp_huge_pmd()) and
+ * faults 4 KiB pages, the same on 6.1, 6.12 and 7.3: later stores through
+ * that mapping hand out, and flushes copy, 4 KiB at a time.  What is not
+ * declined:
+ *  - a range faulted once and then only read: it is not asked for again
+ *    (a read fault leaves the entry clean on 6.2+, and zap.c leaves clean
+ *    or read-only mappings alone);
+ *  - re-faults after the interval sync (stores through MAP_SYNC or
+ *    never-fsynced mappings): one or two per sync_interval_ms (1000 by
+ *    default; 1.5 a second measured with dense stores), so each
+ *    range costs at most one 2 MiB copy per interval while the stores in
+ *    between take no fault at all, which beats a fault (for MAP_SYNC a
+ *    fault and an fsync) per 4 KiB page when stores are dense.
+ * A store + fsync loop pays eight 2 MiB copies, then 4 KiB ones.  With
+ * sync_interval_ms of 250 or less dense stores may be declined too.
  *
- * Two bitmaps of a bit per 2 MiB of data (64 KiB per TiB each): notes go
- * to the current one, a request is declined while its range is noted in
- * either, and the housekeeping worker clears the older one every epoch.
- * A lost race between a note and the clearing costs one more 2 MiB
- * hand-out at worst: this is a cost policy, never a matter of
- * correctness (whatever direct_access() answers is marked hot).  The
+ * Per 2 MiB range two bytes (1 MiB per TiB): the count and the second
+ * (modulo 255, 0 = never) it was last updated.  Races between faults of
+ * one range lose a count at worst: this is a cost policy, never a matter
+ * of correctness (whatever direct_access() answers is marked hot).  The
  * table option pmd_always turns it off.
  */
-#include <linux/bitmap.h>
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include "daxmirror.h"
 
-#define DXM_PMD_EPOCH_MS	10000
+#define DXM_PMD_BURST	8
 
 int dxm_pmd_init(struct dxm_c *dc)
 {
-	int i;
-
 	dc->pmd.nr = DIV_ROUND_UP(dc->nr_pages, DXM_PMD_PAGES);
-	for (i = 0; i < 2; i++) {
-		dc->pmd.faulted[i] = kvcalloc(BITS_TO_LONGS(dc->pmd.nr),
-					      sizeof(unsigned long),
-					      GFP_KERNEL);
-		if (!dc->pmd.faulted[i])
-			return -ENOMEM;
-	}
-	dc->pmd.epoch_start = jiffies;
-	return 0;
+	dc->pmd.count = kvcalloc(dc->pmd.nr, 1, GFP_KERNEL);
+	dc->pmd.sec = kvcalloc(dc->pmd.nr, 1, GFP_KERNEL);
+	return dc->pmd.count && dc->pmd.sec ? 0 : -ENOMEM;
 }
 
 void dxm_pmd_exit(struct dxm_c *dc)
 {
-	kvfree(dc->pmd.faulted[0]);
-	kvfree(dc->pmd.faulted[1]);
-	dc->pmd.faulted[0] = NULL;
-	dc->pmd.faulted[1] = NULL;
+	kvfree(dc->pmd.count);
+	kvfree(dc->pmd.sec);
+	dc->pmd.count = NULL;
+	dc->pmd.sec = NULL;
 }
 
 /*
  * How many of @nr_pages pages from data page @page a fault's hand-out
- * may give: a 2 MiB request for a range handed out in 2 MiB lately gets
- * one page, anything else all it asked for.
+ * may give: a 2 MiB request for a range handed out in 2 MiB again and
+ * again gets one page, anything else all it asked for (and a 2 MiB
+ * answer is counted).
  */
 long dxm_pmd_clamp(struct dxm_c *dc, unsigned long page, long nr_pages)
 {
 	unsigned long i = page / DXM_PMD_PAGES;
+	unsigned int now, last, count, age;
 
 	if (nr_pages != DXM_PMD_PAGES || page % DXM_PMD_PAGES ||
 	    i >= dc->pmd.nr || dc->args.pmd_always)
 		return nr_pages;
-	if (test_bit(i, dc->pmd.faulted[0]) ||
-	    test_bit(i, dc->pmd.faulted[1]))
+	now = jiffies_to_msecs(jiffies) / MSEC_PER_SEC % 255 + 1;
+	last = READ_ONCE(dc->pmd.sec[i]);
+	count = READ_ONCE(dc->pmd.count[i]);
+	age = last ? (now + 255 - last) % 255 : 8;
+	count = age >= 8 ? 0 : count >> age;
+	if (count >= DXM_PMD_BURST)
 		return 1;
-	set_bit(i, dc->pmd.faulted[READ_ONCE(dc->pmd.cur)]);
+	WRITE_ONCE(dc->pmd.count[i], count + 1);
+	WRITE_ONCE(dc->pmd.sec[i], now);
 	return nr_pages;
-}
-
-/* Housekeeping: forget notes older than one to two epochs. */
-void dxm_pmd_age(struct dxm_c *dc)
-{
-	unsigned int old = READ_ONCE(dc->pmd.cur) ^ 1;
-
-	if (time_before(jiffies, dc->pmd.epoch_start +
-			msecs_to_jiffies(DXM_PMD_EPOCH_MS)))
-		return;
-	dc->pmd.epoch_start = jiffies;
-	bitmap_zero(dc->pmd.faulted[old], dc->pmd.nr);
-	WRITE_ONCE(dc->pmd.cur, old);
 }

@@ -282,7 +282,6 @@ void dxm_sync_work(struct work_struct *work)
 	if (READ_ONCE(dc->action) == DXM_IDLE)
 		dxm_clear_marks(dc);
 	dxm_pb_reclaim(dc);
-	dxm_pmd_age(dc);
 	if (interval)
 		delay = min(delay, msecs_to_jiffies(interval));
 	if (!dc->suspended)

@@ -170,8 +170,8 @@ CommandLine &CommandLine::create_options()
 	flag("nosync", "skip the initial copy (legs known identical, e.g. "
 		       "both zeroed)");
 	flag("pmd-always", "always give 2 MiB DAX faults (default: 4 KiB "
-			   "faults for 2 MiB ranges faulted again soon, which "
-			   "flushes copy in 4 KiB)");
+			   "faults for 2 MiB ranges faulted again and again, "
+			   "which flushes then copy in 4 KiB)");
 	return *this;
 }
 

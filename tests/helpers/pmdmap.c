@@ -10,12 +10,18 @@
  * file extent and an aligned mapping, every fault should be a 2 MiB one.
  *
  * pmdmap --rounds N FILE [MiB]: the same, then N rounds of: store a
- * whole page (page 131 * round modulo the file's pages, pattern of the
- * round), msync; then the file read back with pread (every page as last
- * stored) and fsynced (the reads' hand-outs leave nothing hot); then one
- * last store to page 0, without msync.  The test reads the mirror's
- * hot_regions after it: the pages handed out by the last store's fault
- * (1 with 4 KiB faults, 512 with a 2 MiB fault).
+ * whole page of the first 2 MiB (page 37 * round modulo 512, pattern of
+ * the round), msync; then the file read back with pread (every page as
+ * last stored) and fsynced (the reads' hand-outs leave nothing hot); then
+ * one last store to page 1, without msync.  msync write-protects the
+ * mapping, so each round's store faults again.  The test reads the
+ * mirror's hot_regions after it: the pages handed out by the last
+ * store's fault (1 with 4 KiB faults, 512 with a 2 MiB fault).
+ *
+ * pmdmap --dense S FILE [MiB]: the first pass, then S seconds of stores
+ * to every page, over and over, without msync (the mirror's interval
+ * sync is what unmaps the file between passes); then the file read back
+ * with pread (every page holds the last pass's pattern).
  *
  * pmdmap --isdax FILE: exit 0 if FILE is accessed with DAX, 1 if not.
  */
@@ -28,12 +34,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
 #endif
 #define PMD_SIZE (2UL << 20)
+#define ROUND_PAGES (PMD_SIZE / 4096)	/* --rounds store to the first 2 MiB */
 
 static int is_dax(const char *path)
 {
@@ -49,13 +57,13 @@ static int is_dax(const char *path)
 }
 
 /* the byte every page holds after @rounds rounds and the last store */
-static unsigned char expected(size_t pg, size_t npages, long rounds)
+static unsigned char expected(size_t pg, long rounds)
 {
 	unsigned char v = (unsigned char)(pg & 0xff);
 	long r;
 
 	for (r = 1; r <= rounds; r++)
-		if ((size_t)(131 * r) % npages == pg)
+		if ((size_t)(37 * r) % ROUND_PAGES == pg)
 			v = (unsigned char)(0x40 + r);
 	return v;
 }
@@ -67,7 +75,7 @@ static int store_rounds(int fd, char *map, size_t len, long rounds)
 	long r;
 
 	for (r = 1; r <= rounds; r++) {
-		pg = (size_t)(131 * r) % npages;
+		pg = (size_t)(37 * r) % ROUND_PAGES;
 		memset(map + pg * 4096, 0x40 + (int)r, 4096);
 		if (msync(map, len, MS_SYNC)) {
 			perror("msync");
@@ -80,10 +88,10 @@ static int store_rounds(int fd, char *map, size_t len, long rounds)
 			perror("pread");
 			return 1;
 		}
-		if (buf[0] != expected(pg, npages, rounds) ||
-		    buf[4095] != expected(pg, npages, rounds)) {
+		if (buf[0] != expected(pg, rounds) ||
+		    buf[4095] != expected(pg, rounds)) {
 			fprintf(stderr, "pmdmap: page %zu holds %#x, expected %#x\n",
-				pg, buf[0], expected(pg, npages, rounds));
+				pg, buf[0], expected(pg, rounds));
 			return 1;
 		}
 	}
@@ -91,7 +99,30 @@ static int store_rounds(int fd, char *map, size_t len, long rounds)
 		perror("fsync");
 		return 1;
 	}
-	memset(map, 0xee, 4096);	/* no msync: the test counts hot */
+	memset(map + 4096, 0xee, 4096);	/* no msync: the test counts hot */
+	return 0;
+}
+
+static int store_dense(int fd, char *map, size_t len, long seconds)
+{
+	time_t end = time(NULL) + seconds;
+	unsigned char buf[4096];
+	unsigned char v = 0x80;
+	size_t off;
+
+	while (time(NULL) < end) {
+		v = v == 0xfe ? 0x80 : v + 1;
+		for (off = 0; off < len; off += 4096)
+			memset(map + off, v, 4096);
+	}
+	for (off = 0; off < len; off += 4096) {
+		if (pread(fd, buf, sizeof(buf), (off_t)off) != (ssize_t)sizeof(buf) ||
+		    buf[0] != v || buf[4095] != v) {
+			fprintf(stderr, "pmdmap: offset %zu does not hold %#x\n",
+				off, v);
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -100,7 +131,7 @@ int main(int argc, char **argv)
 	size_t len, off;
 	char *resv, *map;
 	uintptr_t aligned;
-	long rounds = 0;
+	long rounds = 0, dense = 0;
 	int fd, dax;
 
 	if (argc == 3 && !strcmp(argv[1], "--isdax"))
@@ -109,9 +140,13 @@ int main(int argc, char **argv)
 		rounds = strtol(argv[2], NULL, 0);
 		argc -= 2;
 		argv += 2;
+	} else if (argc >= 3 && !strcmp(argv[1], "--dense")) {
+		dense = strtol(argv[2], NULL, 0);
+		argc -= 2;
+		argv += 2;
 	}
-	if (argc < 2 || argc > 3 || rounds < 0) {
-		fprintf(stderr, "usage: %s [--rounds N] FILE [MiB] | --isdax FILE\n",
+	if (argc < 2 || argc > 3 || rounds < 0 || dense < 0) {
+		fprintf(stderr, "usage: %s [--rounds N | --dense S] FILE [MiB] | --isdax FILE\n",
 			argv[0]);
 		return 2;
 	}
@@ -152,6 +187,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (rounds && store_rounds(fd, map, len, rounds))
+		return 1;
+	if (dense && store_dense(fd, map, len, dense))
 		return 1;
 	dax = is_dax(argv[1]);
 	printf("pmdmap: %s: %zu MiB mapped at %p, dax=%d\n", argv[1], len >> 20,

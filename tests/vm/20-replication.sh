@@ -16,9 +16,11 @@
 #     and flushed (left mapped read-only), then stored to as above.
 #   read_mapping_kept: a flush leaves read-only mappings in place and
 #     unmaps pages that were stored to (fault counts of a second pass).
-#   pmd_store_4k: stores after msync through a 2 MiB-aligned mapping get
-#     4 KiB faults (one region hot per store, not 32), data intact;
-#     _always: with the table option pmd_always they stay 2 MiB.
+#   pmd_store_4k: repeated stores + msync through a 2 MiB-aligned mapping
+#     get 4 KiB faults after a few (<= 2 regions hot per store, not 32),
+#     data intact; _always: with the table option pmd_always they stay
+#     2 MiB.  pmd_interval_kept: dense stores re-faulted only by the
+#     interval sync keep their 2 MiB faults.
 #   failover_readonly_mapping: a read-only mapping kept across a flush
 #     and "fail 0" shows data written afterwards (the failover unmaps it).
 #   inflight_write_long: the same write held across three flushes 100 ms
@@ -72,21 +74,12 @@ fs_mirror() {
 
 # ------------------------------------------------------------ two files ---
 
-# twofile FS [--pmd-always] [twofile options]: --pmd-always gives the
-# table that option (and counts 2 MiB faults as for --pmd)
+# twofile FS [twofile options]
 twofile() {
-	local fs=$1 rc=0 pmd=0 always=0 o
+	local fs=$1 rc=0 pmd=0 o
 	shift
-	if [ "${1:-}" = --pmd-always ]; then
-		always=1
-		shift
-	fi
 	for o in "$@"; do [ "$o" = --pmd ] && pmd=1; done
-	if [ "$always" = 1 ]; then
-		fs_mirror "$fs" sync_interval_ms 0 pmd_always
-	else
-		fs_mirror "$fs"
-	fi
+	fs_mirror "$fs"
 	[ "$pmd" = 1 ] && pmd_faults_start
 	"$HELPERS/twofile" "$@" "$MNT" "$A" "$B" "$DOFF" || rc=$?
 	[ "$pmd" = 1 ] && pmd_faults_stop
@@ -96,16 +89,10 @@ twofile() {
 	1) die "two-file property violated: leg 1 lacks flushed data (see above)" ;;
 	*) die "twofile exited with $rc" ;;
 	esac
-	if [ "$pmd" = 1 ] && [ "$always" = 1 ]; then
+	if [ "$pmd" = 1 ]; then
 		# 2 files x 2 PMDs, then file 2 again after the fsync zapped it
 		[ "$PMD_NOPAGE" -ge 6 ] || die "expected >= 6 2 MiB faults, got $PMD_NOPAGE"
 		[ "$PMD_FALLBACK" -eq 0 ] || die "$PMD_FALLBACK 2 MiB faults fell back"
-	elif [ "$pmd" = 1 ]; then
-		# 2 files x 2 PMDs; file 2's second 2 MiB faults (after the
-		# flush unmapped them) are declined: 4 KiB faults (pmd.c)
-		[ "$PMD_NOPAGE" -ge 4 ] || die "expected >= 4 2 MiB faults, got $PMD_NOPAGE"
-		[ "$PMD_FALLBACK" -ge 2 ] ||
-			die "file 2's 2 MiB ranges were faulted in 2 MiB again ($PMD_FALLBACK fallbacks): each store copies 2 MiB"
 	fi
 	assert_eq "$(status_field m hot_regions)" 0 "hot_regions after the last fsync"
 	umount "$MNT"
@@ -120,7 +107,6 @@ case_twofile_xfs_mmap() { twofile xfs; }
 case_twofile_xfs_write() { twofile xfs --write; }
 case_twofile_xfs_pmd() { twofile xfs --pmd; }
 case_twofile_xfs_pmd_msync() { twofile xfs --pmd --msync; }
-case_twofile_ext4_pmd_always() { twofile ext4 --pmd-always --pmd --msync; }
 case_twofile_xfs_read_first() { twofile xfs --read-first; }
 
 # ------------------------------------------------- read-only mappings ---
@@ -158,14 +144,15 @@ case_read_mapping_kept() {
 # ------------------------------------------------------- 2 MiB faults ---
 
 # pmd_store_4k [pmd_always]: an 8 MiB file mapped 2 MiB-aligned is
-# written whole and msynced (four 2 MiB faults), then 8 rounds of one
-# page stored + msync, then one store without msync.  msync
-# write-protects the 2 MiB mappings, so each store faults again; the
-# target answers those repeated 2 MiB requests with 4 KiB (pmd.c): the
-# last store leaves at most 2 regions hot (its page and, marked again,
-# the previous fault's), not the 32 of a 2 MiB hand-out.
-# With pmd_always every fault stays 2 MiB.  Both ways the file reads
-# back as stored, and after a flush leg 1 equals leg 0.
+# written whole and msynced (four 2 MiB faults), then 24 rounds of one
+# page of its first 2 MiB stored + msync, then one store there without
+# msync.  msync write-protects the 2 MiB mapping, so each store faults
+# again; the target answers a range's ninth 2 MiB request within about a
+# second with 4 KiB (pmd.c): the last store leaves at most 2 regions hot
+# (its page and, marked again, the previous fault's: inflight.c), not
+# the 32 of a 2 MiB hand-out.  With pmd_always every fault stays 2 MiB.
+# Both ways the file reads back as stored, and after a flush leg 1
+# equals leg 0.
 case_pmd_store_4k() {
 	local f=$MNT/pmdstore hot
 	if [ "${1:-}" = pmd_always ]; then
@@ -174,7 +161,7 @@ case_pmd_store_4k() {
 		fs_mirror ext4
 	fi
 	pmd_faults_start
-	"$HELPERS/pmdmap" --rounds 8 "$f" 8 || die "pmdmap --rounds failed"
+	"$HELPERS/pmdmap" --rounds 24 "$f" 8 || die "pmdmap --rounds failed"
 	pmd_faults_stop
 	hot=$(status_field m hot_regions)
 	log "hot regions after the last store: $hot"
@@ -185,10 +172,7 @@ case_pmd_store_4k() {
 	else
 		[ "$PMD_NOPAGE" -ge 4 ] || die "expected >= 4 first 2 MiB faults, got $PMD_NOPAGE"
 		[ "$PMD_FALLBACK" -ge 1 ] ||
-			die "no 2 MiB fault fell back: stores after msync were handed 2 MiB"
-		# the store's page, and the task's previous fault's page,
-		# marked once more as the new hand-out proves it over (a
-		# flush ran since it: inflight.c); 2 MiB hand-outs: 32 each
+			die "no 2 MiB fault fell back: every store after msync was handed 2 MiB"
 		[ "$hot" -le 2 ] ||
 			die "$hot regions hot after one store: it was handed more than 4 KiB"
 	fi
@@ -198,6 +182,25 @@ case_pmd_store_4k() {
 	legs_identical "$A" "$B" "$DXM_LEN"
 }
 case_pmd_store_4k_always() { case_pmd_store_4k pmd_always; }
+
+# pmd_interval_kept: dense stores to every page of an 8 MiB file mapped
+# 2 MiB-aligned for 4 s, no msync, sync_interval_ms 1000: the interval
+# sync unmaps the written 2 MiB mappings about once a second and their
+# re-faults stay 2 MiB (a 4 KiB fault per page would cost more than one
+# 2 MiB copy per second); the file reads back, legs equal after umount.
+case_pmd_interval_kept() {
+	local f=$MNT/pmddense
+	fs_mirror ext4 sync_interval_ms 1000
+	pmd_faults_start
+	"$HELPERS/pmdmap" --dense 4 "$f" 8 || die "pmdmap --dense failed"
+	pmd_faults_stop
+	[ "$PMD_FALLBACK" -eq 0 ] ||
+		die "$PMD_FALLBACK 2 MiB faults fell back under the interval sync alone"
+	[ "$PMD_NOPAGE" -gt 4 ] ||
+		die "no 2 MiB re-fault after the interval syncs ($PMD_NOPAGE faults): was the file unmapped at all?"
+	umount "$MNT"
+	legs_identical "$A" "$B" "$DXM_LEN"
+}
 
 # ---------------------------------------------------- a write in flight ---
 
@@ -625,7 +628,7 @@ run_case twofile_xfs_read_first case_twofile_xfs_read_first
 run_case read_mapping_kept case_read_mapping_kept
 run_case pmd_store_4k case_pmd_store_4k
 run_case pmd_store_4k_always case_pmd_store_4k_always
-run_case twofile_ext4_pmd_always case_twofile_ext4_pmd_always
+run_case pmd_interval_kept case_pmd_interval_kept
 run_case inflight_write case_inflight_write
 run_case inflight_write_long case_inflight_write_long
 run_case inflight_fault case_inflight_fault
