@@ -155,10 +155,13 @@ struct dxm_wib {
 
 /* pmd.c: 2 MiB ranges whose PMD faults are declined for a while */
 #define DXM_PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+struct dxm_pmd_range {
+	u8 count;			/* recent 2 MiB hand-outs, decaying */
+	u8 sec;				/* second of the last (mod 255, 0: none) */
+};
 struct dxm_pmd {
 	unsigned long nr;		/* 2 MiB ranges of the data area */
-	u8 *count;			/* recent 2 MiB hand-outs, decaying */
-	u8 *sec;			/* second of the last (mod 255, 0: none) */
+	struct dxm_pmd_range *range;
 };
 
 /* hold.c: references on moved pages until files forgot the old ones */

@@ -50,17 +50,15 @@
 int dxm_pmd_init(struct dxm_c *dc)
 {
 	dc->pmd.nr = DIV_ROUND_UP(dc->nr_pages, DXM_PMD_PAGES);
-	dc->pmd.count = kvcalloc(dc->pmd.nr, 1, GFP_KERNEL);
-	dc->pmd.sec = kvcalloc(dc->pmd.nr, 1, GFP_KERNEL);
-	return dc->pmd.count && dc->pmd.sec ? 0 : -ENOMEM;
+	dc->pmd.range = kvcalloc(dc->pmd.nr, sizeof(*dc->pmd.range),
+				 GFP_KERNEL);
+	return dc->pmd.range ? 0 : -ENOMEM;
 }
 
 void dxm_pmd_exit(struct dxm_c *dc)
 {
-	kvfree(dc->pmd.count);
-	kvfree(dc->pmd.sec);
-	dc->pmd.count = NULL;
-	dc->pmd.sec = NULL;
+	kvfree(dc->pmd.range);
+	dc->pmd.range = NULL;
 }
 
 /*
@@ -73,18 +71,20 @@ long dxm_pmd_clamp(struct dxm_c *dc, unsigned long page, long nr_pages)
 {
 	unsigned long i = page / DXM_PMD_PAGES;
 	unsigned int now, last, count, age;
+	struct dxm_pmd_range *r;
 
 	if (nr_pages != DXM_PMD_PAGES || page % DXM_PMD_PAGES ||
 	    i >= dc->pmd.nr || dc->args.pmd_always)
 		return nr_pages;
+	r = &dc->pmd.range[i];
 	now = jiffies_to_msecs(jiffies) / MSEC_PER_SEC % 255 + 1;
-	last = READ_ONCE(dc->pmd.sec[i]);
-	count = READ_ONCE(dc->pmd.count[i]);
+	last = READ_ONCE(r->sec);
+	count = READ_ONCE(r->count);
 	age = last ? (now + 255 - last) % 255 : 8;
 	count = age >= 8 ? 0 : count >> age;
 	if (count >= DXM_PMD_BURST)
 		return 1;
-	WRITE_ONCE(dc->pmd.count[i], count + 1);
-	WRITE_ONCE(dc->pmd.sec[i], now);
+	WRITE_ONCE(r->count, count + 1);
+	WRITE_ONCE(r->sec, now);
 	return nr_pages;
 }
