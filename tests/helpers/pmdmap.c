@@ -56,7 +56,25 @@ static int is_dax(const char *path)
 	return !!(stx.stx_attributes & STATX_ATTR_DAX);
 }
 
-/* the byte every page holds after @rounds rounds and the last store */
+/* whether page @pg of @fd, read with pread, begins and ends with @want */
+static int page_holds(int fd, size_t pg, unsigned char want)
+{
+	unsigned char buf[4096];
+
+	if (pread(fd, buf, sizeof(buf), (off_t)(pg * 4096)) !=
+	    (ssize_t)sizeof(buf)) {
+		perror("pread");
+		return 0;
+	}
+	if (buf[0] != want || buf[4095] != want) {
+		fprintf(stderr, "pmdmap: page %zu holds %#x, expected %#x\n",
+			pg, buf[0], want);
+		return 0;
+	}
+	return 1;
+}
+
+/* the byte every page holds after @rounds rounds (before the last store) */
 static unsigned char expected(size_t pg, long rounds)
 {
 	unsigned char v = (unsigned char)(pg & 0xff);
@@ -71,7 +89,6 @@ static unsigned char expected(size_t pg, long rounds)
 static int store_rounds(int fd, char *map, size_t len, long rounds)
 {
 	size_t npages = len / 4096, pg;
-	unsigned char buf[4096];
 	long r;
 
 	for (r = 1; r <= rounds; r++) {
@@ -82,19 +99,9 @@ static int store_rounds(int fd, char *map, size_t len, long rounds)
 			return 1;
 		}
 	}
-	for (pg = 0; pg < npages; pg++) {
-		if (pread(fd, buf, sizeof(buf), (off_t)(pg * 4096)) !=
-		    (ssize_t)sizeof(buf)) {
-			perror("pread");
+	for (pg = 0; pg < npages; pg++)
+		if (!page_holds(fd, pg, expected(pg, rounds)))
 			return 1;
-		}
-		if (buf[0] != expected(pg, rounds) ||
-		    buf[4095] != expected(pg, rounds)) {
-			fprintf(stderr, "pmdmap: page %zu holds %#x, expected %#x\n",
-				pg, buf[0], expected(pg, rounds));
-			return 1;
-		}
-	}
 	if (fsync(fd)) {
 		perror("fsync");
 		return 1;
@@ -106,7 +113,6 @@ static int store_rounds(int fd, char *map, size_t len, long rounds)
 static int store_dense(int fd, char *map, size_t len, long seconds)
 {
 	time_t end = time(NULL) + seconds;
-	unsigned char buf[4096];
 	unsigned char v = 0x80;
 	size_t off;
 
@@ -115,14 +121,9 @@ static int store_dense(int fd, char *map, size_t len, long seconds)
 		for (off = 0; off < len; off += 4096)
 			memset(map + off, v, 4096);
 	}
-	for (off = 0; off < len; off += 4096) {
-		if (pread(fd, buf, sizeof(buf), (off_t)off) != (ssize_t)sizeof(buf) ||
-		    buf[0] != v || buf[4095] != v) {
-			fprintf(stderr, "pmdmap: offset %zu does not hold %#x\n",
-				off, v);
+	for (off = 0; off < len; off += 4096)
+		if (!page_holds(fd, off / 4096, v))
 			return 1;
-		}
-	}
 	return 0;
 }
 
