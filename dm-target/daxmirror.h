@@ -23,6 +23,7 @@
  * pagebits.c   the sparse per-page state: hot, cooling, mapped
  * notify.c     lost pages reported to the filesystem above
  * hold.c       references on moved pages until files forgot the old ones
+ * pmd.c        which 2 MiB faults get 4 KiB pages instead
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -158,6 +159,7 @@ struct dxm_wib {
 struct dxm_pmd_range {
 	u8 count;			/* recent 2 MiB hand-outs, decaying */
 	u8 sec;				/* second of the last (mod 255, 0: none) */
+	u8 flush;			/* flush it followed (pmd.c) */
 };
 struct dxm_pmd {
 	unsigned long nr;		/* 2 MiB ranges of the data area */

@@ -26,16 +26,25 @@
  *    (a read fault leaves the entry clean on 6.2+, and zap.c leaves clean
  *    or read-only mappings alone);
  *  - re-faults after the interval sync (stores through MAP_SYNC or
- *    never-fsynced mappings): one or two per sync_interval_ms (1000 by
- *    default; 1.5 a second measured with dense stores), so each
- *    range costs at most one 2 MiB copy per interval while the stores in
- *    between take no fault at all, which beats a fault (for MAP_SYNC a
- *    fault and an fsync) per 4 KiB page when stores are dense.
- * A store + fsync loop pays eight 2 MiB copies, then 4 KiB ones.  With
- * sync_interval_ms of 250 or less dense stores may be declined too.
+ *    never-fsynced mappings): one per sync_interval_ms (1000 by
+ *    default), so each range costs at most one 2 MiB copy per interval
+ *    while the stores in between take no fault at all, which beats a
+ *    fault (for MAP_SYNC a fault and an fsync) per 4 KiB page when
+ *    stores are dense.
+ * Only the first hand-out of a range after each flush counts: a flush
+ * unmaps page by page, region by region, and a store on another CPU
+ * re-faults the 2 MiB mapping between those unmaps, several times in
+ * one flush (the interval sync of 8 MiB of dense stores on two vCPUs
+ * declined ranges that way).  What the policy weighs is how often a
+ * range is asked for again after being written back, not how the unmaps
+ * of one flush interleave with a store loop.  A store + fsync loop pays
+ * eight 2 MiB copies, then 4 KiB ones.  With sync_interval_ms of 250 or
+ * less dense stores may be declined too.
  *
- * Per 2 MiB range two bytes (1 MiB per TiB): the count and the second
- * (modulo 255, 0 = never) it was last updated.  Races between faults of
+ * Per 2 MiB range three bytes (1.5 MiB per TiB): the count, the second
+ * (modulo 255, 0 = never) it was last updated and the flush (low byte of
+ * half dc->flush_gen: a flush and the time after it until the next one
+ * share a number) of that update.  Races between faults of
  * one range lose a count at worst: this is a cost policy, never a matter
  * of correctness (whatever direct_access() answers is marked hot).  The
  * table option pmd_always turns it off.
@@ -72,19 +81,24 @@ long dxm_pmd_clamp(struct dxm_c *dc, unsigned long page, long nr_pages)
 	unsigned long i = page / DXM_PMD_PAGES;
 	unsigned int now, last, count, age;
 	struct dxm_pmd_range *r;
+	u8 flush;
 
 	if (nr_pages != DXM_PMD_PAGES || page % DXM_PMD_PAGES ||
 	    i >= dc->pmd.nr || dc->args.pmd_always)
 		return nr_pages;
 	r = &dc->pmd.range[i];
 	now = jiffies_to_msecs(jiffies) / MSEC_PER_SEC % 255 + 1;
+	flush = (READ_ONCE(dc->flush_gen) + 1) / 2;
 	last = READ_ONCE(r->sec);
 	count = READ_ONCE(r->count);
 	age = last ? (now + 255 - last) % 255 : 8;
 	count = age >= 8 ? 0 : count >> age;
 	if (count >= DXM_PMD_BURST)
 		return 1;
+	if (last && count && READ_ONCE(r->flush) == flush)
+		return nr_pages;	/* asked again within one flush */
 	WRITE_ONCE(r->count, count + 1);
 	WRITE_ONCE(r->sec, now);
+	WRITE_ONCE(r->flush, flush);
 	return nr_pages;
 }
