@@ -29,6 +29,7 @@ static void dxm_free(struct dxm_c *dc)
 		destroy_workqueue(dc->sync_wq);
 	if (dc->wq)
 		destroy_workqueue(dc->wq);
+	dxm_legpar_exit(dc);
 	dxm_bitmap_exit(dc);
 	dxm_acc_exit(dc);
 	xa_destroy(&dc->lost);
@@ -242,7 +243,8 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	 */
 	dc->failover_wq = alloc_workqueue("dxm_failover",
 					  WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
-	if (!dc->wq || !dc->sync_wq || !dc->failover_wq) {
+	if (!dc->wq || !dc->sync_wq || !dc->failover_wq ||
+	    dxm_legpar_init(dc)) {
 		r = -ENOMEM;
 		ti->error = "Cannot allocate workqueues";
 		goto bad;

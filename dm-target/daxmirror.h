@@ -24,6 +24,7 @@
  * notify.c     lost pages reported to the filesystem above
  * hold.c       references on moved pages until files forgot the old ones
  * pmd.c        which 2 MiB faults get 4 KiB pages instead
+ * legpar.c     large writes: the second leg written from another CPU
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -49,6 +50,8 @@
 #define DXM_NR_LEGS	2
 #define DXM_WARM_LIST	4096	/* warm regions a full flush visits */
 #define DXM_NR_BUCKETS	256	/* in-flight write counters, hashed by region */
+/* write pieces end at multiples of this (or of the region size, if larger) */
+#define DXM_WRITE_SPAN_SECTORS	2048	/* 1 MiB */
 
 /* Per-page state of the flush path, kept per chunk of pages (pagebits.c). */
 enum dxm_pb {
@@ -166,6 +169,16 @@ struct dxm_pmd {
 	struct dxm_pmd_range *range;
 };
 
+/* legpar.c: second clones of large write pieces, sent from another CPU */
+struct dxm_legpar {
+	spinlock_t lock;		/* @bios */
+	struct bio_list bios;
+	struct work_struct work;
+	struct workqueue_struct *wq;
+	struct task_struct *writer;	/* the latest submitter seen */
+	unsigned long writer_seen;	/* jiffies, when another one was */
+};
+
 /* hold.c: references on moved pages until files forgot the old ones */
 struct dxm_hold {
 	struct mutex mutex;		/* the fields below */
@@ -237,6 +250,7 @@ struct dxm_c {
 	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
 	struct dxm_hold hold;		/* references on moved pages */
 	struct dxm_pmd pmd;		/* declined 2 MiB faults (pmd.c) */
+	struct dxm_legpar legpar;	/* legs written from two CPUs */
 	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
 	struct xarray notify;		/* data pages to report lost */
 	struct work_struct iput_work;	/* last inode references (zap.c) */
@@ -268,12 +282,14 @@ struct dxm_c {
 struct dxm_bio {
 	struct bvec_iter saved_iter;
 	int leg;			/* leg a read was sent to */
-	unsigned int bucket;
+	unsigned long region;		/* first region of a write piece */
+	unsigned int nr_regions;	/* ...and how many it touches */
 	bool lost;			/* a write to a lost page */
 	atomic_t flushes;		/* leg flushes still running */
 	bool flush_failed;
 	atomic_t writes;		/* leg clones of a write still running */
 	unsigned long write_err;	/* bit per leg whose clone failed */
+	unsigned int write_left;	/* bytes from this piece to the end */
 };
 
 /* A write's clone for one leg (write_bs front pad). */
@@ -281,6 +297,12 @@ struct dxm_clone {
 	int leg;
 	struct bio bio;
 };
+
+/* legpar.c */
+int dxm_legpar_init(struct dxm_c *dc);
+void dxm_legpar_exit(struct dxm_c *dc);
+bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone,
+		       unsigned int left);
 
 /* primary.c */
 int dxm_primary(struct dxm_c *dc);

@@ -2,11 +2,14 @@
 /*
  * The block I/O path.
  *
- * Writes are split at region boundaries, counted in flight per region
- * bucket (so that a region copy can wait for them to drain), marked in
- * the write-intent bitmap before they are issued, and sent to every live
- * leg with one asynchronous dm_io; they complete when every live leg has
- * them.  A leg that fails a write is failed (recorded on the survivor
+ * Writes are split at 1 MiB boundaries (or at region boundaries, for
+ * regions larger than that), counted in flight in the bucket of every
+ * region they touch (so that a region copy can wait for them to drain),
+ * marked in the write-intent bitmap before they are issued, and sent to
+ * every live leg as a bio clone per leg; they complete when every live
+ * leg has them.  A first version split writes at every region boundary:
+ * a 1 MiB write became 16 pieces of 64 KiB, each mapped, marked and
+ * cloned on its own (docs/performance.md).  A leg that fails a write is failed (recorded on the survivor
  * before the write is acknowledged).
  *
  * Reads go to the primary leg.  A read error is retried on the other leg
@@ -28,6 +31,15 @@ void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket)
 {
 	if (atomic_dec_and_test(&dc->inflight[bucket]))
 		wake_up_all(&dc->inflight_wait);
+}
+
+/* A write piece is over: its regions' buckets no longer count it. */
+static void dxm_write_done(struct dxm_c *dc, struct dxm_bio *pb)
+{
+	unsigned long r;
+
+	for (r = pb->region; r < pb->region + pb->nr_regions; r++)
+		dxm_write_done_region(dc, dxm_bucket(r));
 }
 
 static void dxm_queue_bio(struct dxm_c *dc, struct bio_list *list,
@@ -60,7 +72,7 @@ static void dxm_write_endio(unsigned long error_bits, void *context)
 		queue_work(dc->wq, &dc->bio_work);
 		return;
 	}
-	dxm_write_done_region(dc, pb->bucket);
+	dxm_write_done(dc, pb);
 	bio_endio(bio);
 }
 
@@ -104,13 +116,16 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 		clones[n++] = clone;
 	}
 	if (!n) {
-		dxm_write_done_region(dc, pb->bucket);
+		dxm_write_done(dc, pb);
 		bio_io_error(bio);
 		return;
 	}
 	bio->bi_private = dc;
 	pb->write_err = 0;
 	atomic_set(&pb->writes, n);
+	/* a large piece: the second leg from another CPU (legpar.c) */
+	if (n > 1 && dxm_legpar_submit(dc, clones[n - 1], pb->write_left))
+		n--;
 	for (i = 0; i < n; i++)
 		submit_bio_noacct(clones[i]);
 }
@@ -123,19 +138,26 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 static bool dxm_admit_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
-	unsigned long r = dxm_region(dc, pb->saved_iter.bi_sector);
+	sector_t sector = pb->saved_iter.bi_sector;
+	unsigned long first = dxm_region(dc, sector), r;
+	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
+	unsigned long last = dxm_region(dc, sector + max_t(sector_t, nr, 1) - 1);
 	unsigned long flags;
 	bool now = true;
 
 	spin_lock_irqsave(&dc->lock, flags);
-	if (dc->bucket_busy[dxm_bucket(r)]) {
-		bio_list_add(&dc->deferred, bio);
-		spin_unlock_irqrestore(&dc->lock, flags);
-		return false;
+	for (r = first; r <= last; r++) {
+		if (dc->bucket_busy[dxm_bucket(r)]) {
+			bio_list_add(&dc->deferred, bio);
+			spin_unlock_irqrestore(&dc->lock, flags);
+			return false;
+		}
 	}
-	pb->bucket = dxm_bucket(r);
-	atomic_inc(&dc->inflight[pb->bucket]);
-	if (dxm_bitmap_mark(dc, r, r)) {
+	pb->region = first;
+	pb->nr_regions = last - first + 1;
+	for (r = first; r <= last; r++)
+		atomic_inc(&dc->inflight[dxm_bucket(r)]);
+	if (dxm_bitmap_mark(dc, first, last)) {
 		bio_list_add(&dc->need_mark, bio);
 		now = false;
 	}
@@ -169,6 +191,7 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 	}
 
 	bio->bi_iter.bi_sector = sector;
+	pb->write_left = bio->bi_iter.bi_size;	/* this piece and the rest */
 	/* one translation per bio: split where a leg's page is remapped */
 	run = dxm_remap_run(dc, sector, bio_sectors(bio));
 	lost = dxm_range_lost(dc, sector, run, &run);
@@ -176,9 +199,9 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 		dm_accept_partial_bio(bio, run);
 
 	if (bio_data_dir(bio) == WRITE) {
-		unsigned long r = dxm_region(dc, sector);
-		sector_t left = dxm_region_start(dc, r) + dc->region_sectors -
-				sector;
+		sector_t span = max_t(sector_t, dc->region_sectors,
+				      DXM_WRITE_SPAN_SECTORS);
+		sector_t left = round_down(sector, span) + span - sector;
 
 		if (bio_sectors(bio) > left)
 			dm_accept_partial_bio(bio, left);
@@ -452,7 +475,7 @@ static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 		     p += DXM_PAGE_SECTORS)
 			dxm_lost_set(dc, dxm_sect_to_pages(p), false);
 	}
-	dxm_write_done_region(dc, pb->bucket);
+	dxm_write_done(dc, pb);
 	if (!ok)
 		bio->bi_status = BLK_STS_IOERR;
 	bio_endio(bio);
@@ -482,7 +505,7 @@ void dxm_bio_work(struct work_struct *work)
 			struct dxm_bio *pb = dm_per_bio_data(bio,
 						sizeof(struct dxm_bio));
 
-			dxm_write_done_region(dc, pb->bucket);
+			dxm_write_done(dc, pb);
 			bio_io_error(bio);
 		}
 	}
