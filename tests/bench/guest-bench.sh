@@ -209,6 +209,9 @@ FS_JOBS=(
 DEV_JOBS=(
 	"dio_randwrite_4k write --rw=randwrite --bs=4k"
 	"dio_seqwrite_1m write --rw=write --bs=1M"
+	# two jobs at once, on disjoint halves (scaling with 2 vCPUs)
+	"dio_randwrite_4k_2j write --rw=randwrite --bs=4k --numjobs=2 --size=128M --offset_increment=128M --group_reporting"
+	"dio_seqwrite_1m_2j write --rw=write --bs=1M --numjobs=2 --size=128M --offset_increment=128M --group_reporting"
 )
 HOOK=$REPO/tests/bench/fio-hook.sh
 
@@ -287,7 +290,7 @@ fio_record() {
 	[ -z "$drain" ] || note+=" drain_s=$drain"
 	[ -z "$hot" ] || note+=" hot_regions_after=$hot"
 	case "$met" in
-	*1m) rec "$REC_SEC" "$met" "$cfg" "$rep" "$(awk -v b="$bw" 'BEGIN { printf "%.1f", b / 1024 }')" MiB/s "$note" ;;
+	*1m | *1m_2j) rec "$REC_SEC" "$met" "$cfg" "$rep" "$(awk -v b="$bw" 'BEGIN { printf "%.1f", b / 1024 }')" MiB/s "$note" ;;
 	*)   rec "$REC_SEC" "$met" "$cfg" "$rep" "$(printf '%.0f' "$iops")" IOPS "$note" ;;
 	esac
 	say "  $met $cfg: iops=$(printf '%.0f' "$iops") $note"

@@ -42,6 +42,10 @@ WORKLOADS = [
     ("fsync_randwrite", "4 KiB random write + fsync, psync, ext4 (-o dax)"),
     ("dio_randwrite_4k", "4 KiB random write, O_DIRECT, raw device"),
     ("dio_seqwrite_1m", "1 MiB sequential write, O_DIRECT, raw device"),
+    ("dio_randwrite_4k_2j",
+     "4 KiB random write, O_DIRECT, raw device, 2 jobs (IOPS of both)"),
+    ("dio_seqwrite_1m_2j",
+     "1 MiB sequential write, O_DIRECT, raw device, 2 jobs (MiB/s of both)"),
 ]
 SHORT = {
     "dax_randread_mmap": "rand read\\nmmap",
@@ -53,6 +57,8 @@ SHORT = {
     "fsync_randwrite": "rand write\\n+fsync",
     "dio_randwrite_4k": "O_DIRECT\\n4K rand write",
     "dio_seqwrite_1m": "O_DIRECT\\n1M seq write",
+    "dio_randwrite_4k_2j": "O_DIRECT 2 jobs\\n4K rand write",
+    "dio_seqwrite_1m_2j": "O_DIRECT 2 jobs\\n1M seq write",
 }
 # goals written in the tracker: (section, metric, config, reference, goal)
 GOALS = [
