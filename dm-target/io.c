@@ -9,8 +9,8 @@
  * every live leg as a bio clone per leg; they complete when every live
  * leg has them.  A first version split writes at every region boundary:
  * a 1 MiB write became 16 pieces of 64 KiB, each mapped, marked and
- * cloned on its own (docs/performance.md).  A leg that fails a write is failed (recorded on the survivor
- * before the write is acknowledged).
+ * cloned on its own (docs/performance.md).  A leg that fails a write is
+ * failed (recorded on the survivor before the write is acknowledged).
  *
  * Reads go to the primary leg.  A read error is retried on the other leg
  * when that leg holds the region in sync; the primary is then rewritten
