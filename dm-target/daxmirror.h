@@ -282,8 +282,6 @@ struct dxm_c {
 struct dxm_bio {
 	struct bvec_iter saved_iter;
 	int leg;			/* leg a read was sent to */
-	unsigned long region;		/* first region of a write piece */
-	unsigned int nr_regions;	/* ...and how many it touches */
 	bool lost;			/* a write to a lost page */
 	atomic_t flushes;		/* leg flushes still running */
 	bool flush_failed;

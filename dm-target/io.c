@@ -33,12 +33,28 @@ void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket)
 		wake_up_all(&dc->inflight_wait);
 }
 
+/* The last region of @nr sectors from @sector (of @sector if nr is 0). */
+static unsigned long dxm_last_region(struct dxm_c *dc, sector_t sector,
+				     sector_t nr)
+{
+	return dxm_region(dc, sector + max_t(sector_t, nr, 1) - 1);
+}
+
+/* The last region a write piece touches (the first: its sector's). */
+static unsigned long dxm_write_last_region(struct dxm_c *dc,
+					   struct dxm_bio *pb)
+{
+	return dxm_last_region(dc, pb->saved_iter.bi_sector,
+			       pb->saved_iter.bi_size >> SECTOR_SHIFT);
+}
+
 /* A write piece is over: its regions' buckets no longer count it. */
 static void dxm_write_done(struct dxm_c *dc, struct dxm_bio *pb)
 {
-	unsigned long r;
+	unsigned long r = dxm_region(dc, pb->saved_iter.bi_sector);
+	unsigned long last = dxm_write_last_region(dc, pb);
 
-	for (r = pb->region; r < pb->region + pb->nr_regions; r++)
+	for (; r <= last; r++)
 		dxm_write_done_region(dc, dxm_bucket(r));
 }
 
@@ -138,10 +154,8 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 static bool dxm_admit_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
-	sector_t sector = pb->saved_iter.bi_sector;
-	unsigned long first = dxm_region(dc, sector), r;
-	sector_t nr = pb->saved_iter.bi_size >> SECTOR_SHIFT;
-	unsigned long last = dxm_region(dc, sector + max_t(sector_t, nr, 1) - 1);
+	unsigned long first = dxm_region(dc, pb->saved_iter.bi_sector), r;
+	unsigned long last = dxm_write_last_region(dc, pb);
 	unsigned long flags;
 	bool now = true;
 
@@ -153,8 +167,6 @@ static bool dxm_admit_write(struct dxm_c *dc, struct bio *bio)
 			return false;
 		}
 	}
-	pb->region = first;
-	pb->nr_regions = last - first + 1;
 	for (r = first; r <= last; r++)
 		atomic_inc(&dc->inflight[dxm_bucket(r)]);
 	if (dxm_bitmap_mark(dc, first, last)) {
@@ -226,7 +238,7 @@ static bool dxm_range_in_sync(struct dxm_c *dc, sector_t sector,
 			      unsigned int nr)
 {
 	unsigned long first = dxm_region(dc, sector);
-	unsigned long last = dxm_region(dc, sector + max(nr, 1U) - 1);
+	unsigned long last = dxm_last_region(dc, sector, nr);
 	unsigned long r;
 
 	for (r = first; r <= last; r++)

@@ -5,7 +5,7 @@
  * A pmem leg copies a write in the context that submits it, so the two
  * clones of a write issued from the map function are copied one after
  * the other on one CPU: a large write costs two copy times.  Writes are
- * split at region boundaries (io.c); each piece of a write with at least
+ * split at 1 MiB boundaries (io.c); each piece of a write with at least
  * parallel_min_kb (module parameter) left from that piece on hands its
  * second clone to a per-mirror list that a work item drains on another
  * online CPU (a bound, high-priority workqueue: queue_work_on() puts it
