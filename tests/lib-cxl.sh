@@ -125,7 +125,7 @@ setup_cxl_pmem() {
 		ndr=$(_nd_region_at "$res")
 		blk=$(_nd_region_fsdax "$ndr")
 		log "CXL $mem ($(_cxl_json -M -m "$mem" | jq -r '.[0].host')): $dec $reg -> $ndr $blk"
-		eval "CXL_REGION$i=$reg"
+		eval "CXL_REGION$i=$reg CXL_MEMDEV$i=$mem"
 		CXL_PMEM+=("$blk")
 		i=$((i + 1))
 	done

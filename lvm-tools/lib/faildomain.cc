@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "blockdev.h"
+#include "sysfs.h"
 
 namespace fs = std::filesystem;
 
@@ -27,110 +28,6 @@ const std::regex RE_VIRTIO("virtio[0-9]+");
 const std::regex RE_NVDIMM_BRIDGE("nvdimm-bridge[0-9]+");
 const std::regex RE_HOST_BRIDGE("pci[0-9a-f]{4}:[0-9a-f]{2}");
 const std::regex RE_ANY(".+");
-
-/* The sysfs tree under a root directory; paths are given as on a
- * running system ("/sys/class/block/pmem0"). */
-class Sysfs {
-public:
-	explicit Sysfs(const std::string &root)
-	{
-		std::error_code ec;
-
-		if (!root.empty())
-			root_ = fs::canonical(root, ec).string();
-		if (ec)
-			root_ = root;
-	}
-
-	/* Where p leads once every symlink is followed (a path as on a
-	 * running system), "" when it leads nowhere or out of the tree. */
-	std::string resolve(const std::string &p) const
-	{
-		std::error_code ec;
-		std::string s = fs::canonical(root_ + p, ec).string();
-
-		if (ec || s.compare(0, root_.size(), root_) != 0)
-			return "";
-		s = s.substr(root_.size());
-		return s.empty() ? "/" : s;
-	}
-
-	std::optional<std::string> read(const std::string &p) const
-	{
-		return read_sysfs(root_ + p);
-	}
-
-	bool exists(const std::string &p) const
-	{
-		std::error_code ec;
-
-		return fs::exists(root_ + p, ec);
-	}
-
-	/* Names in directory p that match re, mapping2 before mapping10. */
-	std::vector<std::string> list(const std::string &p,
-				      const std::regex &re) const
-	{
-		std::vector<std::string> names;
-		std::error_code ec;
-
-		for (fs::directory_iterator it(root_ + p, ec), end;
-		     !ec && it != end; it.increment(ec)) {
-			std::string n = it->path().filename().string();
-
-			if (std::regex_match(n, re))
-				names.push_back(n);
-		}
-		std::sort(names.begin(), names.end(),
-			  [](const std::string &a, const std::string &b) {
-				  return a.size() != b.size() ?
-					 a.size() < b.size() : a < b;
-			  });
-		return names;
-	}
-
-private:
-	std::string root_;
-};
-
-std::vector<std::string> components(const std::string &path)
-{
-	std::vector<std::string> c;
-	size_t pos = 0;
-
-	while (pos < path.size()) {
-		size_t slash = path.find('/', pos);
-
-		if (slash == std::string::npos)
-			slash = path.size();
-		if (slash > pos)
-			c.push_back(path.substr(pos, slash - pos));
-		pos = slash + 1;
-	}
-	return c;
-}
-
-std::string join_path(const std::vector<std::string> &c, size_t n)
-{
-	std::string p;
-
-	for (size_t i = 0; i < n && i < c.size(); i++)
-		p += "/" + c[i];
-	return p;
-}
-
-std::string parent_of(const std::string &path)
-{
-	size_t slash = path.rfind('/');
-
-	return slash == std::string::npos || slash == 0 ? "/" :
-	       path.substr(0, slash);
-}
-
-std::string base_of(const std::string &path)
-{
-	return path.substr(path.rfind('/') + 1);
-}
 
 std::string join(const std::vector<std::string> &v, const std::string &sep)
 {

@@ -19,6 +19,11 @@
 #     on leg 0, then under another page on leg 1: the file reads right,
 #     both pages are remapped to spares, a check scrub finds no mismatch,
 #     the file reads right after a remount.
+#   poison_list_rescan: an entry of leg 0's memdev poison list (debugfs
+#     inject_poison; the data stay readable) reaches the mirror through
+#     "daxmirror rescan --ars", which adds it to the leg's bad-block list:
+#     the page moves to a spare, a second rescan changes nothing (6.12;
+#     on 6.1, which has no poison lists, the tool warns and rescans).
 #   poison_block: poison on different pages of both legs under O_DIRECT
 #     reads of the mirror: the data are right, nothing lost.
 #   fail_replace_rebuild: "fail 1" under fio verify rounds on a DAX ext4,
@@ -41,7 +46,8 @@
 . "$(dirname "$0")/../lib-fault.sh"
 . "$(dirname "$0")/../lib-cxl.sh"
 
-# 1: fs_xfs; 2: topology, fs_ext4, flush_fence; 3, 4: the poison cases;
+# 1: fs_xfs; 2: topology, fs_ext4, flush_fence, poison_list_rescan; 3, 4:
+# the poison cases;
 # 5: fail_replace_rebuild, and 6 of $PMEM1 its replacement
 SLOTS=320,96,96,96,96
 group_setup setup_cxl_pmem
@@ -236,6 +242,68 @@ case_poison_block() {
 	check_pattern "$DXM_DEV" "$s" 512 643
 }
 
+# cxl_dpa DEV SECTOR: the device physical address of SECTOR of DEV (a
+# partition of leg 0's pmem disk, in region CXL_REGION0, one way)
+cxl_dpa() {
+	local disk start phys reg dec
+	read -r disk start < <(_disk_of "$1")
+	# fsdax: the pfn device's resource is the address of disk sector 0
+	phys=$(($(cat "/sys/block/$disk/device/resource")))
+	reg=/sys/bus/cxl/devices/$CXL_REGION0
+	dec=/sys/bus/cxl/devices/$(cat "$reg/target0")
+	echo $((phys + (start + $2) * 512 - $(cat "$reg/resource") + $(cat "$dec/dpa_resource")))
+}
+
+# An entry in leg 0's memdev poison list (debugfs inject_poison; QEMU
+# keeps the data readable, as a device may before the poison is
+# consumed): only "daxmirror rescan --ars" brings it to the mirror, which
+# then moves the page to a spare from leg 1.  A second rescan changes
+# nothing.  Kernels without poison lists (6.1): the tool says so, and
+# rescans anyway.
+case_poison_list_rescan() {
+	local s=8192 md=$CXL_MEMDEV0 dbg dpa out
+	legs 2
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" "$s" 512 644
+	if [ ! -e "/sys/bus/cxl/devices/$md/trigger_poison_list" ]; then
+		out=$("$REPO/build/lvm-tools/daxmirror" rescan m0 --ars 2>&1) ||
+			die "rescan --ars failed: $out"
+		log "$out"
+		grep -q "warning: leg 0: .*poison list" <<<"$out" ||
+			die "no warning that the kernel has no poison list"
+		check_pattern "$DXM_DEV" "$s" 512 644
+		return 0
+	fi
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	dbg=/sys/kernel/debug/cxl/$md
+	[ -w "$dbg/inject_poison" ] || skip "no $dbg/inject_poison"
+	dpa=$(cxl_dpa "$A" $((s + 3 * 8)))
+	log "poison $md dpa $(printf 0x%x "$dpa") (leg 0 sector $((s + 24)))"
+	printf '0x%x\n' "$dpa" >"$dbg/inject_poison"
+	check_pattern "$DXM_DEV" "$s" 512 644
+	dxm_message m0 rescan
+	sleep 1
+	assert_eq "$(status_field m0 remapped)" 0/0 "remapped before the tool's rescan"
+	out=$("$REPO/build/lvm-tools/daxmirror" rescan m0 --ars 2>&1) ||
+		die "rescan --ars failed: $out"
+	log "$out"
+	grep -q "^leg 0: CXL poison list of $md: 1 entry, 1 sector" <<<"$out" ||
+		die "rescan did not report the poison list entry"
+	! ls /sys/kernel/tracing/instances | grep daxmirror ||
+		die "the tool left its trace instance behind"
+	wait_field m0 remapped = 1/0 30
+	check_pattern "$DXM_DEV" "$s" 512 644
+	"$REPO/build/lvm-tools/daxmirror" rescan m0 --ars >/dev/null
+	sleep 1
+	assert_eq "$(status_field m0 remapped)" 1/0 "remapped after a second rescan"
+	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
+	assert_eq "$(status_field m0 health)" AA health
+	dxm_message m0 check
+	wait_action_idle m0 300
+	assert_eq "$(status_field m0 mismatches)" 0 "check mismatches"
+	printf '0x%x\n' "$dpa" >"$dbg/clear_poison"
+}
+
 # "fail 1" under fio, a blank replacement behind the same host bridge,
 # rebuilt under fio
 case_fail_replace_rebuild() {
@@ -301,6 +369,7 @@ run_case topology case_topology
 run_case fs_ext4 case_fs_ext4
 run_case fs_xfs case_fs_xfs
 run_case flush_fence case_flush_fence
+run_case poison_list_rescan case_poison_list_rescan
 run_case poison_dax_file case_poison_dax_file
 run_case poison_block case_poison_block
 run_case fail_replace_rebuild case_fail_replace_rebuild

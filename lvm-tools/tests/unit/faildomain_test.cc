@@ -8,47 +8,15 @@
 #include <string>
 
 #include "faildomain.h"
+#include "fakesys.h"
 
 using namespace dxm;
+using namespace dxm_test;
 namespace fs = std::filesystem;
 
 namespace {
 
-/* A made-up /sys in a temporary directory, laid out as the kernel lays
- * it out (the links are absolute into the tree, not relative). */
-class FakeSys {
-public:
-	FakeSys()
-	{
-		char tmpl[] = "/tmp/dxm-faildomain-XXXXXX";
-
-		REQUIRE(mkdtemp(tmpl));
-		root = tmpl;
-	}
-	~FakeSys() { fs::remove_all(root); }
-
-	void file(const std::string &p, const std::string &text)
-	{
-		fs::create_directories(fs::path(root + p).parent_path());
-		std::ofstream(root + p) << text << "\n";
-	}
-	void link(const std::string &p, const std::string &target)
-	{
-		fs::create_directories(root + target);
-		fs::create_directories(fs::path(root + p).parent_path());
-		fs::create_symlink(root + target, root + p);
-	}
-	/* a block device whose sysfs directory is dir */
-	void blockdev(const std::string &name, const std::string &dir)
-	{
-		link("/sys/class/block/" + name, dir);
-	}
-
-	std::string root;
-};
-
 const std::string NFIT = "/sys/devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus0";
-const std::string CXLBUS = "/sys/devices/platform/ACPI0017:00/root0/nvdimm-bridge0/ndbus1";
 
 /* ndbus0 (ACPI.NFIT): region0 on nmem0, region1 on nmem1, region2 on
  * nmem1 and nmem2; namespaces pmem0 and pmem0.1 in region0, pmem1 in
@@ -64,47 +32,6 @@ void nfit(FakeSys &s)
 	s.blockdev("pmem0.1", NFIT + "/region0/pfn0.2/block/pmem0.1");
 	s.blockdev("pmem1", NFIT + "/region1/namespace1.0/block/pmem1");
 	s.blockdev("pmem2", NFIT + "/region2/pfn2.0/block/pmem2");
-}
-
-/* memdev memN under host bridge hb at root port rp, endpoint port N */
-std::string memdev(FakeSys &s, int n, const std::string &hb,
-		   const std::string &rp)
-{
-	std::string md = "/sys/devices/" + hb + "/" + rp + "/0000:" +
-			 std::to_string(20 + n) + ":00.0/mem" +
-			 std::to_string(n);
-	std::string ep = "/sys/devices/platform/ACPI0017:00/root0/port1/endpoint" +
-			 std::to_string(n);
-
-	s.link("/sys/bus/cxl/devices/mem" + std::to_string(n), md);
-	s.link(ep + "/uport", md);
-	s.link("/sys/bus/cxl/devices/decoder" + std::to_string(n) + ".0",
-	       ep + "/decoder" + std::to_string(n) + ".0");
-	return md;
-}
-
-/* CXL region R over memdev N, found through the cxl/provider of the
- * nvdimm nmemK (via_nmem; the kernel numbers nmems in probe order, so K
- * need not be N) or through the region's target0 (its endpoint decoder) */
-void cxl_region(FakeSys &s, int r, int n, const std::string &md, bool via_nmem,
-		int k)
-{
-	std::string region = "region" + std::to_string(r);
-	std::string nmem = "nmem" + std::to_string(k);
-
-	s.file(CXLBUS + "/provider", "CXL");
-	s.file(CXLBUS + "/" + region + "/mapping0", nmem + ",0,268435456,0");
-	s.file("/sys/bus/cxl/devices/" + region + "/target0",
-	       "decoder" + std::to_string(n) + ".0");
-	if (via_nmem) {
-		s.file(CXLBUS + "/" + nmem + "/cxl/provider",
-		       "pmem" + std::to_string(n));
-		s.link("/sys/bus/cxl/devices/pmem" + std::to_string(n),
-		       md + "/pmem" + std::to_string(n));
-	}
-	s.blockdev("pmem" + std::to_string(r + 10),
-		   CXLBUS + "/" + region + "/namespace" + std::to_string(r) +
-		   ".0/block/pmem" + std::to_string(r + 10));
 }
 
 } // namespace
