@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/stringify.h>
 #include "daxmirror.h"
 
 static int dxm_parse_u32(const char *s, u32 min, u32 max, u32 *out)
@@ -90,7 +91,9 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		r = dxm_parse_u32(val, DXM_MIN_REGION_SECTORS,
 				  DXM_MAX_REGION_SECTORS, &v);
 		if (r || !is_power_of_2(v)) {
-			ti->error = "Invalid region_size: power of two from 8 to 2048 sectors";
+			ti->error = "Invalid region_size: power of two from "
+				__stringify(DXM_MIN_REGION_SECTORS) " to "
+				__stringify(DXM_MAX_REGION_SECTORS_NR) " sectors";
 			return -EINVAL;
 		}
 		args->region_sectors = v;
@@ -99,7 +102,8 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		if (args->spare_given)
 			goto dup;
 		if (dxm_parse_u32(val, 0, DXM_MAX_SPARE_PAGES, &v)) {
-			ti->error = "Invalid spare_pages: 0 to 1048576";
+			ti->error = "Invalid spare_pages: 0 to "
+				__stringify(DXM_MAX_SPARE_PAGES_NR);
 			return -EINVAL;
 		}
 		args->spare_pages = v;
@@ -108,7 +112,8 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		if (args->interval_given)
 			goto dup;
 		if (dxm_parse_u32(val, 0, DXM_MAX_SYNC_INTERVAL_MS, &v)) {
-			ti->error = "Invalid sync_interval_ms: 0 to 3600000";
+			ti->error = "Invalid sync_interval_ms: 0 to "
+				__stringify(DXM_MAX_SYNC_INTERVAL_MS_NR);
 			return -EINVAL;
 		}
 		args->sync_interval_ms = v;
@@ -117,7 +122,8 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		if (args->sweep_given)
 			goto dup;
 		if (dxm_parse_sweep_kbps(val, &v)) {
-			ti->error = "Invalid sweep_max_kbps: 0 (no limit) to 100000000 KiB/s";
+			ti->error = "Invalid sweep_max_kbps: 0 (no limit) to "
+				__stringify(DXM_MAX_SWEEP_KBPS_NR) " KiB/s";
 			return -EINVAL;
 		}
 		args->sweep_max_kbps = v;
@@ -141,7 +147,8 @@ int dxm_parse_args(struct dm_target *ti, unsigned int argc, char **argv,
 		   struct dxm_args *args)
 {
 	static const struct dm_arg opt_count = {
-		0, DXM_MAX_OPT_ARGS, "Invalid number of optional arguments (0 to 13)"
+		0, DXM_MAX_OPT_ARGS, "Invalid number of optional arguments (0 to "
+		__stringify(DXM_MAX_OPT_ARGS) ")"
 	};
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	unsigned int nr_opt;

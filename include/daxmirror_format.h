@@ -30,14 +30,25 @@
 #define DXM_PAGE_SECTORS_SHIFT	3
 #define DXM_BLOCK_SIZE		4096
 #define DXM_DATA_ALIGN_SECTORS	4096			/* 2 MiB */
+/*
+ * The table arguments' limits, each written once as a decimal number
+ * (DXM_..._NR): the module's refusal texts spell them from the same
+ * digits (__stringify), the code uses the unsigned constants.
+ */
+#define DXM_UNSIGNED_(n)	n##U
+#define DXM_UNSIGNED(n)		DXM_UNSIGNED_(n)
 #define DXM_MIN_REGION_SECTORS	8
-#define DXM_MAX_REGION_SECTORS	(1U << 11)		/* 1 MiB */
+#define DXM_MAX_REGION_SECTORS_NR 2048			/* 1 MiB */
+#define DXM_MAX_REGION_SECTORS	DXM_UNSIGNED(DXM_MAX_REGION_SECTORS_NR)
 #define DXM_DEFAULT_REGION_SECTORS 128			/* 64 KiB */
-#define DXM_MAX_SPARE_PAGES	(1U << 20)		/* 4 GiB of spares */
+#define DXM_MAX_SPARE_PAGES_NR	1048576			/* 4 GiB of spares */
+#define DXM_MAX_SPARE_PAGES	DXM_UNSIGNED(DXM_MAX_SPARE_PAGES_NR)
 #define DXM_DEFAULT_SPARE_PAGES	256			/* 1 MiB */
-#define DXM_MAX_SYNC_INTERVAL_MS 3600000U
+#define DXM_MAX_SYNC_INTERVAL_MS_NR 3600000
+#define DXM_MAX_SYNC_INTERVAL_MS DXM_UNSIGNED(DXM_MAX_SYNC_INTERVAL_MS_NR)
 #define DXM_DEFAULT_SYNC_INTERVAL_MS 1000U
-#define DXM_MAX_SWEEP_KBPS	100000000U		/* 100 GB/s; 0: no limit */
+#define DXM_MAX_SWEEP_KBPS_NR	100000000		/* 100 GB/s; 0: no limit */
+#define DXM_MAX_SWEEP_KBPS	DXM_UNSIGNED(DXM_MAX_SWEEP_KBPS_NR)
 
 /*
  * The table line's optional arguments (docs/interface.md): their names,
