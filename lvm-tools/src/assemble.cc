@@ -1,11 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * daxmirror assemble NAME LEG0 LEG1 | --scan [NAME] [--run] | --incremental LEG
- *	[--config FILE]
+ *	| --last-resort UUID [--config FILE]
  * Starts an existing mirror from legs that carry its superblocks.  A
  * leg may be given as '-' (or be missing from the scan); the mirror
- * then only starts with --run, degraded.
+ * then only starts with --run, degraded.  --incremental (udev) starts a
+ * configured set once both legs are there; while one waits, it arms
+ * daxmirror-last-resort@UUID.timer where systemd runs, whose service
+ * (--last-resort) starts the set degraded 30 s later if it still is not
+ * running: a mirror that lost a leg comes up at boot, as md's arrays do
+ * with mdadm-last-resort@.timer.
  */
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -17,6 +24,7 @@
 #include "errors.h"
 #include "mirror_table.h"
 #include "options.h"
+#include "process.h"
 #include "scan.h"
 #include "size.h"
 
@@ -80,6 +88,62 @@ std::vector<DevId> active_legs()
 }
 
 /*
+ * Where systemd runs: start daxmirror-last-resort@UUID.timer (without
+ * waiting; starting it again while it runs changes nothing).  Its
+ * service runs "assemble --last-resort UUID".
+ */
+void arm_last_resort(const std::string &uuid)
+{
+	std::string unit = "daxmirror-last-resort@" + uuid + ".timer";
+	struct stat st;
+	int r;
+
+	if (stat("/run/systemd/system", &st) || !S_ISDIR(st.st_mode))
+		return;		/* systemd is not the init system */
+	try {
+		r = run_program({ "systemctl", "--no-block", "start", unit });
+	} catch (const Error &) {
+		r = -1;
+	}
+	if (r) {
+		fprintf(stderr, "daxmirror assemble: warning: cannot start "
+			"%s: the set will not start degraded by itself\n",
+			unit.c_str());
+		return;
+	}
+	printf("set %s: %s starts it degraded in 30 s unless its other "
+	       "leg comes\n", uuid.c_str(), unit.c_str());
+}
+
+/*
+ * The last resort (daxmirror-last-resort@UUID.service): start the set
+ * degraded if the configuration names it, it is not running and a leg
+ * of it is there.  Nothing to do is no error.
+ */
+int last_resort(const Uuid &uuid, const Config &conf)
+{
+	std::string text = format_uuid(uuid);
+	const ArrayConf *a = conf.find(uuid);
+	if (!a) {
+		printf("set %s is not configured: not started\n",
+		       text.c_str());
+		return 0;
+	}
+	if (dm::info(a->name).exists) {
+		printf("%s: active already\n", a->name.c_str());
+		return 0;
+	}
+	for (const auto &s : group_sets(scan_legs(active_legs()))) {
+		if (s.uuid != uuid)
+			continue;
+		start(a->name, s, true, a);
+		return 0;
+	}
+	printf("set %s: no inactive leg found: not started\n", text.c_str());
+	return 0;
+}
+
+/*
  * A leg appeared (udev): start its set once both legs are there, if the
  * configuration names the set (only configured sets start by themselves).
  */
@@ -110,6 +174,7 @@ int incremental(const std::string &given, const Config &conf)
 		if (!s.complete()) {
 			printf("%s: set %s waits for its other leg\n",
 			       given.c_str(), uuid.c_str());
+			arm_last_resort(uuid);
 			return 0;
 		}
 		if (dm::info(a->name).exists) {
@@ -141,6 +206,10 @@ int cmd_assemble(const Args &args)
 		.value("incremental", "LEG",
 		       "a leg appeared (udev): start its set when both legs "
 		       "are there and the configuration names it")
+		.value("last-resort", "UUID",
+		       "start the configured set UUID degraded unless it "
+		       "runs (its systemd timer does this when a leg is "
+		       "missing at boot)")
 		.value("config", "FILE",
 		       "names and settings of sets by UUID (ARRAY lines; "
 		       "default /etc/daxmirror.conf)")
@@ -158,7 +227,16 @@ int cmd_assemble(const Args &args)
 	if (leg && (cl.has("scan") || cl.has("run") || !ops.empty()))
 		throw UsageError("--incremental",
 				 "takes no NAME, --scan or --run");
-	if (!leg && !cl.has("scan") && ops.size() != 3)
+	auto lr = cl.get("last-resort");
+	if (lr && (leg || cl.has("scan") || cl.has("run") || !ops.empty()))
+		throw UsageError("--last-resort",
+				 "takes no NAME, --scan, --run or "
+				 "--incremental");
+	Uuid lr_uuid{};
+	if (lr && !parse_uuid(*lr, &lr_uuid))
+		throw UsageError("--last-resort", "'" + *lr +
+				 "' is not a set UUID");
+	if (!leg && !lr && !cl.has("scan") && ops.size() != 3)
 		throw UsageError("", "expected NAME LEG0 LEG1, or --scan");
 	auto conf_path = cl.get("config");
 	Config conf = read_config(conf_path.value_or(DEFAULT_CONFIG),
@@ -168,6 +246,8 @@ int cmd_assemble(const Args &args)
 	dm::require_driver();
 	if (leg)
 		return incremental(*leg, conf);
+	if (lr)
+		return last_resort(lr_uuid, conf);
 
 	if (cl.has("scan")) {
 		auto sets = group_sets(scan_legs(active_legs()));

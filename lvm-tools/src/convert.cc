@@ -16,8 +16,6 @@
  * on from its checkpoint.  Warns, as create does, when DEV and NEWLEG
  * share a failure domain.
  */
-#include <spawn.h>
-#include <sys/wait.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -32,32 +30,12 @@
 #include "legcheck.h"
 #include "mirror_table.h"
 #include "options.h"
+#include "process.h"
 #include "size.h"
-
-extern char **environ;
 
 namespace dxm {
 
 namespace {
-
-/* Runs a program with the tool's stdout and stderr; its exit status. */
-int run_program(const std::vector<std::string> &argv)
-{
-	std::vector<char *> v;
-	pid_t pid;
-	int st, r;
-
-	for (const auto &a : argv)
-		v.push_back(const_cast<char *>(a.c_str()));
-	v.push_back(nullptr);
-	r = posix_spawnp(&pid, v[0], nullptr, nullptr, v.data(), environ);
-	if (r)
-		throw_errno(argv[0], "cannot run", r);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			throw_errno(argv[0], "cannot wait for it", errno);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
 
 /* The one filesystem signature of DEV, ext2/3/4 or xfs; throws. */
 void check_signatures(const std::string &given, const LegFacts &f)

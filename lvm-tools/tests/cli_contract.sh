@@ -76,6 +76,8 @@ check remove-two-names 3 remove a b
 check monitor-exec-no-arg 3 monitor --exec
 check assemble-scan-two 3 assemble --scan a b
 check assemble-incremental-scan 3 assemble --incremental /dev/pmem0 --scan
+check assemble-last-resort-scan 3 assemble --last-resort 0f0e0d0c-0b0a-0908-0706-050403020100 --scan
+check assemble-last-resort-bad-uuid 3 assemble --last-resort not-a-uuid
 check list-operand 3 list /dev/pmem0
 check examine-no-leg 3 examine
 check zero-no-leg 3 zero-superblock

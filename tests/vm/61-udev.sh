@@ -12,7 +12,10 @@
 # member (SYSTEMD_READY=0, ID_FS_TYPE=daxmirror_member) and named
 # /dev/disk/by-id/daxmirror-<set uuid>-leg<N>.  Incremental assembly:
 # udev starts a set named in the configuration once both legs are there
-# (not with one leg; not a set the configuration does not name).
+# (not with one leg; not a set the configuration does not name).  Last
+# resort: a configured set whose other leg does not come is started
+# degraded by "assemble --last-resort UUID" (what the systemd timer the
+# incremental assembly arms runs).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
 
@@ -150,7 +153,85 @@ case_incremental() {
 	dxm_remove inc0
 }
 
+# hide_sb1 / restore_sb1: leg 1's superblock zeroed (the leg "missing"
+# for the scan) and put back
+hide_sb1() {
+	local n
+	n=$(sectors "$PMEM1")
+	dd if="$PMEM1" of="$SCRATCH/sb1" bs=4096 skip=$((n / 8 - 1)) count=1 \
+		iflag=direct status=none
+	dd if=/dev/zero of="$PMEM1" bs=4096 seek=$((n / 8 - 1)) count=1 \
+		oflag=direct status=none
+}
+restore_sb1() {
+	local n
+	n=$(sectors "$PMEM1")
+	dd if="$SCRATCH/sb1" of="$PMEM1" bs=4096 seek=$((n / 8 - 1)) count=1 \
+		oflag=direct status=none
+}
+
+# A configured set whose leg 1 is missing at boot: the incremental
+# assembly of leg 0 leaves it waiting and, where systemd runs, arms
+# daxmirror-last-resort@UUID.timer (a stand-in systemctl records the
+# call); the timer's service, "assemble --last-resort UUID", starts the
+# set degraded with its configured name and settings and its data; run
+# again it changes nothing; a set the configuration does not name is
+# never started by it; a bad UUID is a usage error.
+case_last_resort() {
+	local uuid out fake=$SCRATCH/bin made_run=0 rc
+	wipe_meta "$PMEM0" "$PMEM1"
+	dxm_create u0 "$PMEM0" "$PMEM1" nosync
+	write_pattern "$DXM_DEV" 0 4096 61
+	uuid=$("$DXM" examine --export "$PMEM0" | sed -n 's/^DAXMIRROR_SET_UUID=//p')
+	dxm_remove u0
+	hide_sb1
+	: >/run/daxmirror.conf
+	out=$("$DXM" assemble --config /run/daxmirror.conf --last-resort "$uuid") ||
+		die "last resort of an unconfigured set failed: $out"
+	log "$out"
+	grep -q "not configured: not started" <<<"$out" || die "unconfigured: $out"
+	[ -z "$(mirrors)" ] || die "an unconfigured set started: $(mirrors)"
+
+	echo "ARRAY lr0 uuid=$uuid sync_interval_ms=700" >/run/daxmirror.conf
+	# leg 0 appears, as udev would run it, with systemd "running"
+	mkdir -p "$fake"
+	printf '#!/bin/sh\necho "$*" >>%s/systemctl.calls\n' "$SCRATCH" >"$fake/systemctl"
+	chmod +x "$fake/systemctl"
+	if [ ! -d /run/systemd/system ]; then
+		mkdir -p /run/systemd/system
+		made_run=1
+	fi
+	out=$(PATH=$fake:$PATH "$DXM" assemble --config /run/daxmirror.conf \
+		--incremental "$PMEM0")
+	[ "$made_run" = 0 ] || rmdir /run/systemd/system
+	log "$out"
+	grep -q "waits for its other leg" <<<"$out" || die "incremental: $out"
+	assert_eq "$(cat "$SCRATCH/systemctl.calls")" \
+		"--no-block start daxmirror-last-resort@$uuid.timer" "systemctl call"
+	[ -z "$(mirrors)" ] || die "the set started with one leg: $(mirrors)"
+
+	out=$("$DXM" assemble --config /run/daxmirror.conf --last-resort "$uuid") ||
+		die "last resort failed: $out"
+	log "$out"
+	grep -q "^lr0: assembled set $uuid .*, degraded" <<<"$out" || die "last resort: $out"
+	DXM_DEV=/dev/mapper/lr0
+	assert_eq "$(status_field lr0 health)" AD "health of the set started degraded"
+	dmsetup table lr0 | grep -q ' sync_interval_ms 700' ||
+		die "the configured setting is not in the table: $(dmsetup table lr0)"
+	check_pattern "$DXM_DEV" 0 4096 61
+	out=$("$DXM" assemble --config /run/daxmirror.conf --last-resort "$uuid") ||
+		die "a second last resort failed: $out"
+	grep -q "^lr0: active already" <<<"$out" || die "second last resort: $out"
+	assert_eq "$(mirrors | wc -l)" 1 "daxmirror devices"
+	dxm_remove lr0
+	restore_sb1
+	rc=0
+	"$DXM" assemble --last-resort not-a-uuid >/dev/null 2>&1 || rc=$?
+	assert_eq "$rc" 3 "exit code of --last-resort with a bad UUID"
+}
+
 run_case legs_hidden case_legs_hidden
 run_case incremental case_incremental
+run_case last_resort case_last_resort
 udevadm control --exit 2>/dev/null || true
 finish
