@@ -37,7 +37,7 @@ std::optional<uint64_t> number(const std::string &v, int base)
 	return n;
 }
 
-/* Writes text to a sysfs (or tracefs) file; throws Error(what, ...). */
+/* Writes text to a sysfs attribute; throws Error(what, ...). */
 void write_attr(const std::string &path, const std::string &text,
 		const std::string &what)
 {

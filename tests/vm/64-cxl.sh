@@ -40,7 +40,7 @@
 # pmem at a few MB/s, and every case zeroes and compares its legs).
 # vm-run: --nvdimms 0 --cxl 2 --cxl-size 1024
 # vm-timeout: 2400
-# kernels: 6.1. 6.12.
+# kernels: 6.1. 6.12. newest
 # shellcheck disable=SC2154
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lib-fault.sh"
