@@ -137,7 +137,7 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	xa_init(&dc->forget);
 	dxm_hold_init(dc);
 	xa_init(&dc->notify);
-	dc->target_leg = -1;
+	dc->sweep.leg = -1;
 	dc->primary = -1;
 
 	r = dxm_parse_args(ti, argc, argv, &dc->args);
@@ -288,7 +288,7 @@ static void dxm_quiesce(struct dxm_c *dc)
 static void dxm_stop_workers(struct dxm_c *dc)
 {
 	dc->suspended = true;
-	cancel_delayed_work_sync(&dc->sync_work);
+	cancel_delayed_work_sync(&dc->sweep.work);
 	flush_workqueue(dc->sync_wq);
 	flush_workqueue(dc->wq);
 	flush_workqueue(dc->failover_wq);
@@ -405,7 +405,7 @@ static int dxm_activate(struct dxm_c *dc)
 	if (r)
 		return r;
 	if (stale >= 0)
-		dc->sweep_cursor = dxm_rebuild_checkpoint(dc, stale);
+		dc->sweep.cursor = dxm_rebuild_checkpoint(dc, stale);
 	r = dxm_write_superblocks(dc);
 	if (r) {
 		DMERR("%s: cannot write the superblocks: %d", dxm_name(dc), r);
@@ -441,8 +441,8 @@ static void dxm_resume(struct dm_target *ti)
 	struct dxm_c *dc = ti->private;
 
 	dc->suspended = false;
-	dc->last_interval_sync = jiffies;
-	mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+	dc->sweep.last_interval_sync = jiffies;
+	mod_delayed_work(dc->sync_wq, &dc->sweep.work, 0);
 }
 
 static void dxm_postsuspend(struct dm_target *ti)

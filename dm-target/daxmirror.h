@@ -169,6 +169,20 @@ struct dxm_pmd {
 	struct dxm_pmd_range *range;
 };
 
+/*
+ * resync.c: the background worker and the sweep it runs (resync, rebuild,
+ * check, repair), the interval sync and the rebuild checkpoints
+ */
+struct dxm_sweep {
+	struct delayed_work work;
+	enum dxm_action action;
+	int leg;			/* leg being resynced/rebuilt */
+	unsigned long cursor;		/* next region of the sweep */
+	atomic64_t mismatches;		/* of the last check/repair */
+	unsigned long last_interval_sync;	/* jiffies */
+	unsigned long last_checkpoint;	/* jiffies, rebuild progress */
+};
+
 /* legpar.c: second clones of large write pieces, sent from another CPU */
 struct dxm_legpar {
 	spinlock_t lock;		/* @bios */
@@ -256,23 +270,17 @@ struct dxm_c {
 	struct work_struct iput_work;	/* last inode references (zap.c) */
 	struct llist_head iputs;
 	int primary;			/* see primary.c; -1: not chosen */
-	struct delayed_work sync_work;	/* resync/rebuild/scrub sweep */
 	struct work_struct event_work;
 	struct mutex sync_mutex;	/* serialises region copies */
 	/* held for reading by direct_access, for writing by a failover */
 	struct rw_semaphore failover_sem;
 
-	enum dxm_action action;
-	int target_leg;			/* leg being resynced/rebuilt */
-	unsigned long sweep_cursor;	/* next region of the sweep */
-	atomic64_t mismatches;
+	struct dxm_sweep sweep;		/* the background worker (resync.c) */
 	struct xarray lost;		/* data pages bad on both legs */
 	atomic64_t lost_pages;
 	bool rescan_pending;		/* a leg reported new poison */
 	atomic_t first_error;
 	bool suspended;
-	unsigned long last_interval_sync;
-	unsigned long last_checkpoint;
 
 	void *copy_buf;			/* one region, for copies */
 	void *cmp_buf;			/* one region, for compares */

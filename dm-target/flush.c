@@ -86,8 +86,8 @@ static bool dxm_copy_valid(struct dxm_c *dc, int leg, sector_t s)
 {
 	if (!dc->legs[leg].stale)
 		return true;
-	return READ_ONCE(dc->action) == DXM_REBUILD &&
-	       leg == dc->target_leg && dxm_region(dc, s) < dc->sweep_cursor;
+	return READ_ONCE(dc->sweep.action) == DXM_REBUILD &&
+	       leg == dc->sweep.leg && dxm_region(dc, s) < dc->sweep.cursor;
 }
 
 /*

@@ -561,7 +561,7 @@ void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why)
 	atomic_cmpxchg(&dc->first_error, 0, err);
 	DMERR("%s: leg %d (%s) failed: %s (%d)", dxm_name(dc), leg,
 	      l->dev->name, why, err);
-	if (dc->target_leg == leg)
+	if (dc->sweep.leg == leg)
 		dxm_stop_action(dc);
 	dxm_write_superblocks(dc);
 	dxm_raise_event(dc);

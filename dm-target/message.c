@@ -67,7 +67,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 		      dxm_name(dc), leg, other);
 		return -EINVAL;
 	}
-	if (READ_ONCE(dc->action) != DXM_IDLE) {
+	if (READ_ONCE(dc->sweep.action) != DXM_IDLE) {
 		DMERR("%s: rebuild: another action is running", dxm_name(dc));
 		return -EBUSY;
 	}
@@ -85,7 +85,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	if (dc->dax && was_primary)
 		gen = dxm_hold_walk_start(dc);	/* before the switch */
 	dc->legs[leg].stale = true;
-	dc->sweep_cursor = 0;
+	dc->sweep.cursor = 0;
 	if (dc->dax && was_primary)
 		dxm_unmap_all(dc, leg);
 	dxm_write_superblocks(dc);
@@ -137,7 +137,7 @@ static int dxm_msg_scrub(struct dxm_c *dc, enum dxm_action act)
 		DMERR("%s: check/repair needs two in-sync legs", dxm_name(dc));
 		return -EINVAL;
 	}
-	if (READ_ONCE(dc->action) != DXM_IDLE) {
+	if (READ_ONCE(dc->sweep.action) != DXM_IDLE) {
 		DMERR("%s: check/repair: another action is running",
 		      dxm_name(dc));
 		return -EBUSY;
@@ -163,7 +163,7 @@ static int dxm_msg_sweep_rate(struct dxm_c *dc, const char *val)
 	WRITE_ONCE(dc->args.sweep_max_kbps, v);
 	WRITE_ONCE(dc->args.sweep_given, true);
 	if (!dc->suspended)
-		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+		mod_delayed_work(dc->sync_wq, &dc->sweep.work, 0);
 	return 0;
 }
 
@@ -193,7 +193,7 @@ int dxm_message(struct dm_target *ti, unsigned int argc, char **argv,
 	if (!strcasecmp(argv[0], "sweep_max_kbps") && argc == 2)
 		return dxm_msg_sweep_rate(dc, argv[1]);
 	if (!strcasecmp(argv[0], "idle") && argc == 1) {
-		act = READ_ONCE(dc->action);
+		act = READ_ONCE(dc->sweep.action);
 		if (act == DXM_CHECK || act == DXM_REPAIR)
 			dxm_stop_action(dc);
 		return 0;

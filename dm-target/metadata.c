@@ -347,10 +347,10 @@ static int dxm_write_superblocks_locked(struct dxm_c *dc)
 		if (!dxm_leg_alive(dc, i) || !sb || leg->blank)
 			continue;
 		sb->events = cpu_to_le64(events);
-		if (READ_ONCE(dc->action) == DXM_REBUILD && dc->target_leg >= 0) {
+		if (READ_ONCE(dc->sweep.action) == DXM_REBUILD && dc->sweep.leg >= 0) {
 			sb->flags |= cpu_to_le32(DXM_SB_F_REBUILDING);
 			sb->rebuild_offset = cpu_to_le64(min_t(u64, dc->data_sectors,
-				(u64)dc->sweep_cursor << dc->region_shift));
+				(u64)dc->sweep.cursor << dc->region_shift));
 		} else {
 			sb->flags &= ~cpu_to_le32(DXM_SB_F_REBUILDING);
 			sb->rebuild_offset = 0;

@@ -41,7 +41,7 @@ void dxm_request_rescan(struct dxm_c *dc)
 {
 	WRITE_ONCE(dc->rescan_pending, true);
 	if (!dc->suspended)
-		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+		mod_delayed_work(dc->sync_wq, &dc->sweep.work, 0);
 }
 
 /*

@@ -57,27 +57,27 @@ unsigned long dxm_hot_regions(struct dxm_c *dc)
 void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target)
 {
 	spin_lock_irq(&dc->lock);
-	dc->action = action;
-	dc->target_leg = target;
+	dc->sweep.action = action;
+	dc->sweep.leg = target;
 	if (action != DXM_REBUILD)
-		dc->sweep_cursor = 0;
+		dc->sweep.cursor = 0;
 	if (action == DXM_CHECK || action == DXM_REPAIR)
-		atomic64_set(&dc->mismatches, 0);
+		atomic64_set(&dc->sweep.mismatches, 0);
 	spin_unlock_irq(&dc->lock);
 	DMINFO("%s: %s started", dxm_name(dc),
 	       action == DXM_RESYNC ? "resync" : action == DXM_REBUILD ?
 	       "rebuild" : action == DXM_CHECK ? "check" : "repair");
 	dxm_raise_event(dc);
 	if (!dc->suspended)
-		mod_delayed_work(dc->sync_wq, &dc->sync_work, 0);
+		mod_delayed_work(dc->sync_wq, &dc->sweep.work, 0);
 }
 
 void dxm_stop_action(struct dxm_c *dc)
 {
 	spin_lock_irq(&dc->lock);
-	dc->action = DXM_IDLE;
-	dc->target_leg = -1;
-	dc->sweep_cursor = 0;
+	dc->sweep.action = DXM_IDLE;
+	dc->sweep.leg = -1;
+	dc->sweep.cursor = 0;
 	spin_unlock_irq(&dc->lock);
 	dxm_raise_event(dc);
 }
@@ -101,7 +101,7 @@ static int dxm_check_region(struct dxm_c *dc, unsigned long reg, int from,
 			diff++;
 	if (!diff)
 		return 0;
-	atomic64_add(diff, &dc->mismatches);
+	atomic64_add(diff, &dc->sweep.mismatches);
 	if (fix)
 		r = dxm_data_rw(dc, to, REQ_OP_WRITE, start, dc->copy_buf, len);
 	return r;
@@ -110,19 +110,19 @@ static int dxm_check_region(struct dxm_c *dc, unsigned long reg, int from,
 /* Process one batch of the running sweep; returns true when it ended. */
 static bool dxm_sweep(struct dxm_c *dc)
 {
-	enum dxm_action act = READ_ONCE(dc->action);
+	enum dxm_action act = READ_ONCE(dc->sweep.action);
 	int from = dxm_primary(dc), to;
 	unsigned long reg, end, n = 0;
 	int r = 0;
 
 	if (from < 0)
 		return true;
-	to = act == DXM_REBUILD ? dc->target_leg : dxm_other(dc, from);
+	to = act == DXM_REBUILD ? dc->sweep.leg : dxm_other(dc, from);
 	if (to < 0 || to == from || !dxm_leg_alive(dc, to))
 		return true;
 
 	mutex_lock(&dc->sync_mutex);
-	reg = dc->sweep_cursor;
+	reg = dc->sweep.cursor;
 	end = dc->nr_regions;
 	while (reg < end && n < DXM_SWEEP_BATCH && !r) {
 		if (act == DXM_RESYNC) {
@@ -150,7 +150,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 		reg++;
 		n++;
 	}
-	dc->sweep_cursor = reg;
+	dc->sweep.cursor = reg;
 	mutex_unlock(&dc->sync_mutex);
 
 	if (r) {
@@ -161,9 +161,9 @@ static bool dxm_sweep(struct dxm_c *dc)
 	if (act == DXM_RESYNC)
 		return !READ_ONCE(dc->nr_dirty);
 	if (act == DXM_REBUILD &&
-	    time_after(jiffies, dc->last_checkpoint +
+	    time_after(jiffies, dc->sweep.last_checkpoint +
 		       msecs_to_jiffies(DXM_CHECKPOINT_MS))) {
-		dc->last_checkpoint = jiffies;
+		dc->sweep.last_checkpoint = jiffies;
 		dxm_write_superblocks(dc);
 	}
 	return reg >= end;
@@ -171,12 +171,12 @@ static bool dxm_sweep(struct dxm_c *dc)
 
 static void dxm_sweep_done(struct dxm_c *dc, enum dxm_action act)
 {
-	if (act == DXM_REBUILD && dc->sweep_cursor >= dc->nr_regions) {
+	if (act == DXM_REBUILD && dc->sweep.cursor >= dc->nr_regions) {
 		/* DAX stores behind the cursor were copied by the flushes */
 		dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 		dxm_flush_legs(dc);
-		dc->legs[dc->target_leg].stale = false;
-		dc->sweep_cursor = 0;
+		dc->legs[dc->sweep.leg].stale = false;
+		dc->sweep.cursor = 0;
 		dxm_write_superblocks(dc);
 	}
 	DMINFO("%s: %s finished", dxm_name(dc),
@@ -254,8 +254,8 @@ static unsigned long dxm_throttle_delay(struct dxm_c *dc)
 void dxm_sync_work(struct work_struct *work)
 {
 	struct dxm_c *dc = container_of(to_delayed_work(work), struct dxm_c,
-					sync_work);
-	enum dxm_action act = READ_ONCE(dc->action);
+					sweep.work);
+	enum dxm_action act = READ_ONCE(dc->sweep.action);
 	unsigned long delay = msecs_to_jiffies(DXM_HOUSEKEEP_MS);
 	u32 interval = dc->args.sync_interval_ms;
 
@@ -267,9 +267,9 @@ void dxm_sync_work(struct work_struct *work)
 		else
 			delay = dxm_throttle_delay(dc);
 	}
-	if (interval && time_after_eq(jiffies, dc->last_interval_sync +
+	if (interval && time_after_eq(jiffies, dc->sweep.last_interval_sync +
 				      msecs_to_jiffies(interval))) {
-		dc->last_interval_sync = jiffies;
+		dc->sweep.last_interval_sync = jiffies;
 		if (dxm_any_warm(dc) || dxm_acc_any(dc)) {
 			dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 			dxm_flush_legs(dc);
@@ -279,13 +279,13 @@ void dxm_sync_work(struct work_struct *work)
 		dxm_holder_register(dc);	/* a replaced table released it */
 	if (READ_ONCE(dc->rescan_pending) || dxm_badblocks_changed(dc))
 		dxm_rescan(dc);
-	if (READ_ONCE(dc->action) == DXM_IDLE)
+	if (READ_ONCE(dc->sweep.action) == DXM_IDLE)
 		dxm_clear_marks(dc);
 	dxm_pb_reclaim(dc);
 	if (interval)
 		delay = min(delay, msecs_to_jiffies(interval));
 	if (!dc->suspended)
-		mod_delayed_work(dc->sync_wq, &dc->sync_work, delay);
+		mod_delayed_work(dc->sync_wq, &dc->sweep.work, delay);
 }
 
 void dxm_workers_init(struct dxm_c *dc)
@@ -298,5 +298,5 @@ void dxm_workers_init(struct dxm_c *dc)
 	INIT_WORK(&dc->notify_work, dxm_notify_work);
 	INIT_WORK(&dc->iput_work, dxm_iput_work);
 	init_llist_head(&dc->iputs);
-	INIT_DELAYED_WORK(&dc->sync_work, dxm_sync_work);
+	INIT_DELAYED_WORK(&dc->sweep.work, dxm_sync_work);
 }

@@ -21,7 +21,7 @@ static char dxm_health(struct dxm_c *dc, int leg, int primary)
 	if (dc->legs[leg].stale)
 		return 'a';
 	if (leg != primary &&
-	    (READ_ONCE(dc->action) == DXM_RESYNC ||
+	    (READ_ONCE(dc->sweep.action) == DXM_RESYNC ||
 	     READ_ONCE(dc->nr_dirty)))
 		return 'a';
 	return 'A';
@@ -31,14 +31,14 @@ static char dxm_health(struct dxm_c *dc, int leg, int primary)
 static sector_t dxm_cursor_sectors(struct dxm_c *dc)
 {
 	return min_t(sector_t, dc->data_sectors,
-		     (sector_t)READ_ONCE(dc->sweep_cursor) << dc->region_shift);
+		     (sector_t)READ_ONCE(dc->sweep.cursor) << dc->region_shift);
 }
 
 static sector_t dxm_in_sync(struct dxm_c *dc)
 {
 	sector_t out;
 
-	if (READ_ONCE(dc->action) == DXM_REBUILD)
+	if (READ_ONCE(dc->sweep.action) == DXM_REBUILD)
 		return dxm_cursor_sectors(dc);
 	if (dxm_primary(dc) < 0 ||
 	    !dxm_leg_alive(dc, dxm_other(dc, dxm_primary(dc))))
@@ -50,7 +50,7 @@ static sector_t dxm_in_sync(struct dxm_c *dc)
 /* Sectors the running action has gone past (its cursor), or -1: none. */
 static s64 dxm_swept(struct dxm_c *dc)
 {
-	enum dxm_action act = READ_ONCE(dc->action);
+	enum dxm_action act = READ_ONCE(dc->sweep.action);
 
 	if (act == DXM_IDLE)
 		return -1;
@@ -90,11 +90,11 @@ static void dxm_emit_field(struct dxm_c *dc, enum dxm_status_field f,
 		       (unsigned long long)dc->data_sectors);
 		break;
 	case DXM_ST_ACTION:
-		DMEMIT("%s", dxm_action_names[READ_ONCE(dc->action)]);
+		DMEMIT("%s", dxm_action_names[READ_ONCE(dc->sweep.action)]);
 		break;
 	case DXM_ST_MISMATCHES:
 		DMEMIT("%llu",
-		       (unsigned long long)atomic64_read(&dc->mismatches));
+		       (unsigned long long)atomic64_read(&dc->sweep.mismatches));
 		break;
 	case DXM_ST_REMAPPED:
 		DMEMIT("%u/%u", READ_ONCE(dc->legs[0].nr_remapped),
