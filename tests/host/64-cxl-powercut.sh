@@ -10,7 +10,7 @@
 # acknowledged record intact, e2fsck -fn clean.
 #   tests/host/64-cxl-powercut.sh --kernel KVER [--workdir DIR] [--keep]
 # host-timeout: 1800
-# kernels: 6.1. 6.12.
+# kernels: 6.1. 6.12. newest
 . "$(dirname "$0")/lib-host.sh"
 
 GUEST=$REPO/tests/host/guest/64-cxl-powercut.sh
