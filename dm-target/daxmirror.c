@@ -19,8 +19,8 @@ static void dxm_free(struct dxm_c *dc)
 
 	/* no memory-failure notification may queue work from here on */
 	dxm_holder_unregister(dc);
-	if (dc->notify_work.func)	/* lost-page notices (notify.c) */
-		flush_work(&dc->notify_work);
+	if (dc->lost.notify_work.func)	/* lost-page notices (notify.c) */
+		flush_work(&dc->lost.notify_work);
 	if (dc->iput_work.func)		/* last inode references (zap.c) */
 		flush_work(&dc->iput_work);
 	if (dc->failover_wq)
@@ -32,10 +32,10 @@ static void dxm_free(struct dxm_c *dc)
 	dxm_legpar_exit(dc);
 	dxm_bitmap_exit(dc);
 	dxm_acc_exit(dc);
-	xa_destroy(&dc->lost);
+	xa_destroy(&dc->lost.pages);
 	xa_destroy(&dc->forget);
 	dxm_hold_destroy(dc);
-	xa_destroy(&dc->notify);
+	xa_destroy(&dc->lost.notify);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		dxm_remap_free(&dc->legs[i]);
 		kfree(dc->legs[i].sb);
@@ -133,10 +133,10 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	bio_list_init(&dc->failover);
 	bio_list_init(&dc->flushes);
 	dxm_workers_init(dc);
-	xa_init(&dc->lost);
+	xa_init(&dc->lost.pages);
 	xa_init(&dc->forget);
 	dxm_hold_init(dc);
-	xa_init(&dc->notify);
+	xa_init(&dc->lost.notify);
 	dc->sweep.leg = -1;
 	dc->primary = -1;
 

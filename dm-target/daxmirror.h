@@ -183,6 +183,17 @@ struct dxm_sweep {
 	unsigned long last_checkpoint;	/* jiffies, rebuild progress */
 };
 
+/*
+ * poison.c: data pages bad on both legs (EIO for them, counted in the
+ * status line); notify.c reports them to the filesystem above
+ */
+struct dxm_lost {
+	struct xarray pages;		/* data page -> 1 */
+	atomic64_t count;		/* entries of @pages */
+	struct work_struct notify_work;	/* reports the pages in @notify */
+	struct xarray notify;		/* data pages to report lost */
+};
+
 /* legpar.c: second clones of large write pieces, sent from another CPU */
 struct dxm_legpar {
 	spinlock_t lock;		/* @bios */
@@ -265,8 +276,6 @@ struct dxm_c {
 	struct dxm_hold hold;		/* references on moved pages */
 	struct dxm_pmd pmd;		/* declined 2 MiB faults (pmd.c) */
 	struct dxm_legpar legpar;	/* legs written from two CPUs */
-	struct work_struct notify_work;	/* lost pages in @notify (notify.c) */
-	struct xarray notify;		/* data pages to report lost */
 	struct work_struct iput_work;	/* last inode references (zap.c) */
 	struct llist_head iputs;
 	int primary;			/* see primary.c; -1: not chosen */
@@ -276,8 +285,7 @@ struct dxm_c {
 	struct rw_semaphore failover_sem;
 
 	struct dxm_sweep sweep;		/* the background worker (resync.c) */
-	struct xarray lost;		/* data pages bad on both legs */
-	atomic64_t lost_pages;
+	struct dxm_lost lost;		/* pages bad on both legs */
 	bool rescan_pending;		/* a leg reported new poison */
 	atomic_t first_error;
 	bool suspended;

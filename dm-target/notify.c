@@ -26,12 +26,12 @@ void dxm_notify_lost(struct dxm_c *dc, u64 page)
 {
 	if (!dc->dax)
 		return;		/* no DAX device above: nobody to notify */
-	if (xa_err(xa_store(&dc->notify, page, xa_mk_value(1), GFP_NOIO))) {
+	if (xa_err(xa_store(&dc->lost.notify, page, xa_mk_value(1), GFP_NOIO))) {
 		DMERR_LIMIT("%s: lost page at sector %llu: no memory to notify the filesystem",
 			    dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		return;
 	}
-	queue_work(dxm_unbound_wq, &dc->notify_work);
+	queue_work(dxm_unbound_wq, &dc->lost.notify_work);
 }
 
 /* The mirror's own DAX device (a reference), or NULL. */
@@ -45,16 +45,16 @@ struct dax_device *dxm_own_dax(struct dxm_c *dc)
 
 void dxm_notify_work(struct work_struct *work)
 {
-	struct dxm_c *dc = container_of(work, struct dxm_c, notify_work);
+	struct dxm_c *dc = container_of(work, struct dxm_c, lost.notify_work);
 	struct dax_device *dax_dev = NULL;
 	unsigned long page;
 	u64 off;
 	void *e;
 	int r;
 
-	xa_for_each(&dc->notify, page, e) {
-		xa_erase(&dc->notify, page);
-		if (!xa_load(&dc->lost, page))
+	xa_for_each(&dc->lost.notify, page, e) {
+		xa_erase(&dc->lost.notify, page);
+		if (!xa_load(&dc->lost.pages, page))
 			continue;	/* good again */
 		if (!dax_dev)
 			dax_dev = dxm_own_dax(dc);

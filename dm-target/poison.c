@@ -53,16 +53,16 @@ bool dxm_lost_set(struct dxm_c *dc, u64 page, bool lost)
 	int r;
 
 	if (lost) {
-		r = xa_insert(&dc->lost, page, xa_mk_value(1), GFP_NOIO);
+		r = xa_insert(&dc->lost.pages, page, xa_mk_value(1), GFP_NOIO);
 		if (r)	/* -EBUSY: already lost; -ENOMEM: not recorded */
 			return r == -EBUSY;
-		atomic64_inc(&dc->lost_pages);
+		atomic64_inc(&dc->lost.count);
 		DMERR_LIMIT("%s: data lost: page at sector %llu has no good copy",
 			    dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		dxm_raise_event(dc);
 		dxm_notify_lost(dc, page);
-	} else if (xa_erase(&dc->lost, page)) {
-		atomic64_dec(&dc->lost_pages);
+	} else if (xa_erase(&dc->lost.pages, page)) {
+		atomic64_dec(&dc->lost.count);
 		DMINFO_LIMIT("%s: lost page at sector %llu is good again",
 			     dxm_name(dc), (unsigned long long)dxm_pages_to_sect(page));
 		dxm_raise_event(dc);
@@ -80,13 +80,13 @@ bool dxm_range_lost(struct dxm_c *dc, sector_t sector, sector_t nr,
 	unsigned long idx = dxm_sect_to_pages(sector);
 
 	*run = nr;
-	if (!atomic64_read(&dc->lost_pages))
+	if (!atomic64_read(&dc->lost.count))
 		return false;
-	if (xa_load(&dc->lost, idx)) {
+	if (xa_load(&dc->lost.pages, idx)) {
 		*run = min_t(sector_t, nr, 8 - (sector & 7));
 		return true;
 	}
-	if (xa_find(&dc->lost, &idx, dxm_sect_to_pages(sector + nr - 1), XA_PRESENT))
+	if (xa_find(&dc->lost.pages, &idx, dxm_sect_to_pages(sector + nr - 1), XA_PRESENT))
 		*run = dxm_pages_to_sect(idx) - sector;
 	return false;
 }
@@ -198,7 +198,7 @@ int dxm_repair_range(struct dxm_c *dc, int bad, int good, sector_t sector,
 		    !dxm_leg_has_badblocks(dc, bad, s, DXM_PAGE_SECTORS))
 			continue;
 		/* lost: the good leg's copy is not good data either */
-		if (xa_load(&dc->lost, dxm_sect_to_pages(s))) {
+		if (xa_load(&dc->lost.pages, dxm_sect_to_pages(s))) {
 			failed++;
 			continue;
 		}

@@ -295,7 +295,7 @@ void dxm_workers_init(struct dxm_c *dc)
 	INIT_WORK(&dc->flush_work, dxm_flush_work);
 	INIT_WORK(&dc->failover_work, dxm_failover_work);
 	INIT_WORK(&dc->forget_work, dxm_forget_work);
-	INIT_WORK(&dc->notify_work, dxm_notify_work);
+	INIT_WORK(&dc->lost.notify_work, dxm_notify_work);
 	INIT_WORK(&dc->iput_work, dxm_iput_work);
 	init_llist_head(&dc->iputs);
 	INIT_DELAYED_WORK(&dc->sweep.work, dxm_sync_work);

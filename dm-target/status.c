@@ -106,7 +106,7 @@ static void dxm_emit_field(struct dxm_c *dc, enum dxm_status_field f,
 		break;
 	case DXM_ST_LOST_PAGES:
 		DMEMIT("%llu",
-		       (unsigned long long)atomic64_read(&dc->lost_pages));
+		       (unsigned long long)atomic64_read(&dc->lost.count));
 		break;
 	case DXM_ST_HOT_REGIONS:
 		DMEMIT("%lu", dxm_hot_regions(dc));
