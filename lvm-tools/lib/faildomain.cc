@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "faildomain.h"
 
-#include <algorithm>
-#include <filesystem>
-#include <optional>
 #include <regex>
-#include <system_error>
 #include <vector>
 
 #include "blockdev.h"
 #include "sysfs.h"
-
-namespace fs = std::filesystem;
 
 namespace dxm {
 

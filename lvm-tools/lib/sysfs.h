@@ -27,8 +27,6 @@ public:
 	/* Names in directory p that match re, mapping2 before mapping10. */
 	std::vector<std::string> list(const std::string &p,
 				      const std::regex &re) const;
-	/* The path on this machine of p ("/sys/..." under the root). */
-	std::string real(const std::string &p) const { return root_ + p; }
 
 private:
 	std::string root_;

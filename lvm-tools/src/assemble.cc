@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "blkid.h"
 #include "blockdev.h"
@@ -87,6 +88,16 @@ std::vector<DevId> active_legs()
 	return out;
 }
 
+/* The set uuid as the scan of the legs not in @active finds it, if it does */
+std::optional<MirrorSet> inactive_set(const Uuid &uuid,
+				      const std::vector<DevId> &active)
+{
+	for (auto &s : group_sets(scan_legs(active)))
+		if (s.uuid == uuid)
+			return s;
+	return std::nullopt;
+}
+
 /*
  * Where systemd runs: start daxmirror-last-resort@UUID.timer (without
  * waiting; starting it again while it runs changes nothing).  Its
@@ -133,13 +144,13 @@ int last_resort(const Uuid &uuid, const Config &conf)
 		printf("%s: active already\n", a->name.c_str());
 		return 0;
 	}
-	for (const auto &s : group_sets(scan_legs(active_legs()))) {
-		if (s.uuid != uuid)
-			continue;
-		start(a->name, s, true, a);
+	auto s = inactive_set(uuid, active_legs());
+	if (!s) {
+		printf("set %s: no inactive leg found: not started\n",
+		       text.c_str());
 		return 0;
 	}
-	printf("set %s: no inactive leg found: not started\n", text.c_str());
+	start(a->name, *s, true, a);
 	return 0;
 }
 
@@ -168,24 +179,22 @@ int incremental(const std::string &given, const Config &conf)
 		       given.c_str());
 		return 0;
 	}
-	for (const auto &s : group_sets(scan_legs(active))) {
-		if (s.uuid != f->sb.set_uuid)
-			continue;
-		if (!s.complete()) {
-			printf("%s: set %s waits for its other leg\n",
-			       given.c_str(), uuid.c_str());
-			arm_last_resort(uuid);
-			return 0;
-		}
-		if (dm::info(a->name).exists) {
-			printf("%s: %s is active already\n", given.c_str(),
-			       a->name.c_str());
-			return 0;
-		}
-		start(a->name, s, false, a);
+	auto s = inactive_set(f->sb.set_uuid, active);
+	if (!s)
+		throw Error(given, "its set was not found by the scan");
+	if (!s->complete()) {
+		printf("%s: set %s waits for its other leg\n", given.c_str(),
+		       uuid.c_str());
+		arm_last_resort(uuid);
 		return 0;
 	}
-	throw Error(given, "its set was not found by the scan");
+	if (dm::info(a->name).exists) {
+		printf("%s: %s is active already\n", given.c_str(),
+		       a->name.c_str());
+		return 0;
+	}
+	start(a->name, *s, false, a);
+	return 0;
 }
 
 } // namespace

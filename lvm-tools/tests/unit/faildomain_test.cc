@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <doctest/doctest.h>
 
-#include <stdlib.h>
-
-#include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "faildomain.h"
@@ -12,7 +8,6 @@
 
 using namespace dxm;
 using namespace dxm_test;
-namespace fs = std::filesystem;
 
 namespace {
 
