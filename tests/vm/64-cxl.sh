@@ -22,8 +22,9 @@
 #   poison_list_rescan: an entry of leg 0's memdev poison list (debugfs
 #     inject_poison; the data stay readable) reaches the mirror through
 #     "daxmirror rescan --ars", which adds it to the leg's bad-block list:
-#     the page moves to a spare, a second rescan changes nothing (6.12;
-#     on 6.1, which has no poison lists, the tool warns and rescans).
+#     the page moves to a spare, a second rescan changes nothing (6.12
+#     and 7.3; on 6.1, which has no poison lists, the tool warns and
+#     rescans).
 #   poison_block: poison on different pages of both legs under O_DIRECT
 #     reads of the mirror: the data are right, nothing lost.
 #   fail_replace_rebuild: "fail 1" under fio verify rounds on a DAX ext4,
@@ -261,12 +262,12 @@ cxl_dpa() {
 # nothing.  Kernels without poison lists (6.1): the tool says so, and
 # rescans anyway.
 case_poison_list_rescan() {
-	local s=8192 md=$CXL_MEMDEV0 dbg dpa out
+	local s=8192 md=$CXL_MEMDEV0 dxm=$REPO/build/lvm-tools/daxmirror dbg dpa out
 	legs 2
 	fresh_pair m0 "$A" "$B"
 	write_pattern "$DXM_DEV" "$s" 512 644
 	if [ ! -e "/sys/bus/cxl/devices/$md/trigger_poison_list" ]; then
-		out=$("$REPO/build/lvm-tools/daxmirror" rescan m0 --ars 2>&1) ||
+		out=$("$dxm" rescan m0 --ars 2>&1) ||
 			die "rescan --ars failed: $out"
 		log "$out"
 		grep -q "warning: leg 0: .*poison list" <<<"$out" ||
@@ -284,7 +285,7 @@ case_poison_list_rescan() {
 	dxm_message m0 rescan
 	sleep 1
 	assert_eq "$(status_field m0 remapped)" 0/0 "remapped before the tool's rescan"
-	out=$("$REPO/build/lvm-tools/daxmirror" rescan m0 --ars 2>&1) ||
+	out=$("$dxm" rescan m0 --ars 2>&1) ||
 		die "rescan --ars failed: $out"
 	log "$out"
 	grep -q "^leg 0: CXL poison list of $md: 1 entry, 1 sector" <<<"$out" ||
@@ -293,7 +294,7 @@ case_poison_list_rescan() {
 		die "the tool left its trace instance behind"
 	wait_field m0 remapped = 1/0 30
 	check_pattern "$DXM_DEV" "$s" 512 644
-	"$REPO/build/lvm-tools/daxmirror" rescan m0 --ars >/dev/null
+	"$dxm" rescan m0 --ars >/dev/null
 	sleep 1
 	assert_eq "$(status_field m0 remapped)" 1/0 "remapped after a second rescan"
 	assert_eq "$(status_field m0 lost_pages)" 0 lost_pages
