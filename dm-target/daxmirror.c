@@ -486,7 +486,7 @@ static void dxm_io_hints(struct dm_target *ti, struct queue_limits *limits)
 
 static struct target_type dxm_target = {
 	.name = "daxmirror",
-	.version = {1, 4, 0},
+	.version = {1, 5, 0},
 	.features = 0,
 	.module = THIS_MODULE,
 	.ctr = dxm_ctr,

@@ -14,6 +14,7 @@
 #include <linux/blkdev.h>
 #include <linux/ktime.h>
 #include <linux/string.h>
+#include <linux/dm-ioctl.h>
 #include "daxmirror.h"
 
 int dxm_leg_rw(struct dxm_c *dc, int leg, blk_opf_t op, sector_t sector,
@@ -103,6 +104,10 @@ static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 
 	if (memcmp(a->sb->set_uuid, b->sb->set_uuid, 16)) {
 		dc->ti->error = "Legs belong to different mirror sets";
+		return -EINVAL;
+	}
+	if (a->sb->version != b->sb->version) {
+		dc->ti->error = "Legs disagree on the superblock version";
 		return -EINVAL;
 	}
 	if (a->sb->data_sectors != b->sb->data_sectors ||
@@ -250,7 +255,8 @@ int dxm_read_superblocks(struct dxm_c *dc)
 
 /* The superblock of a blank leg, in memory (written by the next update). */
 static int dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
-		       const u8 *uuid, u64 events, u64 ctime, u32 spare)
+		       const struct dxm_superblock *model, u64 events, u64 ctime,
+		       u32 spare)
 {
 	struct dxm_sb_info sb;
 
@@ -258,7 +264,13 @@ static int dxm_fill_sb(struct dxm_c *dc, struct dxm_leg *leg,
 	if (dxm_sb_format(&sb, leg->index, leg->nr_sectors, dc->data_sectors,
 			  dc->region_sectors, spare))
 		return -EINVAL;
-	memcpy(sb.set_uuid, uuid, 16);
+	if (model) {
+		/* a replacement: the set's UUID and format version */
+		memcpy(sb.set_uuid, model->set_uuid, 16);
+		sb.version = le32_to_cpu(model->version);
+	} else {
+		generate_random_uuid(sb.set_uuid);
+	}
 	sb.events = events;
 	sb.ctime = ctime;
 	dxm_sb_encode(&sb, leg->sb);
@@ -290,8 +302,7 @@ static int dxm_fill_range(struct dxm_c *dc, int leg, sector_t start,
  */
 int dxm_format(struct dxm_c *dc)
 {
-	struct dxm_leg *valid = NULL;
-	u8 uuid[16];
+	struct dxm_leg *valid = NULL, *formatted = NULL;
 	u64 events = 1, now = ktime_get_real_seconds();
 	u32 spare = dc->args.spare_pages;
 	int i, r;
@@ -300,11 +311,8 @@ int dxm_format(struct dxm_c *dc)
 		if (dc->legs[i].dev && !dc->legs[i].blank)
 			valid = &dc->legs[i];
 	if (valid) {
-		memcpy(uuid, valid->sb->set_uuid, 16);
 		events = le64_to_cpu(valid->sb->events);
 		spare = le32_to_cpu(valid->sb->spare_pages);
-	} else {
-		generate_random_uuid(uuid);
 	}
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -319,21 +327,55 @@ int dxm_format(struct dxm_c *dc)
 			r = dxm_fill_range(dc, i, g->bitmap_offset,
 					   g->bitmap_sectors, full ? 0xff : 0);
 		if (!r)
-			r = dxm_fill_sb(dc, leg, uuid, events, now, spare);
+			r = dxm_fill_sb(dc, leg, valid ? valid->sb :
+					formatted ? formatted->sb : NULL,
+					events, now, spare);
 		if (r)
 			return r;
 		leg->blank = false;
 		leg->formatted = true;
+		formatted = leg;
 	}
 	dc->need_format = false;
 	return 0;
 }
 
+/*
+ * Superblock version 2 keeps how the set runs: its device-mapper name
+ * (@name; NULL once the name is gone, at removal: the last one stays)
+ * and the table's settings, so that a scan brings it back as itself.
+ */
+static void dxm_sb_record(struct dxm_c *dc, struct dxm_superblock *sb,
+			  const char *name)
+{
+	const struct dxm_args *a = &dc->args;
+	u32 opts = 0;
+
+	if (le32_to_cpu(sb->version) < 2)
+		return;
+	if (name)
+		strscpy_pad(sb->name, name, sizeof(sb->name));
+	if (a->no_dax)
+		opts |= DXM_SB_O_NO_DAX;
+	if (a->pmd_always)
+		opts |= DXM_SB_O_PMD_ALWAYS;
+	if (a->sweep_given)
+		opts |= DXM_SB_O_SWEEP_KBPS;
+	sb->options = cpu_to_le32(opts);
+	sb->sync_interval_ms = cpu_to_le32(a->sync_interval_ms);
+	sb->sweep_max_kbps = cpu_to_le32(a->sweep_given ? a->sweep_max_kbps : 0);
+}
+
 static int dxm_write_superblocks_locked(struct dxm_c *dc)
 {
+	char name[DM_NAME_LEN];
+	bool named;
 	u64 events = 0;
 	int i, r, written = 0, first_err = 0;
 
+	BUILD_BUG_ON(DM_NAME_LEN > DXM_NAME_BYTES);
+	named = !dm_copy_name_and_uuid(dm_table_get_md(dc->ti->table), name,
+				       NULL);
 	for (i = 0; i < DXM_NR_LEGS; i++)
 		if (dc->legs[i].sb)
 			events = max(events, le64_to_cpu(dc->legs[i].sb->events));
@@ -364,6 +406,7 @@ static int dxm_write_superblocks_locked(struct dxm_c *dc)
 				st = DXM_LEG_STALE;
 			sb->leg_state[j] = cpu_to_le32(st);
 		}
+		dxm_sb_record(dc, sb, named ? name : NULL);
 		dxm_sb_seal(sb);
 		r = dxm_leg_rw(dc, i, REQ_OP_WRITE | REQ_PREFLUSH | REQ_FUA,
 			       le64_to_cpu(sb->sb_offset), sb, DXM_PAGE_SECTORS);

@@ -76,6 +76,8 @@ static int mk_info(struct dxm_sb_info *s, uint64_t dev, uint32_t region,
 	    dxm_sb_format(s, leg, dev, g.data_sectors, region, spare))
 		return -1;
 	memcpy(s->set_uuid, "daxmirror-corpus", 16);
+	memcpy(s->name, "corpus-set", 10);
+	s->sync_interval_ms = DXM_DEFAULT_SYNC_INTERVAL_MS;
 	s->events = events;
 	s->ctime = 1700000000;
 	if (rebuilding) {
@@ -134,6 +136,19 @@ static void sb_seeds(const char *dir)
 			}
 		}
 	}
+	/* format version 1: no name and no settings, still read */
+	if (mk_info(&s, geo[0].dev, geo[0].region, geo[0].spare, 0, 5, 0))
+		return;
+	s.version = 1;
+	s.sync_interval_ms = 0;
+	memset(s.name, 0, sizeof(s.name));
+	dxm_sb_encode(&s, &sb);
+	expect(dxm_sb_check(&sb, geo[0].dev, 0, NULL, NULL) == DXM_R_OK,
+	       "a version-1 superblock is accepted");
+	memset(hdr, 0, sizeof(hdr));
+	put_le64(hdr + 2, geo[0].dev);
+	put(dir, "superblock", "sb-524288-r128-s256-leg0-v1", hdr, sizeof(hdr),
+	    &sb, sizeof(sb));
 }
 
 /* one remap copy: header + entries (the rest free), checksummed */
@@ -235,6 +250,7 @@ enum img_sb {
 	SB_GOOD, SB_NONE, SB_GARBAGE, SB_UNSEALED, SB_VERSION, SB_LEG2,
 	SB_FLAGS, SB_REGION, SB_SPARE, SB_GEOMETRY, SB_DATA, SB_OFFSETS,
 	SB_LEG_STATE, SB_REBUILD, SB_PAD, SB_FLAGS_PAD,
+	SB_V1, SB_V1_NAME, SB_VERSION0, SB_NAME, SB_SETTINGS, SB_SWEEP,
 };
 
 enum img_copy {
@@ -277,6 +293,13 @@ static const struct img {
 	{ "leg-state", "0", "sb_leg_state", IMG_SECTORS, IMG_SECTORS, 0, SB_LEG_STATE, C_ZERO, C_ZERO, 0, 0 },
 	{ "rebuild", "0", "sb_rebuild", IMG_SECTORS, IMG_SECTORS, 0, SB_REBUILD, C_ZERO, C_ZERO, 0, 0 },
 	{ "pad", "0", "sb_pad", IMG_SECTORS, IMG_SECTORS, 0, SB_PAD, C_ZERO, C_ZERO, 0, 0 },
+	/* format version 1 (no name, no settings) is still read */
+	{ "good-v1", "0", "ok", IMG_SECTORS, IMG_SECTORS, 0, SB_V1, C_GOOD, C_ZERO, 1, 0 },
+	{ "v1-with-name", "0", "sb_pad", IMG_SECTORS, IMG_SECTORS, 0, SB_V1_NAME, C_ZERO, C_ZERO, 0, 0 },
+	{ "version-0", "0", "sb_version", IMG_SECTORS, IMG_SECTORS, 0, SB_VERSION0, C_ZERO, C_ZERO, 0, 0 },
+	{ "name", "0", "sb_name", IMG_SECTORS, IMG_SECTORS, 0, SB_NAME, C_ZERO, C_ZERO, 0, 0 },
+	{ "settings", "0", "sb_settings", IMG_SECTORS, IMG_SECTORS, 0, SB_SETTINGS, C_ZERO, C_ZERO, 0, 0 },
+	{ "sweep-not-given", "0", "sb_settings", IMG_SECTORS, IMG_SECTORS, 0, SB_SWEEP, C_ZERO, C_ZERO, 0, 0 },
 	/* two broken rules: the kernel names the one it checks first */
 	{ "flags-and-pad", "0", "sb_flags", IMG_SECTORS, IMG_SECTORS, 0, SB_FLAGS_PAD, C_ZERO, C_ZERO, 0, 0 },
 	{ "remap-magic", "0", "remap_corrupt", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_GARBAGE, C_ZERO, 1, 0 },
@@ -335,6 +358,26 @@ static void img_sb(const struct img *m, struct dxm_superblock *sb)
 	case SB_REBUILD:
 		s.flags = DXM_SB_F_REBUILDING;
 		s.rebuild_offset = s.data_sectors + DXM_PAGE_SECTORS;
+		break;
+	case SB_V1:
+	case SB_V1_NAME:
+		s.version = 1;
+		s.sync_interval_ms = 0;
+		memset(s.name, 0, sizeof(s.name));
+		if (m->sb == SB_V1_NAME)
+			memcpy(s.name, "v1", 2);
+		break;
+	case SB_VERSION0:
+		s.version = 0;
+		break;
+	case SB_NAME:
+		s.name[40] = 'x';	/* after the terminating NUL */
+		break;
+	case SB_SETTINGS:
+		s.sync_interval_ms = DXM_MAX_SYNC_INTERVAL_MS + 1;
+		break;
+	case SB_SWEEP:
+		s.sweep_max_kbps = 100;	/* without DXM_SB_O_SWEEP_KBPS */
 		break;
 	default:
 		break;

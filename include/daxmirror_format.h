@@ -23,7 +23,8 @@
 
 #define DXM_MAGIC		0x524f5249584d4144ULL	/* "DAXMIROR" (LE bytes) */
 #define DXM_REMAP_MAGIC		0x50414d45524d5844ULL	/* "DXMREMAP" */
-#define DXM_VERSION		1
+#define DXM_VERSION		2	/* written by this release */
+#define DXM_VERSION_MIN		1	/* the oldest still read and kept */
 
 #define DXM_SECTOR_SHIFT	9
 #define DXM_PAGE_SECTORS	8			/* 4 KiB pages */
@@ -71,6 +72,18 @@
 #define DXM_LEG_FAILED		2	/* failed; its data is out of date */
 #define DXM_LEG_STATE_MAX	2
 
+/*
+ * How the set last ran (superblock version 2): options[] bits.  The
+ * kernel records its table's settings and device-mapper name at every
+ * superblock update, so that a scan brings the set back as itself.
+ */
+#define DXM_SB_O_NO_DAX		(1U << 0)
+#define DXM_SB_O_PMD_ALWAYS	(1U << 1)
+#define DXM_SB_O_SWEEP_KBPS	(1U << 2)	/* sweep_max_kbps was given */
+#define DXM_SB_O_ALL		(DXM_SB_O_NO_DAX | DXM_SB_O_PMD_ALWAYS | \
+				 DXM_SB_O_SWEEP_KBPS)
+#define DXM_NAME_BYTES		128		/* DM_NAME_LEN */
+
 /* superblock flags */
 #define DXM_SB_F_REBUILDING	(1U << 0)	/* rebuild_offset is valid */
 #define DXM_SB_F_ALL		DXM_SB_F_REBUILDING
@@ -102,7 +115,12 @@ struct dxm_superblock {
 	__le64 sb_offset;
 	__le32 leg_state[2];	/* DXM_LEG_* of each leg, as this leg knows */
 	__le64 rebuild_offset;	/* rebuild checkpoint (sectors done) */
-	__u8   pad[3944];
+	/* version 2; all zero in version 1 */
+	__u8   name[DXM_NAME_BYTES];	/* device-mapper name, NUL-padded */
+	__le32 sync_interval_ms;
+	__le32 sweep_max_kbps;	/* with DXM_SB_O_SWEEP_KBPS only */
+	__le32 options;		/* DXM_SB_O_* */
+	__u8   pad[3804];
 } __attribute__((packed));
 
 /* Remap table copy: header then one entry per spare slot. */

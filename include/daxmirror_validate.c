@@ -24,6 +24,8 @@ static const char * const dxm_reason_texts[DXM_R_NR_REASONS] = {
 	[DXM_R_SB_OFFSETS] = "superblock metadata offsets are inconsistent",
 	[DXM_R_SB_LEG_STATE] = "superblock leg state is invalid",
 	[DXM_R_SB_REBUILD] = "superblock rebuild checkpoint is beyond the data area",
+	[DXM_R_SB_NAME] = "superblock set name is not a NUL-padded string",
+	[DXM_R_SB_SETTINGS] = "superblock settings are out of range",
 	[DXM_R_SB_PAD] = "superblock reserved area is not zero",
 	[DXM_R_REMAP_MAGIC] = "bad magic",
 	[DXM_R_REMAP_COUNT] = "entry count does not match the spare pool",
@@ -51,6 +53,8 @@ static const char * const dxm_reason_names[DXM_R_NR_REASONS] = {
 	[DXM_R_SB_OFFSETS] = "sb_offsets",
 	[DXM_R_SB_LEG_STATE] = "sb_leg_state",
 	[DXM_R_SB_REBUILD] = "sb_rebuild",
+	[DXM_R_SB_NAME] = "sb_name",
+	[DXM_R_SB_SETTINGS] = "sb_settings",
 	[DXM_R_SB_PAD] = "sb_pad",
 	[DXM_R_REMAP_MAGIC] = "remap_magic",
 	[DXM_R_REMAP_COUNT] = "remap_count",
@@ -176,6 +180,11 @@ void dxm_sb_decode(const struct dxm_superblock *sb, struct dxm_sb_info *out)
 	for (i = 0; i < 2; i++)
 		out->leg_state[i] = dxm_get_le32(&sb->leg_state[i]);
 	out->rebuild_offset = dxm_get_le64(&sb->rebuild_offset);
+	for (i = 0; i < DXM_NAME_BYTES; i++)
+		out->name[i] = sb->name[i];
+	out->sync_interval_ms = dxm_get_le32(&sb->sync_interval_ms);
+	out->sweep_max_kbps = dxm_get_le32(&sb->sweep_max_kbps);
+	out->options = dxm_get_le32(&sb->options);
 }
 
 int dxm_sb_format(struct dxm_sb_info *s, __u32 leg_index, __u64 leg_sectors,
@@ -230,6 +239,11 @@ void dxm_sb_encode(const struct dxm_sb_info *in, struct dxm_superblock *sb)
 	for (i = 0; i < 2; i++)
 		dxm_put_le32(&sb->leg_state[i], in->leg_state[i]);
 	dxm_put_le64(&sb->rebuild_offset, in->rebuild_offset);
+	for (i = 0; i < DXM_NAME_BYTES; i++)
+		sb->name[i] = in->name[i];
+	dxm_put_le32(&sb->sync_interval_ms, in->sync_interval_ms);
+	dxm_put_le32(&sb->sweep_max_kbps, in->sweep_max_kbps);
+	dxm_put_le32(&sb->options, in->options);
 	dxm_sb_seal(sb);
 }
 
@@ -247,6 +261,30 @@ enum dxm_reason dxm_leg_size_check(__u64 dev_sectors)
 {
 	return dev_sectors < 2 * DXM_DATA_ALIGN_SECTORS ? DXM_R_SB_TOO_SMALL :
 							 DXM_R_OK;
+}
+
+/* a name is NUL-padded: a NUL in the last byte, nothing after the first */
+static bool dxm_name_padded(const __u8 *name)
+{
+	int i = 0;
+
+	while (i < DXM_NAME_BYTES && name[i])
+		i++;
+	return i < DXM_NAME_BYTES &&
+	       dxm_all_zero(name + i, DXM_NAME_BYTES - i);
+}
+
+/* the version 2 fields: how the set last ran */
+static enum dxm_reason dxm_sb_v2_fields(const struct dxm_sb_info *s)
+{
+	if (!dxm_name_padded(s->name))
+		return DXM_R_SB_NAME;
+	if (s->options & ~DXM_SB_O_ALL ||
+	    s->sync_interval_ms > DXM_MAX_SYNC_INTERVAL_MS ||
+	    s->sweep_max_kbps > DXM_MAX_SWEEP_KBPS ||
+	    (!(s->options & DXM_SB_O_SWEEP_KBPS) && s->sweep_max_kbps))
+		return DXM_R_SB_SETTINGS;
+	return DXM_R_OK;
 }
 
 /* the rules on the fields, in the kernel's order */
@@ -291,7 +329,7 @@ static enum dxm_reason dxm_sb_fields(const struct dxm_sb_info *s,
 			return DXM_R_SB_LEG_STATE;
 	if (s->rebuild_offset > s->data_sectors)
 		return DXM_R_SB_REBUILD;
-	return DXM_R_OK;
+	return s->version >= 2 ? dxm_sb_v2_fields(s) : DXM_R_OK;
 }
 
 enum dxm_reason dxm_sb_validate(const struct dxm_superblock *sb,
@@ -312,11 +350,15 @@ enum dxm_reason dxm_sb_validate(const struct dxm_superblock *sb,
 	dxm_sb_decode(sb, info);
 	if (info->csum != dxm_sb_csum(sb))
 		return DXM_R_SB_CSUM;
-	if (info->version != DXM_VERSION)
+	if (info->version < DXM_VERSION_MIN || info->version > DXM_VERSION)
 		return DXM_R_SB_VERSION;
 	r = dxm_sb_fields(info, dev_sectors, leg, g);
 	if (r)
 		return r;
+	/* version 1 had no name and settings: their bytes were reserved */
+	if (info->version < 2 &&
+	    !dxm_all_zero(sb->name, DXM_SB_AT(pad) - DXM_SB_AT(name)))
+		return DXM_R_SB_PAD;
 	if (!dxm_all_zero(sb->pad, sizeof(sb->pad)))
 		return DXM_R_SB_PAD;
 	return DXM_R_OK;

@@ -54,7 +54,9 @@ enum dxm_reason {
 	DXM_R_SB_OFFSETS,
 	DXM_R_SB_LEG_STATE,
 	DXM_R_SB_REBUILD,
-	DXM_R_SB_PAD,
+	DXM_R_SB_NAME,		/* version 2: not a NUL-padded string */
+	DXM_R_SB_SETTINGS,	/* version 2: a setting out of range */
+	DXM_R_SB_PAD,		/* reserved area (v1: and the v2 fields) */
 	/* one remap table copy */
 	DXM_R_REMAP_MAGIC,
 	DXM_R_REMAP_COUNT,
@@ -100,6 +102,11 @@ struct dxm_sb_info {
 	__u64 sb_offset;
 	__u32 leg_state[2];
 	__u64 rebuild_offset;
+	/* version 2 */
+	__u8 name[DXM_NAME_BYTES];
+	__u32 sync_interval_ms;
+	__u32 sweep_max_kbps;
+	__u32 options;
 };
 
 /* The checksum a superblock block must carry (its csum field as zero). */
@@ -109,7 +116,7 @@ __u32 dxm_sb_csum(const struct dxm_superblock *sb);
 void dxm_sb_decode(const struct dxm_superblock *sb, struct dxm_sb_info *out);
 
 /*
- * A superblock as a format writes it: magic, version, @leg_index, the
+ * A superblock as a format writes it: magic, version DXM_VERSION, @leg_index, the
  * sizes and the layout dxm_compute_geometry() gives; the rest zero (the
  * caller sets the set UUID, events and ctime).  0, or -1 when the leg
  * cannot hold the metadata or @data_sectors.

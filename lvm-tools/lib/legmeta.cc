@@ -132,6 +132,37 @@ nlohmann::json reason_json(enum dxm_reason r)
 	       nlohmann::json(nullptr) : nlohmann::json(dxm_reason_name(r));
 }
 
+/* How the set last ran (format version 2), or null (version 1). */
+nlohmann::json last_ran_json(const Superblock &sb)
+{
+	if (!sb.records_settings())
+		return nullptr;
+	return {
+		{ "name", sb.name },
+		{ "sync_interval_ms", sb.sync_interval_ms },
+		{ "sweep_max_kbps", sb.options & DXM_SB_O_SWEEP_KBPS ?
+		  nlohmann::json(sb.sweep_max_kbps) : nlohmann::json(nullptr) },
+		{ "no_dax", (sb.options & DXM_SB_O_NO_DAX) != 0 },
+		{ "pmd_always", (sb.options & DXM_SB_O_PMD_ALWAYS) != 0 },
+	};
+}
+
+/* "as NAME, sync_interval_ms N[, sweep_max_kbps N][, no_dax]..." */
+std::string last_ran_text(const Superblock &sb)
+{
+	std::string t = fmt::format("as {}, sync_interval_ms {}",
+				    sb.name.empty() ? "(no name)" : sb.name,
+				    sb.sync_interval_ms);
+
+	if (sb.options & DXM_SB_O_SWEEP_KBPS)
+		t += fmt::format(", sweep_max_kbps {}", sb.sweep_max_kbps);
+	if (sb.options & DXM_SB_O_NO_DAX)
+		t += ", no_dax";
+	if (sb.options & DXM_SB_O_PMD_ALWAYS)
+		t += ", pmd_always";
+	return t;
+}
+
 } // namespace
 
 nlohmann::json to_json(const LegMeta &m)
@@ -161,6 +192,7 @@ nlohmann::json to_json(const LegMeta &m)
 	j["data_sectors"] = sb.data_sectors;
 	j["region_sectors"] = sb.region_sectors;
 	j["spare_pages"] = sb.spare_pages;
+	j["last_ran"] = last_ran_json(sb);
 	j["layout"] = {
 		{ "data_offset", sb.data_offset },
 		{ "spare_offset", sb.spare_offset },
@@ -239,6 +271,8 @@ std::string render_text(const LegMeta &m)
 	if (sb.flags & DXM_SB_F_REBUILDING)
 		t += fmt::format("  rebuilding: from sector {} on\n",
 				 sb.rebuild_offset);
+	if (sb.records_settings())
+		t += "  last ran:   " + last_ran_text(sb) + "\n";
 	t += fmt::format("  data:       {} ({} sectors), regions of {}\n",
 			 format_size(sb.data_sectors << DXM_SECTOR_SHIFT),
 			 sb.data_sectors,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "superblock.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -41,6 +42,11 @@ struct dxm_sb_info to_info(const Superblock &sb)
 	i.leg_state[0] = sb.leg_state[0];
 	i.leg_state[1] = sb.leg_state[1];
 	i.rebuild_offset = sb.rebuild_offset;
+	memcpy(i.name, sb.name.data(),
+	       std::min(sb.name.size(), sizeof(i.name)));
+	i.sync_interval_ms = sb.sync_interval_ms;
+	i.sweep_max_kbps = sb.sweep_max_kbps;
+	i.options = sb.options;
 	return i;
 }
 
@@ -69,6 +75,12 @@ Superblock from_info(const struct dxm_sb_info &i)
 	sb.sb_offset = i.sb_offset;
 	sb.leg_state = { i.leg_state[0], i.leg_state[1] };
 	sb.rebuild_offset = i.rebuild_offset;
+	sb.name.assign(reinterpret_cast<const char *>(i.name),
+		       strnlen(reinterpret_cast<const char *>(i.name),
+			       sizeof(i.name)));
+	sb.sync_interval_ms = i.sync_interval_ms;
+	sb.sweep_max_kbps = i.sweep_max_kbps;
+	sb.options = i.options;
 	return sb;
 }
 

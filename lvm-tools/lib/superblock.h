@@ -44,6 +44,14 @@ struct Superblock {
 	uint64_t sb_offset = 0;
 	std::array<uint32_t, 2> leg_state{};
 	uint64_t rebuild_offset = 0;
+	/* version 2: how the set last ran (empty and zero in version 1) */
+	std::string name;		/* its device-mapper name */
+	uint32_t sync_interval_ms = 0;
+	uint32_t sweep_max_kbps = 0;	/* with DXM_SB_O_SWEEP_KBPS */
+	uint32_t options = 0;		/* DXM_SB_O_* */
+
+	/* Does the superblock say how the set ran (version 2 and up)? */
+	bool records_settings() const { return version >= 2; }
 };
 
 enum class SbKind {

@@ -33,19 +33,64 @@ namespace dxm {
 
 namespace {
 
+/* The superblock with the most events of a set's legs found. */
+const Superblock *freshest(const MirrorSet &set)
+{
+	const Superblock *sb = nullptr;
+
+	for (const auto &l : set.legs)
+		if (l && (!sb || l->sb.events > sb->events))
+			sb = &l->sb;
+	return sb;
+}
+
+/*
+ * The name a scan gives a set: the configuration's, else the one its
+ * superblock recorded (version 2), else daxmirror-<uuid prefix>.
+ */
+std::string scan_name(const MirrorSet &set, const ArrayConf *conf)
+{
+	const Superblock *sb = freshest(set);
+
+	if (conf)
+		return conf->name;
+	if (sb && sb->records_settings() && !sb->name.empty() &&
+	    dm::check_name(sb->name).empty())
+		return sb->name;
+	return "daxmirror-" + format_uuid(set.uuid).substr(0, 8);
+}
+
+/*
+ * The table's settings: an ARRAY line gives them all; without one, the
+ * superblock's record of how the set last ran (version 2) does.
+ */
+void settings(TableArgs *ta, const Superblock &sb, const ArrayConf *conf)
+{
+	if (conf) {
+		ta->sync_interval_ms = conf->sync_interval_ms;
+		ta->sweep_max_kbps = conf->sweep_max_kbps;
+		ta->no_dax = conf->no_dax;
+		return;
+	}
+	if (!sb.records_settings())
+		return;
+	if (sb.sync_interval_ms != DXM_DEFAULT_SYNC_INTERVAL_MS)
+		ta->sync_interval_ms = sb.sync_interval_ms;
+	if (sb.options & DXM_SB_O_SWEEP_KBPS)
+		ta->sweep_max_kbps = sb.sweep_max_kbps;
+	ta->no_dax = sb.options & DXM_SB_O_NO_DAX;
+	ta->pmd_always = sb.options & DXM_SB_O_PMD_ALWAYS;
+}
+
 /* conf: the set's ARRAY line, whose settings go into the table */
 void start(const std::string &name, const MirrorSet &set, bool run,
 	   const ArrayConf *conf)
 {
 	TableArgs ta;
-	const Superblock *sb = nullptr;
+	const Superblock *sb = freshest(set);
 
-	for (int i = 0; i < 2; i++) {
-		const auto &l = set.legs[i];
-		ta.legs[i] = l ? l->device : MISSING_LEG;
-		if (l && (!sb || l->sb.events > sb->events))
-			sb = &l->sb;
-	}
+	for (int i = 0; i < 2; i++)
+		ta.legs[i] = set.legs[i] ? set.legs[i]->device : MISSING_LEG;
 	if (!sb)
 		throw Error(name, "no leg found");
 	if (!set.complete() && !run)
@@ -55,11 +100,7 @@ void start(const std::string &name, const MirrorSet &set, bool run,
 		throw Error(name, "a device-mapper device of this name exists");
 	ta.region_sectors = sb->region_sectors;
 	ta.spare_pages = sb->spare_pages;
-	if (conf) {
-		ta.sync_interval_ms = conf->sync_interval_ms;
-		ta.sweep_max_kbps = conf->sweep_max_kbps;
-		ta.no_dax = conf->no_dax;
-	}
+	settings(&ta, *sb, conf);
 	dm::require_target(TARGET_NAME, 1);
 	create_mirror(name, set.data_sectors, table_params(ta),
 		      mirror_dm_uuid(set.uuid));
@@ -204,11 +245,12 @@ int cmd_assemble(const Args &args)
 	CommandLine cl("assemble", "NAME LEG0 LEG1 | --scan [NAME]",
 		       "Start an existing mirror from its legs, given or found "
 		       "by their superblocks (--scan; each set found is named "
-		       "as its ARRAY line in the configuration says, else "
+		       "as its ARRAY line in the configuration says, else as "
+		       "its superblocks recorded when it last ran, else "
 		       "daxmirror-<uuid prefix>, unless one NAME is given).  "
-		       "The configuration's settings of the set "
-		       "(sync_interval_ms, sweep_max_kbps, no_dax) go into its "
-		       "table.");
+		       "The set's settings (sync_interval_ms, sweep_max_kbps, "
+		       "no_dax, pmd_always) go into its table: the ARRAY "
+		       "line's if there is one, else those it last ran with.");
 
 	cl.flag("scan", "find the legs by their superblocks")
 		.flag("run", "start even if a leg is missing (degraded)")
@@ -270,8 +312,7 @@ int cmd_assemble(const Args &args)
 		for (const auto &s : sets) {
 			const ArrayConf *a = conf.find(s.uuid);
 			std::string name = !ops.empty() ? ops[0] :
-				a ? a->name :
-				"daxmirror-" + format_uuid(s.uuid).substr(0, 8);
+							 scan_name(s, a);
 			try {
 				start(name, s, run, a);
 				if (!s.complete())

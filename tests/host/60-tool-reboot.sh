@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 60-tool-reboot: "daxmirror assemble --scan" after a reboot finds the
-# legs by their superblocks and starts the mirror, healthy, data intact.
-# Boot 1: daxmirror create over two NVDIMMs, DAX ext4 with a checksummed
-# file, clean stop (umount, daxmirror remove).  Boot 2 over the same
-# media: assemble --scan (nothing else names the legs) starts the set
-# under daxmirror-<uuid prefix>, same UUID, size and leg order, healthy
+# legs by their superblocks and starts the mirror as itself, healthy,
+# data intact.  Boot 1: daxmirror create m0 with settings over two
+# NVDIMMs, DAX ext4 with a checksummed file, clean stop (umount,
+# daxmirror remove).  Boot 2 over the same media: assemble --scan
+# (nothing else names the legs, no configuration) starts the set as m0
+# with its settings, same UUID, size and leg order, healthy
 # with no resync, the file's checksum matches, a check scrub finds no
 # mismatch; a second --scan finds nothing left to start.
 #   tests/host/60-tool-reboot.sh --kernel KVER [--workdir DIR] [--keep]

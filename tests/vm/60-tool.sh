@@ -22,7 +22,9 @@
 # the poisoned page; a blank and a corrupt superblock by exit code).
 # Every JSON document the tool prints here (status, list, examine,
 # detail, monitor) validates against docs/daxmirror.schema.json, keys in
-# its order.
+# its order.  Superblock format version 2: assemble --scan brings a set
+# back with the name and settings it last ran with; version-1 legs still
+# assemble and stay version 1.
 # assemble --scan after a reboot: see
 # tests/host/60-tool-reboot.sh.
 . "$(dirname "$0")/../lib.sh"
@@ -483,7 +485,7 @@ case_degraded_assemble() {
 	dxm create a0 "$A" "$B" --nosync
 	wait_action_idle a0
 	uuid=$("$DXM" status a0 --json | jq -r .uuid)
-	scanned=daxmirror-${uuid:0:8}
+	scanned=a0	# --scan: the name its superblocks recorded
 	write_pattern /dev/mapper/a0 0 2048 61
 	dxm remove a0
 
@@ -529,6 +531,7 @@ case_degraded_assemble() {
 	line=$("$DXM" detail conf0 --conf) || die "detail conf0 --conf exited $?"
 	assert_eq "$line" "ARRAY conf0 uuid=$uuid sync_interval_ms=250" "detail --conf"
 	dxm remove conf0
+	scanned=conf0	# the name it last ran with, recorded in the superblocks
 
 	# --scan finds one leg only (leg 1 blanked): refused without --run
 	wipe_meta "$B"
@@ -543,6 +546,106 @@ case_degraded_assemble() {
 	assert_eq "$(status_rc "$scanned")" 0 "status exit code after replace"
 	check_pattern "/dev/mapper/$scanned" 0 2048 61
 	dxm remove "$scanned"
+}
+
+# table_has NAME WORDS: the table of NAME carries " WORDS" (or, with
+# "!", does not).
+table_has() {
+	local t
+	t=$(dmsetup table "$1")
+	if [ "$2" = "!" ]; then
+		[[ " $t " != *" $3 "* ]] || die "table of $1 has '$3': $t"
+	else
+		[[ " $t " == *" $2 "* ]] || die "table of $1 lacks '$2': $t"
+	fi
+}
+
+# last_ran LEG: examine's record of how the set on LEG last ran (jq -c).
+last_ran() {
+	local rc=0
+	"$DXM" examine "$1" --json >"$SCRATCH/ex.json" || rc=$?
+	[ "$rc" = 0 ] || die "examine $1 exited $rc"
+	schema_check examine "$SCRATCH/ex.json"
+	jq -c '[.sb_version, .last_ran]' "$SCRATCH/ex.json"
+}
+
+# Superblock format version 2: a set comes back from a scan as itself.
+# Without any configuration, assemble --scan gives it the name and the
+# settings it last ran with (before: daxmirror-<uuid prefix>, settings
+# dropped); a rename is recorded at the next superblock update and kept
+# when the device is removed.  Legs of the previous format (version 1)
+# still assemble (under daxmirror-<uuid prefix>, default settings) and
+# stay version 1, also on a replacement leg; legs of a set whose
+# versions differ are refused.
+case_recorded_settings() {
+	local uuid v1name rec
+	wipe_meta "$C"
+	zero_legs "$A" "$B"
+	dxm create r0 "$A" "$B" --nosync --no-dax --sync-interval 300 \
+		--sweep-max-kbps 65536
+	wait_action_idle r0
+	uuid=$("$DXM" status r0 --json | jq -r .uuid)
+	v1name=daxmirror-${uuid:0:8}
+	write_pattern /dev/mapper/r0 0 2048 71
+	dxm remove r0
+	dxm assemble --scan | tee "$SCRATCH/out"
+	grep -q "^r0: assembled set $uuid " "$SCRATCH/out" ||
+		die "assemble --scan did not bring the set back as r0: $(cat "$SCRATCH/out")"
+	table_has r0 "sync_interval_ms 300"
+	table_has r0 "sweep_max_kbps 65536"
+	table_has r0 no_dax
+	check_pattern /dev/mapper/r0 0 2048 71
+	rec='[2,{"name":"r0","sync_interval_ms":300,"sweep_max_kbps":65536,"no_dax":true,"pmd_always":false}]'
+	assert_eq "$(last_ran "$A")" "$rec" "examine leg 0: last ran"
+	assert_eq "$(last_ran "$B")" "$rec" "examine leg 1: last ran"
+	"$DXM" examine "$A" | grep -q "^  last ran:   as r0, sync_interval_ms 300, sweep_max_kbps 65536, no_dax$" ||
+		die "examine text: $("$DXM" examine "$A")"
+	# renamed: recorded at the next superblock update (a suspend), and
+	# the last name stays when the device is removed
+	dmsetup rename r0 r1
+	dmsetup suspend r1
+	dmsetup resume r1
+	dxm remove r1
+	for leg in "$A" "$B"; do
+		assert_eq "$(last_ran "$leg" | jq -r '.[1].name')" r1 "name on $leg after rename"
+	done
+	dxm assemble --scan
+	table_has r1 "sync_interval_ms 300"
+	check_pattern /dev/mapper/r1 0 2048 71
+	dxm remove r1
+
+	# format version 1, as the previous release wrote it
+	"$HELPERS/dxm-sbv1" "$A"
+	"$HELPERS/dxm-sbv1" "$B"
+	assert_eq "$(last_ran "$A")" "[1,null]" "examine of a version-1 leg"
+	dxm assemble --scan | tee "$SCRATCH/out"
+	grep -q "^$v1name: assembled set $uuid " "$SCRATCH/out" ||
+		die "a version-1 set was not assembled as $v1name: $(cat "$SCRATCH/out")"
+	table_has "$v1name" ! no_dax
+	table_has "$v1name" ! "sync_interval_ms 300"
+	check_pattern "/dev/mapper/$v1name" 0 2048 71
+	assert_eq "$("$DXM" status "$v1name" --json | jq -r .health)" AA "health of the version-1 set"
+	# a replacement leg is formatted in its set's version
+	dxm replace "$v1name" --leg 1 "$C" --wait
+	check_pattern "/dev/mapper/$v1name" 0 2048 71
+	dxm remove "$v1name"
+	assert_eq "$(last_ran "$A")" "[1,null]" "leg 0 after the version-1 set ran"
+	assert_eq "$(last_ran "$C")" "[1,null]" "the replacement leg of a version-1 set"
+
+	# one leg of version 2 and one of version 1 of the same set: refused
+	zero_legs "$A" "$B"
+	dxm create r2 "$A" "$B" --nosync
+	wait_action_idle r2
+	dxm remove r2
+	"$HELPERS/dxm-sbv1" "$B"
+	dmesg_mark
+	if dmsetup create r2 --table "$(dxm_table "$A" "$B")" 2>"$SCRATCH/err"; then
+		dmsetup remove r2
+		die "legs of different format versions were accepted"
+	fi
+	dmesg_since_mark | grep -q "Legs disagree on the superblock version" ||
+		die "no reason in the kernel log: $(dmesg_since_mark | tail -n 3)"
+	no_device r2
 }
 
 # --wait on a terminal: a bar with percentage, rate and ETA, redrawn in
@@ -802,5 +905,6 @@ run_case progress_pty case_progress_pty
 run_case create_fails_clean case_create_fails_clean
 run_case replace_resume_fails case_replace_resume_fails
 run_case failure_domains case_failure_domains
+run_case recorded_settings case_recorded_settings
 run_case lifecycle case_lifecycle
 finish

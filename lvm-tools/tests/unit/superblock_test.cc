@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <doctest/doctest.h>
 
+#include <cstddef>
 #include <cstring>
 #include <random>
 
@@ -52,6 +53,36 @@ TEST_CASE("superblock encode/decode round trip")
 	      "superblock belongs to the other leg position");
 	CHECK(check_superblock(block, LEG * 2, -1).reason ==
 	      DXM_R_SB_LEG_SIZE);
+}
+
+TEST_CASE("version 2 records the name and the settings")
+{
+	Superblock sb = sample(0);
+	sb.name = "pmem-mirror.0";
+	sb.sync_interval_ms = 250;
+	sb.sweep_max_kbps = 4096;
+	sb.options = DXM_SB_O_NO_DAX | DXM_SB_O_SWEEP_KBPS;
+	auto block = encode_superblock(sb);
+	SbDecode d = decode_superblock(block);
+
+	REQUIRE(d.kind == SbKind::Valid);
+	CHECK(d.sb.version == 2);
+	CHECK(d.sb.records_settings());
+	CHECK(d.sb.name == "pmem-mirror.0");
+	CHECK(d.sb.sync_interval_ms == 250);
+	CHECK(d.sb.sweep_max_kbps == 4096);
+	CHECK(d.sb.options == (DXM_SB_O_NO_DAX | DXM_SB_O_SWEEP_KBPS));
+	/* at the byte offsets of the format, NUL-padded */
+	CHECK(memcmp(block.data() + offsetof(struct dxm_superblock, name),
+		     "pmem-mirror.0\0\0", 15) == 0);
+	sb.name = std::string(DXM_NAME_BYTES - 1, 'a');	/* the longest */
+	CHECK(decode_superblock(encode_superblock(sb)).sb.name == sb.name);
+	sb.version = 1;
+	sb.name.clear();
+	sb.sync_interval_ms = sb.sweep_max_kbps = sb.options = 0;
+	d = decode_superblock(encode_superblock(sb));
+	REQUIRE(d.kind == SbKind::Valid);
+	CHECK_FALSE(d.sb.records_settings());
 }
 
 TEST_CASE("superblock checksum is the kernel's crc32c with csum zeroed")
@@ -116,10 +147,35 @@ TEST_CASE("each broken rule is named, with a good checksum")
 	CHECK(reason(sb, -1) == DXM_R_SB_LEG_INDEX);
 	CHECK(reason(sb, 1) == DXM_R_SB_OTHER_LEG);
 	sb = sample(0);
-	sb.version = 2;
+	sb.version = DXM_VERSION + 1;
 	CHECK(reason(sb, 0) == DXM_R_SB_VERSION);
 	CHECK(decode_superblock(encode_superblock(sb)).kind ==
 	      SbKind::Corrupt);
+	sb.version = 0;
+	CHECK(reason(sb, 0) == DXM_R_SB_VERSION);
+	sb = sample(0);
+	sb.name = std::string(DXM_NAME_BYTES, 'n');	/* no NUL left */
+	CHECK(reason(sb, 0) == DXM_R_SB_NAME);
+	sb = sample(0);
+	sb.sync_interval_ms = DXM_MAX_SYNC_INTERVAL_MS + 1;
+	CHECK(reason(sb, 0) == DXM_R_SB_SETTINGS);
+	sb = sample(0);
+	sb.options = 1U << 9;
+	CHECK(reason(sb, 0) == DXM_R_SB_SETTINGS);
+	sb = sample(0);
+	sb.sweep_max_kbps = 5;		/* without DXM_SB_O_SWEEP_KBPS */
+	CHECK(reason(sb, 0) == DXM_R_SB_SETTINGS);
+	sb.options = DXM_SB_O_SWEEP_KBPS;
+	CHECK(reason(sb, 0) == DXM_R_OK);
+	/* version 1 had no name and settings: those bytes were reserved */
+	sb = sample(0);
+	sb.version = 1;
+	CHECK(reason(sb, 0) == DXM_R_OK);
+	sb.name = "m0";
+	CHECK(reason(sb, 0) == DXM_R_SB_PAD);
+	sb.name.clear();
+	sb.options = DXM_SB_O_NO_DAX;
+	CHECK(reason(sb, 0) == DXM_R_SB_PAD);
 	sb = sample(0);
 	sb.flags = 2;
 	CHECK(reason(sb, 0) == DXM_R_SB_FLAGS);

@@ -4,11 +4,14 @@
 # Guest half of tests/host/60-tool-reboot.sh (two boots over the same
 # NVDIMM media; state passes through $VM_WORK/state).  Only the admin
 # tool creates, starts and stops the mirror.
-#   create: daxmirror create, DAX ext4 with a checksummed file, umount,
+#   create: daxmirror create m0 with settings (sync interval, 2 MiB
+#           faults always), DAX ext4 with a checksummed file, umount,
 #           daxmirror remove (a clean stop).
-#   scan:   (next boot) daxmirror assemble --scan starts the set: name,
-#           UUID, size, legs as before, healthy without a resync, the
-#           file intact, a check scrub finds no mismatch.
+#   scan:   (next boot) daxmirror assemble --scan, with no configuration,
+#           starts the set as itself: name and settings from its
+#           superblocks (format version 2), UUID, size, legs as before,
+#           healthy without a resync, the file intact, a check scrub
+#           finds no mismatch.
 # shellcheck disable=SC2154,SC2034,SC1090
 . "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/../../lib-fault.sh"
@@ -39,7 +42,7 @@ sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
 case_create() {
 	local f sum
-	dxm create m0 "$A" "$B"
+	dxm create m0 "$A" "$B" --sync-interval 250 --pmd-always
 	wait_action_idle m0
 	dxm status m0 --json | tee "$SCRATCH/st.json"
 	jq -e '.health == "AA" and .action == "idle"' "$SCRATCH/st.json" >/dev/null ||
@@ -66,7 +69,7 @@ case_scan() {
 	local name rc=0
 	[ -s "$STATE" ] || die "no state from the first boot"
 	. "$STATE"
-	name=daxmirror-${UUID:0:8}
+	name=m0		# as it ran before the reboot
 	if dmsetup table 2>/dev/null | grep -q ' daxmirror '; then
 		die "a daxmirror device exists before the scan"
 	fi
@@ -77,6 +80,9 @@ case_scan() {
 	dxm assemble --scan | tee "$SCRATCH/out"
 	grep -q "^$name: assembled set $UUID " "$SCRATCH/out" || die "assemble --scan said no '$name: assembled set $UUID'"
 	_wait_blockdev "/dev/mapper/$name"
+	dmsetup table "$name" | tee "$SCRATCH/table"
+	grep -q " sync_interval_ms 250 " "$SCRATCH/table" && grep -q " pmd_always" "$SCRATCH/table" ||
+		die "the settings it ran with were not restored: $(cat "$SCRATCH/table")"
 	dxm status "$name" || rc=$?
 	assert_eq "$rc" 0 "status exit code"
 	dxm status "$name" --json | tee "$SCRATCH/st.json"
