@@ -312,7 +312,12 @@ static void dxm_dtr(struct dm_target *ti)
 		 * Nothing else runs now: the workers are stopped and the
 		 * table is no longer live (no I/O, no direct_access).
 		 */
-		bitmap_copy(dc->bm.marked, dc->dirty, dc->nr_regions);
+		/* a leg out or rebuilt: the marks are its re-add record */
+		if (dxm_all_legs_in_sync(dc))
+			bitmap_copy(dc->bm.marked, dc->dirty, dc->nr_regions);
+		else
+			bitmap_or(dc->bm.marked, dc->bm.marked, dc->dirty,
+				  dc->nr_regions);
 		for (r = dxm_pb_next_region(dc, DXM_PB_HOT, 0);
 		     r < dc->nr_regions;
 		     r = dxm_pb_next_region(dc, DXM_PB_HOT, r + 1))

@@ -93,6 +93,7 @@ struct dxm_leg {
 	bool blank;			/* no superblock at ctr time */
 	bool formatted;			/* formatted by this instance */
 	bool stale;			/* out of date: must be rebuilt */
+	bool readd;			/* stale only where the bitmap marks */
 	bool flush_is_fence;		/* its cache flush only fences */
 	sector_t nr_sectors;		/* size of the leg device */
 	struct dxm_superblock *sb;	/* in-memory copy */
@@ -178,6 +179,7 @@ struct dxm_sweep {
 	enum dxm_action action;
 	int leg;			/* leg being resynced/rebuilt */
 	unsigned long cursor;		/* next region of the sweep */
+	bool sparse;			/* rebuild of the marked regions only */
 	atomic64_t mismatches;		/* of the last check/repair */
 	unsigned long last_interval_sync;	/* jiffies */
 	unsigned long last_checkpoint;	/* jiffies, rebuild progress */
@@ -564,6 +566,17 @@ static inline unsigned int dxm_bucket(unsigned long region)
 static inline bool dxm_leg_alive(struct dxm_c *dc, int leg)
 {
 	return dc->legs[leg].dev && !dc->legs[leg].dead;
+}
+
+/* Both legs alive and in sync: none out, none being rebuilt. */
+static inline bool dxm_all_legs_in_sync(struct dxm_c *dc)
+{
+	int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (!dxm_leg_alive(dc, i) || READ_ONCE(dc->legs[i].stale))
+			return false;
+	return true;
 }
 
 /*

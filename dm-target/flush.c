@@ -80,14 +80,19 @@ void dxm_region_unlock(struct dxm_c *dc, unsigned long region)
 
 /*
  * Whether leg @leg's copy of page @s is good data: a leg being rebuilt
- * holds it only behind the rebuild's cursor (the caller holds sync_mutex).
+ * holds it only behind the rebuild's cursor, and a re-added one also
+ * where the bitmap has no mark (the caller holds sync_mutex).
  */
 static bool dxm_copy_valid(struct dxm_c *dc, int leg, sector_t s)
 {
+	unsigned long reg = dxm_region(dc, s);
+
 	if (!dc->legs[leg].stale)
 		return true;
-	return READ_ONCE(dc->sweep.action) == DXM_REBUILD &&
-	       leg == dc->sweep.leg && dxm_region(dc, s) < dc->sweep.cursor;
+	if (READ_ONCE(dc->sweep.action) != DXM_REBUILD || leg != dc->sweep.leg)
+		return false;
+	return reg < dc->sweep.cursor ||
+	       (dc->sweep.sparse && !test_bit(reg, dc->bm.marked));
 }
 
 /*

@@ -85,6 +85,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	if (dc->dax && was_primary)
 		gen = dxm_hold_walk_start(dc);	/* before the switch */
 	dc->legs[leg].stale = true;
+	dc->legs[leg].readd = false;	/* asked for in full */
 	dc->sweep.cursor = 0;
 	if (dc->dax && was_primary)
 		dxm_unmap_all(dc, leg);

@@ -96,6 +96,30 @@ static int dxm_read_one(struct dxm_c *dc, int i)
 	return 0;
 }
 
+/*
+ * Whether stale leg @l needs only the regions the bitmap marks, copied
+ * from @good (a re-add: dxm_readd_ok()); never when a full rebuild of
+ * it was asked for.
+ */
+static bool dxm_may_readd(struct dxm_c *dc, struct dxm_leg *l,
+			  struct dxm_leg *good)
+{
+	struct dxm_sb_info *mine, *fresh;
+	bool ok;
+
+	if (dc->args.rebuild_leg == l->index)
+		return false;
+	mine = kmalloc_array(2, sizeof(*mine), GFP_KERNEL);
+	if (!mine)
+		return false;	/* a full rebuild is always right */
+	fresh = mine + 1;
+	dxm_sb_decode(l->sb, mine);
+	dxm_sb_decode(good->sb, fresh);
+	ok = dxm_readd_ok(fresh, mine, l->index);
+	kfree(mine);
+	return ok;
+}
+
 /* Both legs valid: same set, same geometry; pick the stale one if any. */
 static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 {
@@ -135,6 +159,8 @@ static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 		dc->ti->error = "Both legs are marked stale: no good copy";
 		return -EINVAL;
 	}
+	a->readd = a->stale && dxm_may_readd(dc, a, b);
+	b->readd = b->stale && dxm_may_readd(dc, b, a);
 	return 0;
 }
 
@@ -366,12 +392,42 @@ static void dxm_sb_record(struct dxm_c *dc, struct dxm_superblock *sb,
 	sb->sweep_max_kbps = cpu_to_le32(a->sweep_given ? a->sweep_max_kbps : 0);
 }
 
+/*
+ * The re-add record of each leg (version 2), the same in every superblock
+ * written, from the superblock of a leg in sync as it was before this
+ * update: a leg that drops out while in sync (@st: its new state) gets
+ * the events of the last update it had (sent to it as a live leg; if
+ * that write failed, its own counter is older and will not match); a
+ * leg in sync again, or rebuilt in full, needs none.  While a leg is out
+ * or re-added the record stays, and so do the marks (dxm_clear_marks()).
+ */
+static void dxm_readd_records(struct dxm_c *dc, const u32 *st, u64 *rec)
+{
+	const struct dxm_superblock *src = NULL;
+	int i, j;
+
+	for (i = 0; i < DXM_NR_LEGS && !src; i++)
+		if (dxm_leg_alive(dc, i) && !dc->legs[i].stale &&
+		    dc->legs[i].sb && !dc->legs[i].blank)
+			src = dc->legs[i].sb;
+	for (j = 0; j < DXM_NR_LEGS; j++) {
+		rec[j] = src ? le64_to_cpu(src->readd_events[j]) : 0;
+		if (!src || st[j] == DXM_LEG_OK ||
+		    (st[j] == DXM_LEG_STALE && !dc->legs[j].readd))
+			rec[j] = 0;
+		else if (st[j] == DXM_LEG_FAILED &&
+			 le32_to_cpu(src->leg_state[j]) == DXM_LEG_OK)
+			rec[j] = le64_to_cpu(src->events);
+	}
+}
+
 static int dxm_write_superblocks_locked(struct dxm_c *dc)
 {
 	char name[DM_NAME_LEN];
 	bool named;
-	u64 events = 0;
-	int i, r, written = 0, first_err = 0;
+	u64 events = 0, rec[DXM_NR_LEGS];
+	u32 st[DXM_NR_LEGS];
+	int i, j, r, written = 0, first_err = 0;
 
 	BUILD_BUG_ON(DM_NAME_LEN > DXM_NAME_BYTES);
 	named = !dm_copy_name_and_uuid(dm_table_get_md(dc->ti->table), name,
@@ -380,31 +436,35 @@ static int dxm_write_superblocks_locked(struct dxm_c *dc)
 		if (dc->legs[i].sb)
 			events = max(events, le64_to_cpu(dc->legs[i].sb->events));
 	events++;
+	for (j = 0; j < DXM_NR_LEGS; j++) {
+		st[j] = DXM_LEG_OK;
+		if (!dxm_leg_alive(dc, j))
+			st[j] = DXM_LEG_FAILED;
+		else if (dc->legs[j].stale)
+			st[j] = DXM_LEG_STALE;
+	}
+	dxm_readd_records(dc, st, rec);
 
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct dxm_leg *leg = &dc->legs[i];
 		struct dxm_superblock *sb = leg->sb;
-		int j;
 
 		if (!dxm_leg_alive(dc, i) || !sb || leg->blank)
 			continue;
 		sb->events = cpu_to_le64(events);
+		sb->flags &= ~cpu_to_le32(DXM_SB_F_REBUILDING | DXM_SB_F_READD);
+		sb->rebuild_offset = 0;
 		if (READ_ONCE(dc->sweep.action) == DXM_REBUILD && dc->sweep.leg >= 0) {
 			sb->flags |= cpu_to_le32(DXM_SB_F_REBUILDING);
+			if (dc->sweep.sparse && le32_to_cpu(sb->version) >= 2)
+				sb->flags |= cpu_to_le32(DXM_SB_F_READD);
 			sb->rebuild_offset = cpu_to_le64(min_t(u64, dc->data_sectors,
 				(u64)dc->sweep.cursor << dc->region_shift));
-		} else {
-			sb->flags &= ~cpu_to_le32(DXM_SB_F_REBUILDING);
-			sb->rebuild_offset = 0;
 		}
 		for (j = 0; j < DXM_NR_LEGS; j++) {
-			u32 st = DXM_LEG_OK;
-
-			if (!dxm_leg_alive(dc, j))
-				st = DXM_LEG_FAILED;
-			else if (dc->legs[j].stale)
-				st = DXM_LEG_STALE;
-			sb->leg_state[j] = cpu_to_le32(st);
+			sb->leg_state[j] = cpu_to_le32(st[j]);
+			if (le32_to_cpu(sb->version) >= 2)
+				sb->readd_events[j] = cpu_to_le64(rec[j]);
 		}
 		dxm_sb_record(dc, sb, named ? name : NULL);
 		dxm_sb_seal(sb);

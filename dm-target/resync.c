@@ -59,14 +59,23 @@ void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target)
 	spin_lock_irq(&dc->lock);
 	dc->sweep.action = action;
 	dc->sweep.leg = target;
+	dc->sweep.sparse = action == DXM_REBUILD && target >= 0 &&
+			   dc->legs[target].readd;
 	if (action != DXM_REBUILD)
 		dc->sweep.cursor = 0;
 	if (action == DXM_CHECK || action == DXM_REPAIR)
 		atomic64_set(&dc->sweep.mismatches, 0);
 	spin_unlock_irq(&dc->lock);
-	DMINFO("%s: %s started", dxm_name(dc),
-	       action == DXM_RESYNC ? "resync" : action == DXM_REBUILD ?
-	       "rebuild" : action == DXM_CHECK ? "check" : "repair");
+	if (dc->sweep.sparse)
+		DMINFO("%s: rebuild of leg %d started (re-add): %lu marked regions",
+		       dxm_name(dc), target,
+		       (unsigned long)bitmap_weight(dc->bm.marked,
+						    dc->nr_regions));
+	else
+		DMINFO("%s: %s started", dxm_name(dc),
+		       action == DXM_RESYNC ? "resync" :
+		       action == DXM_REBUILD ? "rebuild" :
+		       action == DXM_CHECK ? "check" : "repair");
 	dxm_raise_event(dc);
 	if (!dc->suspended)
 		mod_delayed_work(dc->sync_wq, &dc->sweep.work, 0);
@@ -78,6 +87,7 @@ void dxm_stop_action(struct dxm_c *dc)
 	dc->sweep.action = DXM_IDLE;
 	dc->sweep.leg = -1;
 	dc->sweep.cursor = 0;
+	dc->sweep.sparse = false;
 	spin_unlock_irq(&dc->lock);
 	dxm_raise_event(dc);
 }
@@ -125,8 +135,10 @@ static bool dxm_sweep(struct dxm_c *dc)
 	reg = dc->sweep.cursor;
 	end = dc->nr_regions;
 	while (reg < end && n < DXM_SWEEP_BATCH && !r) {
-		if (act == DXM_RESYNC) {
-			reg = find_next_bit(dc->dirty, end, reg);
+		if (act == DXM_RESYNC || dc->sweep.sparse) {
+			/* a re-add: marks are only added while it runs */
+			reg = find_next_bit(act == DXM_RESYNC ? dc->dirty :
+					    dc->bm.marked, end, reg);
 			if (reg >= end)
 				break;
 		}
@@ -176,6 +188,7 @@ static void dxm_sweep_done(struct dxm_c *dc, enum dxm_action act)
 		dxm_sync_hot(dc, 0, dc->nr_regions - 1, false);
 		dxm_flush_legs(dc);
 		dc->legs[dc->sweep.leg].stale = false;
+		dc->legs[dc->sweep.leg].readd = false;
 		dc->sweep.cursor = 0;
 		dxm_write_superblocks(dc);
 	}
@@ -215,6 +228,17 @@ static void dxm_clear_marks(struct dxm_c *dc)
 	for (next = 0; next < dc->nr_regions; next = end) {
 		end = min(next + DXM_CLEAR_BATCH, dc->nr_regions);
 		spin_lock_irq(&dc->lock);
+		/*
+		 * While a leg is out (failed, missing) or rebuilt, the marks
+		 * are the record of what it misses: a re-add copies only
+		 * those.  Checked per batch: a region cleared before a leg
+		 * died was the same on both, and a write to it since marked
+		 * it again.
+		 */
+		if (!dxm_all_legs_in_sync(dc)) {
+			spin_unlock_irq(&dc->lock);
+			break;
+		}
 		for (r = find_next_bit(dc->bm.marked, end, next); r < end;
 		     r = find_next_bit(dc->bm.marked, end, r + 1)) {
 			if (dxm_region_unsettled(dc, r) ||

@@ -81,9 +81,11 @@ static int mk_info(struct dxm_sb_info *s, uint64_t dev, uint32_t region,
 	s->events = events;
 	s->ctime = 1700000000;
 	if (rebuilding) {
-		s->flags = DXM_SB_F_REBUILDING;
+		/* a re-add of the other leg, which dropped out at events 2 */
+		s->flags = DXM_SB_F_REBUILDING | DXM_SB_F_READD;
 		s->rebuild_offset = g.data_sectors / 2;
 		s->leg_state[!leg] = DXM_LEG_STALE;
+		s->readd_events[!leg] = 2;
 	}
 	return 0;
 }
@@ -251,6 +253,7 @@ enum img_sb {
 	SB_FLAGS, SB_REGION, SB_SPARE, SB_GEOMETRY, SB_DATA, SB_OFFSETS,
 	SB_LEG_STATE, SB_REBUILD, SB_PAD, SB_FLAGS_PAD,
 	SB_V1, SB_V1_NAME, SB_VERSION0, SB_NAME, SB_SETTINGS, SB_SWEEP,
+	SB_READD_GOOD, SB_READD, SB_READD_FLAG, SB_V1_READD_FLAG,
 };
 
 enum img_copy {
@@ -300,6 +303,11 @@ static const struct img {
 	{ "name", "0", "sb_name", IMG_SECTORS, IMG_SECTORS, 0, SB_NAME, C_ZERO, C_ZERO, 0, 0 },
 	{ "settings", "0", "sb_settings", IMG_SECTORS, IMG_SECTORS, 0, SB_SETTINGS, C_ZERO, C_ZERO, 0, 0 },
 	{ "sweep-not-given", "0", "sb_settings", IMG_SECTORS, IMG_SECTORS, 0, SB_SWEEP, C_ZERO, C_ZERO, 0, 0 },
+	/* the re-add record: leg 1 dropped out at events 8, a re-add under way */
+	{ "good-readd", "0", "ok", IMG_SECTORS, IMG_SECTORS, 0, SB_READD_GOOD, C_ZERO, C_ZERO, 0, 0 },
+	{ "readd-newer", "0", "sb_readd", IMG_SECTORS, IMG_SECTORS, 0, SB_READD, C_ZERO, C_ZERO, 0, 0 },
+	{ "readd-flag-alone", "0", "sb_flags", IMG_SECTORS, IMG_SECTORS, 0, SB_READD_FLAG, C_ZERO, C_ZERO, 0, 0 },
+	{ "v1-readd-flag", "0", "sb_flags", IMG_SECTORS, IMG_SECTORS, 0, SB_V1_READD_FLAG, C_ZERO, C_ZERO, 0, 0 },
 	/* two broken rules: the kernel names the one it checks first */
 	{ "flags-and-pad", "0", "sb_flags", IMG_SECTORS, IMG_SECTORS, 0, SB_FLAGS_PAD, C_ZERO, C_ZERO, 0, 0 },
 	{ "remap-magic", "0", "remap_corrupt", IMG_SECTORS, IMG_SECTORS, 0, SB_GOOD, C_GARBAGE, C_ZERO, 1, 0 },
@@ -378,6 +386,23 @@ static void img_sb(const struct img *m, struct dxm_superblock *sb)
 		break;
 	case SB_SWEEP:
 		s.sweep_max_kbps = 100;	/* without DXM_SB_O_SWEEP_KBPS */
+		break;
+	case SB_READD_GOOD:
+		s.flags = DXM_SB_F_REBUILDING | DXM_SB_F_READD;
+		s.leg_state[1] = DXM_LEG_STALE;
+		s.readd_events[1] = 8;
+		break;
+	case SB_READD:
+		s.readd_events[1] = s.events + 1;
+		break;
+	case SB_READD_FLAG:
+		s.flags = DXM_SB_F_READD;
+		break;
+	case SB_V1_READD_FLAG:
+		s.version = 1;
+		s.sync_interval_ms = 0;
+		memset(s.name, 0, sizeof(s.name));
+		s.flags = DXM_SB_F_REBUILDING | DXM_SB_F_READD;
 		break;
 	default:
 		break;

@@ -86,7 +86,10 @@
 
 /* superblock flags */
 #define DXM_SB_F_REBUILDING	(1U << 0)	/* rebuild_offset is valid */
-#define DXM_SB_F_ALL		DXM_SB_F_REBUILDING
+/* version 2: the rebuild copies only the marked regions (a re-add) */
+#define DXM_SB_F_READD		(1U << 1)
+#define DXM_SB_F_ALL_V1		DXM_SB_F_REBUILDING
+#define DXM_SB_F_ALL		(DXM_SB_F_REBUILDING | DXM_SB_F_READD)
 
 #define DXM_NO_PAGE		0xffffffffffffffffULL	/* free remap slot */
 #define DXM_RETIRED_PAGE	0xfffffffffffffffeULL	/* bad spare slot */
@@ -120,7 +123,14 @@ struct dxm_superblock {
 	__le32 sync_interval_ms;
 	__le32 sweep_max_kbps;	/* with DXM_SB_O_SWEEP_KBPS only */
 	__le32 options;		/* DXM_SB_O_* */
-	__u8   pad[3804];
+	/*
+	 * Re-add: for each leg that dropped out while in sync, the events
+	 * of the last update it had; the write-intent bitmap of the legs
+	 * that stayed marks every region written since (marks are not
+	 * cleared while a leg is out).  0: no such record (full rebuild).
+	 */
+	__le64 readd_events[2];
+	__u8   pad[3788];
 } __attribute__((packed));
 
 /* Remap table copy: header then one entry per spare slot. */

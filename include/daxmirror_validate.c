@@ -26,6 +26,7 @@ static const char * const dxm_reason_texts[DXM_R_NR_REASONS] = {
 	[DXM_R_SB_REBUILD] = "superblock rebuild checkpoint is beyond the data area",
 	[DXM_R_SB_NAME] = "superblock set name is not a NUL-padded string",
 	[DXM_R_SB_SETTINGS] = "superblock settings are out of range",
+	[DXM_R_SB_READD] = "superblock re-add record is newer than the superblock",
 	[DXM_R_SB_PAD] = "superblock reserved area is not zero",
 	[DXM_R_REMAP_MAGIC] = "bad magic",
 	[DXM_R_REMAP_COUNT] = "entry count does not match the spare pool",
@@ -55,6 +56,7 @@ static const char * const dxm_reason_names[DXM_R_NR_REASONS] = {
 	[DXM_R_SB_REBUILD] = "sb_rebuild",
 	[DXM_R_SB_NAME] = "sb_name",
 	[DXM_R_SB_SETTINGS] = "sb_settings",
+	[DXM_R_SB_READD] = "sb_readd",
 	[DXM_R_SB_PAD] = "sb_pad",
 	[DXM_R_REMAP_MAGIC] = "remap_magic",
 	[DXM_R_REMAP_COUNT] = "remap_count",
@@ -185,6 +187,8 @@ void dxm_sb_decode(const struct dxm_superblock *sb, struct dxm_sb_info *out)
 	out->sync_interval_ms = dxm_get_le32(&sb->sync_interval_ms);
 	out->sweep_max_kbps = dxm_get_le32(&sb->sweep_max_kbps);
 	out->options = dxm_get_le32(&sb->options);
+	for (i = 0; i < 2; i++)
+		out->readd_events[i] = dxm_get_le64(&sb->readd_events[i]);
 }
 
 int dxm_sb_format(struct dxm_sb_info *s, __u32 leg_index, __u64 leg_sectors,
@@ -244,7 +248,34 @@ void dxm_sb_encode(const struct dxm_sb_info *in, struct dxm_superblock *sb)
 	dxm_put_le32(&sb->sync_interval_ms, in->sync_interval_ms);
 	dxm_put_le32(&sb->sweep_max_kbps, in->sweep_max_kbps);
 	dxm_put_le32(&sb->options, in->options);
+	for (i = 0; i < 2; i++)
+		dxm_put_le64(&sb->readd_events[i], in->readd_events[i]);
 	dxm_sb_seal(sb);
+}
+
+bool dxm_readd_ok(const struct dxm_sb_info *fresh,
+		  const struct dxm_sb_info *mine, unsigned int leg)
+{
+	int i;
+
+	if (leg > 1 || fresh->version < 2 || mine->version != fresh->version ||
+	    mine->leg_index != leg || !fresh->readd_events[leg])
+		return false;
+	for (i = 0; i < 16; i++)
+		if (mine->set_uuid[i] != fresh->set_uuid[i])
+			return false;
+	/* it dropped out in sync, and has not been used since */
+	if (mine->events == fresh->readd_events[leg] &&
+	    mine->leg_state[leg] == DXM_LEG_OK)
+		return true;
+	/* a re-add of it was under way; it had every update of it */
+	return (fresh->flags & DXM_SB_F_READD) &&
+	       fresh->leg_state[leg] == DXM_LEG_STALE &&
+	       mine->leg_state[leg] == DXM_LEG_STALE &&
+	       (mine->flags & DXM_SB_F_READD) &&
+	       mine->readd_events[leg] == fresh->readd_events[leg] &&
+	       mine->events + 1 >= fresh->events &&
+	       fresh->events + 1 >= mine->events;
 }
 
 void dxm_sb_seal(struct dxm_superblock *sb)
@@ -284,6 +315,8 @@ static enum dxm_reason dxm_sb_v2_fields(const struct dxm_sb_info *s)
 	    s->sweep_max_kbps > DXM_MAX_SWEEP_KBPS ||
 	    (!(s->options & DXM_SB_O_SWEEP_KBPS) && s->sweep_max_kbps))
 		return DXM_R_SB_SETTINGS;
+	if (s->readd_events[0] > s->events || s->readd_events[1] > s->events)
+		return DXM_R_SB_READD;
 	return DXM_R_OK;
 }
 
@@ -298,7 +331,8 @@ static enum dxm_reason dxm_sb_fields(const struct dxm_sb_info *s,
 		return DXM_R_SB_LEG_INDEX;
 	if (leg >= 0 && s->leg_index != (__u32)leg)
 		return DXM_R_SB_OTHER_LEG;
-	if (s->flags & ~DXM_SB_F_ALL)
+	if (s->flags & ~(s->version < 2 ? DXM_SB_F_ALL_V1 : DXM_SB_F_ALL) ||
+	    (s->flags & DXM_SB_F_READD && !(s->flags & DXM_SB_F_REBUILDING)))
 		return DXM_R_SB_FLAGS;
 	if (s->region_sectors < DXM_MIN_REGION_SECTORS ||
 	    s->region_sectors > DXM_MAX_REGION_SECTORS ||

@@ -56,6 +56,7 @@ enum dxm_reason {
 	DXM_R_SB_REBUILD,
 	DXM_R_SB_NAME,		/* version 2: not a NUL-padded string */
 	DXM_R_SB_SETTINGS,	/* version 2: a setting out of range */
+	DXM_R_SB_READD,		/* version 2: re-add record newer than events */
 	DXM_R_SB_PAD,		/* reserved area (v1: and the v2 fields) */
 	/* one remap table copy */
 	DXM_R_REMAP_MAGIC,
@@ -107,6 +108,7 @@ struct dxm_sb_info {
 	__u32 sync_interval_ms;
 	__u32 sweep_max_kbps;
 	__u32 options;
+	__u64 readd_events[2];
 };
 
 /* The checksum a superblock block must carry (its csum field as zero). */
@@ -129,6 +131,19 @@ int dxm_sb_format(struct dxm_sb_info *s, __u32 leg_index, __u64 leg_sectors,
  * is ignored).
  */
 void dxm_sb_encode(const struct dxm_sb_info *in, struct dxm_superblock *sb);
+
+/*
+ * Whether leg @leg, whose own superblock is @mine, may come back into its
+ * set by copying only the regions the write-intent bitmap marks (a
+ * re-add, like md's): @fresh, the superblock of the leg that stayed,
+ * recorded the events of the last update @leg had while in sync and
+ * @mine is that update (a leg that ran on its own since, or missed an
+ * update, does not match); or both say a re-add of @leg was under way
+ * and they are at most one update apart.  Anything else needs a full
+ * rebuild.
+ */
+bool dxm_readd_ok(const struct dxm_sb_info *fresh,
+		  const struct dxm_sb_info *mine, unsigned int leg);
 
 /* Recomputes the checksum of @sb after fields were changed in place. */
 void dxm_sb_seal(struct dxm_superblock *sb);

@@ -47,6 +47,8 @@ struct dxm_sb_info to_info(const Superblock &sb)
 	i.sync_interval_ms = sb.sync_interval_ms;
 	i.sweep_max_kbps = sb.sweep_max_kbps;
 	i.options = sb.options;
+	i.readd_events[0] = sb.readd_events[0];
+	i.readd_events[1] = sb.readd_events[1];
 	return i;
 }
 
@@ -81,6 +83,7 @@ Superblock from_info(const struct dxm_sb_info &i)
 	sb.sync_interval_ms = i.sync_interval_ms;
 	sb.sweep_max_kbps = i.sweep_max_kbps;
 	sb.options = i.options;
+	sb.readd_events = { i.readd_events[0], i.readd_events[1] };
 	return sb;
 }
 
@@ -148,6 +151,14 @@ Superblock make_superblock(const Uuid &uuid, uint32_t leg_index,
 	sb.set_uuid = uuid;
 	sb.events = 1;
 	return sb;
+}
+
+bool readd_possible(const Superblock &fresh, const Superblock &mine,
+		    uint32_t leg)
+{
+	struct dxm_sb_info f = to_info(fresh), m = to_info(mine);
+
+	return dxm_readd_ok(&f, &m, leg);
 }
 
 std::string format_uuid(const Uuid &u)

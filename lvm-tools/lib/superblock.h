@@ -49,6 +49,9 @@ struct Superblock {
 	uint32_t sync_interval_ms = 0;
 	uint32_t sweep_max_kbps = 0;	/* with DXM_SB_O_SWEEP_KBPS */
 	uint32_t options = 0;		/* DXM_SB_O_* */
+	/* per leg: events of its last update in sync before it dropped
+	 * out (0: none; a re-add needs this record) */
+	std::array<uint64_t, 2> readd_events{};
 
 	/* Does the superblock say how the set ran (version 2 and up)? */
 	bool records_settings() const { return version >= 2; }
@@ -91,6 +94,15 @@ SbDecode decode_superblock(const SuperblockBlock &block);
 Superblock make_superblock(const Uuid &uuid, uint32_t leg_index,
 			   uint64_t leg_sectors, uint64_t data_sectors,
 			   uint32_t region_sectors, uint32_t spare_pages);
+
+/*
+ * Whether leg LEG with superblock MINE comes back into its set by a copy
+ * of the regions the bitmap marks (a re-add) rather than a full rebuild,
+ * FRESH being the superblock of the leg that stayed: the kernel's rule,
+ * dxm_readd_ok().
+ */
+bool readd_possible(const Superblock &fresh, const Superblock &mine,
+		    uint32_t leg);
 
 std::string format_uuid(const Uuid &u);
 bool parse_uuid(const std::string &s, Uuid *out);

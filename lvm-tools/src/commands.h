@@ -38,6 +38,7 @@ int cmd_rescan(const Args &);
 int cmd_scrub(const Args &);
 int cmd_rebuild(const Args &);
 int cmd_replace(const Args &);
+int cmd_readd(const Args &);
 int cmd_fail(const Args &);
 int cmd_monitor(const Args &);
 int cmd_remove(const Args &);
@@ -74,6 +75,17 @@ void create_mirror(const std::string &name, uint64_t len,
 /* The device-mapper UUID of a mirror: DAXMIRROR-<set uuid>, so that
  * /dev/disk/by-id/dm-uuid-DAXMIRROR-<set uuid> names the set. */
 std::string mirror_dm_uuid(const Uuid &set);
+
+struct TableArgs;
+
+/*
+ * Loads TA (the live table's arguments with one leg changed) in place of
+ * the live table of NAME (OLD_PARAMS) and resumes it; a refusal is
+ * reported with the kernel's reason, and a failed resume puts the
+ * previous table back live.  Used by replace and re-add.
+ */
+void swap_leg_table(const std::string &name, const MirrorState &st,
+		    const std::string &old_params, TableArgs ta);
 
 /* Sends a message; a refusal is reported with the kernel's reason. */
 void send_message(const std::string &name, const std::string &msg);

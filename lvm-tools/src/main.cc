@@ -32,6 +32,8 @@ static const Command commands[] = {
 	{ "scrub", "compare (or repair) both legs", cmd_scrub },
 	{ "rebuild", "copy everything onto one leg", cmd_rebuild },
 	{ "replace", "put a new device in place of a leg", cmd_replace },
+	{ "re-add", "put a leg that dropped out back (bitmap resync)",
+	  cmd_readd },
 	{ "fail", "mark a leg dead", cmd_fail },
 	{ "monitor", "print one JSON object per event", cmd_monitor },
 	{ "remove", "stop a mirror", cmd_remove },

@@ -105,6 +105,13 @@ int cmd_replace(const Args &args)
 		zero_superblock_block(f.dev.path, f.dev.sectors);
 
 	ta.legs[leg] = table_token(f.dev);
+	swap_leg_table(name, st, old_params, ta);
+	return cl.has("wait") ? wait_idle(name, "rebuild", true) : 0;
+}
+
+void swap_leg_table(const std::string &name, const MirrorState &st,
+		    const std::string &old_params, TableArgs ta)
+{
 	ta.nosync = false;
 	ta.rebuild_leg.reset();
 	KernelLog log;
@@ -136,7 +143,6 @@ int cmd_replace(const Args &args)
 		throw Error(name, "activating the new table failed: " + why +
 				  restore_table(name, st.len, old_params));
 	}
-	return cl.has("wait") ? wait_idle(name, "rebuild", true) : 0;
 }
 
 } // namespace dxm

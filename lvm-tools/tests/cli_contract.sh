@@ -68,6 +68,8 @@ check fail-no-leg 3 fail m0
 check fail-bad-leg 3 fail m0 --leg 2
 check rebuild-bad-leg 3 rebuild m0 --leg x
 check replace-missing-dev 3 replace m0 --leg 0
+check readd-no-leg 3 re-add m0 /dev/pmem1
+check readd-missing-dev 3 re-add m0 --leg 1
 check flush-offset-alone 3 flush m0 --offset 4096
 check flush-unaligned 3 flush m0 --offset 100 --length 4096
 check status-bad-option 3 status --jsn
@@ -87,7 +89,8 @@ check convert-no-newleg 3 convert m0 /dev/pmem0
 check convert-nosync 3 convert m0 /dev/pmem0 /dev/pmem1 --nosync
 
 for c in create convert assemble table status list examine detail flush \
-	 rescan scrub rebuild replace fail monitor remove zero-superblock; do
+	 rescan scrub rebuild replace re-add fail monitor remove \
+	 zero-superblock; do
 	check "help-$c" 0 "$c" --help
 	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then
 		echo "FAIL help-$c: no usage on stdout"
@@ -105,7 +108,7 @@ for c in status rebuild; do
 done
 check help-cmd-unknown 3 help frobnicate
 # a required option is in the usage line
-for c in rebuild fail replace; do
+for c in rebuild fail replace re-add; do
 	"$bin" "$c" --help >"$tmp/out" 2>/dev/null
 	n=$((n + 1))
 	if grep -q "^Usage: daxmirror $c .*--leg N" "$tmp/out"; then

@@ -65,6 +65,8 @@ expect "bash: option values are not operands" \
 expect "bash: options" "$(bcomp daxmirror create m0 --sp)" "--spare"
 expect "bash: replace names a device first" "$(bcomp daxmirror replace '')" "m0"
 expect "bash: replace then a leg" "$(bcomp daxmirror replace m0 /dev/pmem1)" "/dev/pmem1"
+expect "bash: re-add names a device first" "$(bcomp daxmirror re-add '')" "m0"
+expect "bash: re-add then a leg" "$(bcomp daxmirror re-add m0 /dev/pmem1)" "/dev/pmem1"
 expect "bash: image path with spaces is one reply" \
 	"$(bcomp daxmirror examine "$T/img dir/le")" "$T/img dir/leg 0.img"
 # as root: dmsetup's target list (the UUID does not matter then)
@@ -92,7 +94,7 @@ zcomp() {
 		words=("$@"); CURRENT=$#
 		_daxmirror' zcomp "$ZSHC" "$@" 2>/dev/null
 }
-cmds=$'create\nconvert\nassemble\ntable\nstatus\nlist\nexamine\ndetail\nflush\nrescan\nscrub\nrebuild\nreplace\nfail\nmonitor\nremove\nzero-superblock\n--help\n--version'
+cmds=$'create\nconvert\nassemble\ntable\nstatus\nlist\nexamine\ndetail\nflush\nrescan\nscrub\nrebuild\nreplace\nre-add\nfail\nmonitor\nremove\nzero-superblock\n--help\n--version'
 expect "zsh: commands" "$(zcomp daxmirror st)" "$cmds"
 expect "zsh: device operand, daxmirror only" "$(zcomp daxmirror status '')" "m0"
 expect "zsh: --leg value" "$(zcomp daxmirror rebuild m0 --leg '')" $'0\n1'
@@ -103,6 +105,7 @@ expect "zsh: option values are not operands" \
 	"$(zcomp daxmirror create --region-size 64K m0 /dev/pmem0 '')" "$legs"
 expect "zsh: options" "$(zcomp daxmirror scrub m0 -)" $'--repair\n--wait\n--stop\n--help'
 expect "zsh: replace names a device first" "$(zcomp daxmirror replace '')" "m0"
+expect "zsh: re-add names a device first" "$(zcomp daxmirror re-add '')" "m0"
 expect "zsh: image path" "$(zcomp daxmirror examine "$T/img dir/le")" "<files>"
 expect "zsh: devices from dmsetup" \
 	"$(_DXM_DMSETUP=$T/dmsetup zcomp daxmirror detail '')" "m7"

@@ -10,6 +10,10 @@
 #   or a rebuild started, by the live table between "load" and "resume" of
 #   a new one stays failed/stale in the new one; messages to a table that
 #   was never activated (its resume failed) are refused and write nothing.
+#   Re-add: a leg that dropped out in sync (failed, or missing at the
+#   start) comes back with only the regions marked since copied (also
+#   when the re-add was stopped half-way and started again); one whose
+#   record does not match (replaced meanwhile) is rebuilt in full.
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 1500
 # kernels: 6.1. newest
@@ -260,6 +264,130 @@ PY
 	umount "$MNT_BASE/fs"
 }
 
+# ---------------------------------------------------------- re-add ---
+# Issue 18 point 4: a leg that dropped out in sync (failed, or missing
+# when the set was started) comes back with a copy of only the regions
+# the other leg's bitmap marked since.  The proof that nothing else was
+# copied: a difference planted on the leg, in a region nobody wrote while
+# it was out, is still there afterwards (check counts it; a full rebuild
+# would have overwritten it), while every region written meanwhile is
+# the same on both legs.
+
+RS=128		# sectors per region (the default region_size)
+
+# bitmap_clear LEG: no region of LEG's write-intent bitmap is marked.
+bitmap_clear() {
+	dxm_geometry "$1"
+	[ "$(hash_range "$1" "$G_bitmap_offset" "$G_bitmap_sectors")" = \
+	  "$(head -c $((G_bitmap_sectors * 512)) /dev/zero | sha256sum | cut -d' ' -f1)" ]
+}
+
+# readd_writes N: regions 100 to 100+N-1 and region 1000 written through
+# m0 (while leg 1 is out).
+readd_writes() {
+	write_pattern "$DXM_DEV" $((100 * RS)) $(($1 * RS)) 622
+	write_pattern "$DXM_DEV" $((1000 * RS)) 8 623
+}
+
+# readd_setup: m0 over A and B with 8 MiB written and every mark
+# cleared, then leg 1 failed and regions 100-101 and 1000 written;
+# region 50 of B then gets a planted difference.
+readd_setup() {
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" 0 16384 621
+	wait_until 60 "marks cleared on leg 0" bitmap_clear "$A"
+	dxm_message m0 fail 1
+	readd_writes 2
+	write_pattern "$B" $((50 * RS)) 8 624
+}
+
+# readd_check N0 N: after the re-add (kernel log from line N0): a sparse
+# rebuild of leg 1 over the N+1 marked regions, healthy, the regions
+# written while leg 1 was out the same on both legs, the planted
+# difference still there and found by check (8 sectors), then repaired.
+readd_check() {
+	dmesg_after "$1" | grep -q "rebuild of leg 1 started (re-add): $(($2 + 1)) marked regions" ||
+		die "no re-add of $(($2 + 1)) regions logged: $(dmesg_after "$1" | grep daxmirror | tail -n 4)"
+	wait_action_idle m0 600
+	assert_eq "$(status_field m0 health)" AA "health after the re-add"
+	legs_identical "$A" "$B" $(($2 * RS)) $((100 * RS))
+	legs_identical "$A" "$B" 8 $((1000 * RS))
+	check_pattern "$DXM_DEV" $((100 * RS)) $(($2 * RS)) 622
+	check_pattern "$DXM_DEV" $((1000 * RS)) 8 623
+	check_pattern "$DXM_DEV" 0 $((50 * RS)) 621
+	check_pattern "$B" $((50 * RS)) 8 624
+	dxm_message m0 check
+	wait_action_idle m0 600
+	assert_eq "$(status_field m0 mismatches)" 8 "check after the re-add (the planted sectors)"
+	dxm_message m0 repair
+	wait_action_idle m0 600
+	legs_identical "$A" "$B" "$DXM_LEN"
+}
+
+# A failed leg put back by the tool (daxmirror re-add): it says so, and
+# only the marked regions are copied.
+case_readd_bitmap() {
+	local n0 dxm=$REPO/build/lvm-tools/daxmirror
+	[ -x "$dxm" ] || skip "no $dxm (cmake --build build)"
+	readd_setup
+	n0=$(dmesg_lines)
+	"$dxm" re-add m0 --leg 1 "$B" --wait | tee "$SCRATCH/out"
+	grep -q "only the regions written since it dropped out are copied" "$SCRATCH/out" ||
+		die "re-add did not say it copies only the written regions"
+	readd_check "$n0" 2
+}
+
+# The re-add record does not match (leg 1 was replaced, rebuilt, and the
+# replacement failed since): the old leg 1 is rebuilt in full.
+case_readd_full_when_replaced() {
+	local n0 dxm=$REPO/build/lvm-tools/daxmirror
+	[ -n "$C" ] || skip "needs a third NVDIMM"
+	[ -x "$dxm" ] || skip "no $dxm (cmake --build build)"
+	readd_setup
+	zero_legs "$C"
+	dmsetup reload m0 --table "$(dxm_table "$A" "$C")"
+	dmsetup suspend m0
+	dmsetup resume m0
+	wait_action_idle m0 600
+	assert_eq "$(status_field m0 health)" AA "health after the replacement"
+	dxm_message m0 fail 1
+	n0=$(dmesg_lines)
+	"$dxm" re-add m0 --leg 1 "$B" --wait | tee "$SCRATCH/out"
+	grep -q "rebuilt in full" "$SCRATCH/out" || die "re-add did not say: rebuilt in full"
+	if dmesg_after "$n0" | grep -q "(re-add)"; then
+		die "a leg whose record does not match was re-added by the bitmap"
+	fi
+	assert_eq "$(status_field m0 health)" AA "health after the full rebuild"
+	legs_identical "$A" "$B" "$DXM_LEN"	# the planted difference is gone
+}
+
+# Missing when the set was started, then back with a re-add that is
+# stopped half-way (the set removed): the next start resumes it, still
+# only over the marked regions.
+case_readd_resumed() {
+	local n0
+	fresh_pair m0 "$A" "$B"
+	write_pattern "$DXM_DEV" 0 16384 621
+	wait_until 60 "marks cleared on leg 0" bitmap_clear "$A"
+	dxm_remove m0
+	dxm_create m0 "$A" -
+	# more regions than one sweep batch (32): it stops after the first
+	readd_writes 40
+	dxm_remove m0
+	write_pattern "$B" $((50 * RS)) 8 624
+	set_sweep_kbps 16
+	n0=$(dmesg_lines)
+	dxm_create m0 "$A" "$B"
+	dmesg_after "$n0" | grep -q "rebuild of leg 1 started (re-add): 41 marked regions" ||
+		die "no re-add after a degraded start: $(dmesg_after "$n0" | grep daxmirror | tail -n 4)"
+	assert_eq "$(status_fields m0 health action)" Aa/rebuild "re-add running"
+	dxm_remove m0
+	set_sweep_kbps 0
+	n0=$(dmesg_lines)
+	dxm_create m0 "$A" "$B"
+	readd_check "$n0" 40
+}
+
 run_case stale_leg_alone_refused case_stale_leg_alone_refused
 run_case rebuild_option_needs_good_other case_rebuild_option_needs_good_other
 run_case fail_between_load_and_resume case_fail_between_load_and_resume
@@ -268,4 +396,7 @@ run_case messages_before_activation case_messages_before_activation
 run_case rebuild_primary_keeps_stores case_rebuild_primary_keeps_stores
 run_case activation_retry_no_leak case_activation_retry_no_leak
 run_case dax_handout_mark_durable case_dax_handout_mark_durable
+run_case readd_bitmap case_readd_bitmap
+run_case readd_full_when_replaced case_readd_full_when_replaced
+run_case readd_resumed case_readd_resumed
 finish

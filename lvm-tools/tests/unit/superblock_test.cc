@@ -197,3 +197,54 @@ TEST_CASE("uuid text")
 	CHECK_FALSE(parse_uuid("zz", &back));
 	CHECK(leg_state_name(DXM_LEG_STALE) == "stale");
 }
+
+TEST_CASE("re-add: only a leg that dropped out in sync and was not used since")
+{
+	Superblock fresh = sample(0), mine = sample(1);
+
+	fresh.events = 12;
+	fresh.leg_state = { DXM_LEG_OK, DXM_LEG_FAILED };
+	fresh.readd_events = { 0, 10 };
+	mine.events = 10;
+	mine.leg_state = { DXM_LEG_OK, DXM_LEG_OK };
+	CHECK(readd_possible(fresh, mine, 1));
+	CHECK_FALSE(readd_possible(fresh, mine, 0));	/* other position */
+	mine.events = 9;		/* missed the update it dropped out at */
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	mine.events = 11;		/* ran on its own since */
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	mine.events = 10;
+	mine.leg_state[1] = DXM_LEG_STALE;	/* it was being rebuilt */
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	mine.leg_state[1] = DXM_LEG_OK;
+	fresh.readd_events[1] = 0;	/* no record: replaced meanwhile */
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	fresh.readd_events[1] = 10;
+	mine.set_uuid[0] ^= 1;
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	mine.set_uuid[0] ^= 1;
+	fresh.version = mine.version = 1;	/* version 1 has no record */
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	fresh.version = mine.version = 2;
+	CHECK(readd_possible(fresh, mine, 1));
+
+	/* a re-add under way when the set stopped: both say so */
+	fresh.events = 20;
+	fresh.flags = DXM_SB_F_REBUILDING | DXM_SB_F_READD;
+	fresh.leg_state[1] = DXM_LEG_STALE;
+	mine.flags = fresh.flags;
+	mine.leg_state[1] = DXM_LEG_STALE;
+	mine.readd_events = fresh.readd_events;
+	for (uint64_t e : { 19, 20, 21 }) {
+		mine.events = e;
+		CHECK(readd_possible(fresh, mine, 1));
+	}
+	mine.events = 18;
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	mine.events = 20;
+	mine.flags = DXM_SB_F_REBUILDING;	/* a full rebuild on its side */
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+	mine.flags = fresh.flags;
+	mine.readd_events[1] = 9;
+	CHECK_FALSE(readd_possible(fresh, mine, 1));
+}
