@@ -207,9 +207,9 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		goto bad;
 	}
 	if (ti->len > dc->data_sectors) {
-		ti->error = "Device length exceeds the mirror's usable data size";
-		r = -EINVAL;
-		goto bad;
+		r = dxm_plan_grow(dc);
+		if (r)
+			goto bad;
 	}
 	r = dxm_alloc_state(dc);
 	if (r) {
@@ -404,6 +404,9 @@ static int dxm_activate(struct dxm_c *dc)
 			dxm_dax_map_bitmap(dc, i);
 	}
 	r = dxm_bitmap_init(dc);
+	if (r)
+		return r;
+	r = dxm_grow_mark(dc);
 	if (r)
 		return r;
 	r = dxm_cool_marked(dc);

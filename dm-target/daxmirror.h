@@ -82,6 +82,7 @@ struct dxm_args {
 	bool no_dax;
 	bool nosync;
 	bool pmd_always;		/* never decline 2 MiB faults (pmd.c) */
+	bool grow;			/* len may grow the data area */
 	int rebuild_leg;		/* -1: none */
 };
 
@@ -226,6 +227,7 @@ struct dxm_c {
 	struct bio_set write_bs;	/* a write's clone per leg (io.c) */
 
 	sector_t data_sectors;		/* mirrored data area */
+	sector_t grow_from;		/* grown by this table: the old size */
 	u32 region_sectors;
 	unsigned int region_shift;
 	unsigned long nr_regions;
@@ -340,6 +342,8 @@ int dxm_read_superblocks(struct dxm_c *dc);
 int dxm_format(struct dxm_c *dc);
 int dxm_write_superblocks(struct dxm_c *dc);
 int dxm_derive_stale(struct dxm_c *dc);
+int dxm_plan_grow(struct dxm_c *dc);
+int dxm_grow_mark(struct dxm_c *dc);
 int dxm_refresh_superblocks(struct dxm_c *dc);
 unsigned long dxm_rebuild_checkpoint(struct dxm_c *dc, int leg);
 int dxm_bitmap_init(struct dxm_c *dc);

@@ -120,6 +120,25 @@ static bool dxm_may_readd(struct dxm_c *dc, struct dxm_leg *l,
 	return ok;
 }
 
+/*
+ * The legs' data sizes pair when equal, or when a grow stopped between
+ * the two superblock writes: the fresher superblock has the larger size
+ * and both legs have room for it (the grown regions were marked on both
+ * before either superblock said so).
+ */
+static bool dxm_sizes_pair(struct dxm_leg *a, struct dxm_leg *b,
+			   struct dxm_superblock *fresh)
+{
+	u64 sa = le64_to_cpu(a->sb->data_sectors);
+	u64 sb = le64_to_cpu(b->sb->data_sectors);
+	u64 big = max(sa, sb);
+
+	if (sa == sb)
+		return true;
+	return le64_to_cpu(fresh->data_sectors) == big &&
+	       big <= a->geo.data_sectors && big <= b->geo.data_sectors;
+}
+
 /* Both legs valid: same set, same geometry; pick the stale one if any. */
 static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 {
@@ -134,14 +153,14 @@ static int dxm_pair(struct dxm_c *dc, struct dxm_leg *a, struct dxm_leg *b)
 		dc->ti->error = "Legs disagree on the superblock version";
 		return -EINVAL;
 	}
-	if (a->sb->data_sectors != b->sb->data_sectors ||
-	    a->sb->region_sectors != b->sb->region_sectors) {
-		dc->ti->error = "Legs disagree on data size or region size";
-		return -EINVAL;
-	}
 	ea = le64_to_cpu(a->sb->events);
 	eb = le64_to_cpu(b->sb->events);
 	fresh = ea >= eb ? a->sb : b->sb;
+	if (a->sb->region_sectors != b->sb->region_sectors ||
+	    !dxm_sizes_pair(a, b, fresh)) {
+		dc->ti->error = "Legs disagree on data size or region size";
+		return -EINVAL;
+	}
 	/*
 	 * Live legs get every superblock update, so their counters differ by
 	 * at most one (a crash between the two writes).  A leg further behind
@@ -247,7 +266,14 @@ int dxm_read_superblocks(struct dxm_c *dc)
 	if (r)
 		return r;
 	dc->region_sectors = le32_to_cpu(valid->sb->region_sectors);
-	dc->data_sectors = le64_to_cpu(valid->sb->data_sectors);
+	/* the larger size of two that pair is the fresher one's */
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *l = &dc->legs[i];
+
+		if (l->dev && !l->blank)
+			dc->data_sectors = max_t(sector_t, dc->data_sectors,
+						 le64_to_cpu(l->sb->data_sectors));
+	}
 	if (a->region_given && a->region_sectors != dc->region_sectors) {
 		dc->ti->error = "region_size does not match the superblock";
 		return -EINVAL;
@@ -452,6 +478,7 @@ static int dxm_write_superblocks_locked(struct dxm_c *dc)
 		if (!dxm_leg_alive(dc, i) || !sb || leg->blank)
 			continue;
 		sb->events = cpu_to_le64(events);
+		sb->data_sectors = cpu_to_le64(dc->data_sectors);	/* grow */
 		sb->flags &= ~cpu_to_le32(DXM_SB_F_REBUILDING | DXM_SB_F_READD);
 		sb->rebuild_offset = 0;
 		if (READ_ONCE(dc->sweep.action) == DXM_REBUILD && dc->sweep.leg >= 0) {
@@ -537,6 +564,66 @@ int dxm_refresh_superblocks(struct dxm_c *dc)
 	if (r)
 		DMERR("%s: %s", dxm_name(dc), dc->ti->error);
 	return r;
+}
+
+/*
+ * The table is longer than the data area: with the option "grow", an
+ * existing set whose legs are both present and in sync grows to the
+ * table's length (rounded up to 2 MiB) when both legs have room for it
+ * (replaced by larger ones); the new regions are marked and resynced at
+ * activation (dxm_grow_mark()).  Anything else is refused.
+ */
+int dxm_plan_grow(struct dxm_c *dc)
+{
+	sector_t want = round_up(dc->ti->len, DXM_DATA_ALIGN_SECTORS);
+	int i;
+
+	if (!dc->args.grow || dc->need_format) {
+		dc->ti->error = "Device length exceeds the mirror's usable data size";
+		return -EINVAL;
+	}
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		struct dxm_leg *leg = &dc->legs[i];
+
+		if (!leg->dev || leg->blank || leg->stale) {
+			dc->ti->error = "grow: both legs must be present and in sync";
+			return -EINVAL;
+		}
+		if (want > leg->geo.data_sectors) {
+			dc->ti->error = "grow: a leg has no room for the new size";
+			return -EINVAL;
+		}
+	}
+	dc->grow_from = dc->data_sectors;
+	dc->data_sectors = want;
+	return 0;
+}
+
+/*
+ * The regions a grow added are marked, on both legs' media, before a
+ * superblock says the new size; the resync makes them equal.
+ */
+int dxm_grow_mark(struct dxm_c *dc)
+{
+	unsigned long first = dc->grow_from >> dc->region_shift;
+	int r;
+
+	if (!dc->grow_from)
+		return 0;
+	spin_lock_irq(&dc->lock);
+	bitmap_set(dc->bm.marked, first, dc->nr_regions - first);
+	bitmap_set(dc->dirty, first, dc->nr_regions - first);
+	spin_unlock_irq(&dc->lock);
+	r = dxm_bitmap_writeback(dc);
+	if (r) {
+		DMERR("%s: grow: cannot write the marks of the new regions: %d",
+		      dxm_name(dc), r);
+		return r;
+	}
+	DMINFO("%s: data area grown from %llu to %llu sectors",
+	       dxm_name(dc), (unsigned long long)dc->grow_from,
+	       (unsigned long long)dc->data_sectors);
+	return 0;
 }
 
 /* Where an interrupted rebuild of @leg may resume (a region index). */

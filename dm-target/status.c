@@ -164,7 +164,7 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 		}
 		nr_opt = 2 * (a->region_given + a->spare_given +
 			      a->interval_given + a->sweep_given) +
-			 a->no_dax + a->nosync + a->pmd_always;
+			 a->no_dax + a->nosync + a->pmd_always + a->grow;
 		if (!nr_opt)
 			break;
 		DMEMIT(" %u", nr_opt);
@@ -183,6 +183,8 @@ void dxm_status(struct dm_target *ti, status_type_t type,
 			DMEMIT(" " DXM_ARG_NOSYNC);
 		if (a->pmd_always)
 			DMEMIT(" " DXM_ARG_PMD_ALWAYS);
+		if (a->grow)
+			DMEMIT(" " DXM_ARG_GROW);
 		break;
 	case STATUSTYPE_IMA:
 		DMEMIT_TARGET_NAME_VERSION(ti->type);

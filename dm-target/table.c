@@ -72,6 +72,12 @@ static int dxm_parse_opt(struct dm_target *ti, struct dm_arg_set *as,
 		args->pmd_always = true;
 		return 0;
 	}
+	if (!strcasecmp(key, DXM_ARG_GROW)) {
+		if (args->grow)
+			goto dup;
+		args->grow = true;
+		return 0;
+	}
 	if (strcasecmp(key, DXM_ARG_REGION_SIZE) && strcasecmp(key, DXM_ARG_SPARE_PAGES) &&
 	    strcasecmp(key, DXM_ARG_SYNC_INTERVAL) && strcasecmp(key, DXM_ARG_REBUILD) &&
 	    strcasecmp(key, DXM_ARG_SWEEP_MAX_KBPS)) {

@@ -64,7 +64,8 @@
 #define DXM_ARG_NO_DAX		"no_dax"
 #define DXM_ARG_NOSYNC		"nosync"
 #define DXM_ARG_PMD_ALWAYS	"pmd_always"
-#define DXM_MAX_OPT_ARGS	13
+#define DXM_ARG_GROW		"grow"
+#define DXM_MAX_OPT_ARGS	14
 
 /* per-leg state as recorded in a superblock (leg_state[]) */
 #define DXM_LEG_OK		0	/* in sync as far as this leg knows */

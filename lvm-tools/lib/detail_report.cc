@@ -38,6 +38,7 @@ nlohmann::json to_json(const TableArgs &t)
 		{ "no_dax", t.no_dax },
 		{ "nosync", t.nosync },
 		{ "pmd_always", t.pmd_always },
+		{ "grow", t.grow },
 		{ "rebuild_leg", opt_json(t.rebuild_leg) },
 	};
 }

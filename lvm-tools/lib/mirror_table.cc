@@ -96,6 +96,8 @@ std::string table_params(const TableArgs &a)
 		opt.emplace_back(DXM_ARG_NOSYNC);
 	if (a.pmd_always)
 		opt.emplace_back(DXM_ARG_PMD_ALWAYS);
+	if (a.grow)
+		opt.emplace_back(DXM_ARG_GROW);
 	if (a.rebuild_leg) {
 		if (*a.rebuild_leg != 0 && *a.rebuild_leg != 1)
 			throw std::invalid_argument("rebuild leg must be 0 or 1");
@@ -173,6 +175,9 @@ TableArgs parse_table_params(const std::string &params)
 		} else if (key == DXM_ARG_PMD_ALWAYS) {
 			once(a.pmd_always);
 			a.pmd_always = true;
+		} else if (key == DXM_ARG_GROW) {
+			once(a.grow);
+			a.grow = true;
 		} else if (key == DXM_ARG_REGION_SIZE) {
 			once(a.region_sectors.has_value());
 			a.region_sectors = parse_u32_arg(key, value(),

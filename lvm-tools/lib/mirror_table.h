@@ -29,6 +29,7 @@ struct TableArgs {
 	bool no_dax = false;
 	bool nosync = false;
 	bool pmd_always = false;		/* target 1.4 */
+	bool grow = false;			/* target 1.5: len may grow */
 	std::optional<int> rebuild_leg;
 };
 

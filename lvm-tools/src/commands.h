@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "mirror_table.h"
 #include "report.h"
+#include "scan.h"
 #include "status.h"
 #include "superblock.h"
 
@@ -39,6 +41,7 @@ int cmd_scrub(const Args &);
 int cmd_rebuild(const Args &);
 int cmd_replace(const Args &);
 int cmd_readd(const Args &);
+int cmd_grow(const Args &);
 int cmd_fail(const Args &);
 int cmd_monitor(const Args &);
 int cmd_remove(const Args &);
@@ -76,16 +79,27 @@ void create_mirror(const std::string &name, uint64_t len,
  * /dev/disk/by-id/dm-uuid-DAXMIRROR-<set uuid> names the set. */
 std::string mirror_dm_uuid(const Uuid &set);
 
-struct TableArgs;
+/* The live daxmirror table of a device: its state, parameters, parse. */
+struct LiveTable {
+	MirrorState st;
+	std::string params;
+	TableArgs ta;
+};
+LiveTable read_live_table(const std::string &name);
+
+/* The device and superblock of leg LEG of a running mirror (throws). */
+FoundLeg live_leg(const MirrorState &st, int leg, const std::string &name);
 
 /*
- * Loads TA (the live table's arguments with one leg changed) in place of
- * the live table of NAME (OLD_PARAMS) and resumes it; a refusal is
- * reported with the kernel's reason, and a failed resume puts the
- * previous table back live.  Used by replace and re-add.
+ * Loads TA (the live table's arguments, changed) of LEN sectors in place
+ * of the live table of NAME (OLD_PARAMS) and resumes it; nosync and
+ * rebuild are dropped.  A refusal is reported with the kernel's reason,
+ * and a failed resume puts the previous table back live.  Used by
+ * replace, re-add and grow.
  */
-void swap_leg_table(const std::string &name, const MirrorState &st,
-		    const std::string &old_params, TableArgs ta);
+void reload_live_table(const std::string &name, const MirrorState &st,
+		       const std::string &old_params, TableArgs ta,
+		       uint64_t len);
 
 /* Sends a message; a refusal is reported with the kernel's reason. */
 void send_message(const std::string &name, const std::string &msg);

@@ -14,6 +14,7 @@
 #include "kmsg.h"
 #include "mirror_table.h"
 #include "progress.h"
+#include "scan.h"
 #include "superblock.h"
 
 namespace dxm {
@@ -206,6 +207,37 @@ int wait_idle(const std::string &name, const std::string &label,
 void out(const std::string &text)
 {
 	fputs(text.c_str(), stdout);
+}
+
+LiveTable read_live_table(const std::string &name)
+{
+	LiveTable lt;
+
+	lt.st = read_state(name);
+	lt.params = read_table_params(name);
+	try {
+		lt.ta = parse_table_params(lt.params);
+	} catch (const std::invalid_argument &e) {
+		throw Error(name, std::string("unexpected table from the "
+					      "kernel: ") + e.what());
+	}
+	return lt;
+}
+
+FoundLeg live_leg(const MirrorState &st, int leg, const std::string &name)
+{
+	const auto &dev = st.status.dev[leg];
+	auto id = dev ? parse_dev_id(*dev) : std::nullopt;
+	auto kname = id ? kernel_name(*id) : std::nullopt;
+
+	if (!kname)
+		throw Error(name, "cannot find the device of leg " +
+				  std::to_string(leg));
+	auto f = examine_leg(inspect_device("/dev/" + *kname, false));
+	if (!f || !f->problem.empty())
+		throw Error(name, "leg " + std::to_string(leg) +
+				  " holds no valid superblock");
+	return *f;
 }
 
 } // namespace dxm

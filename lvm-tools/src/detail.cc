@@ -87,14 +87,15 @@ int cmd_detail(const Args &args)
 	d.status = r;
 	text += fmt::format("  table:       {}\n  settings:    region_sectors {}, "
 			    "spare_pages {}, sync_interval_ms {}, "
-			    "sweep_max_kbps {}{}{}{}\n",
+			    "sweep_max_kbps {}{}{}{}{}\n",
 			    params, or_default(t.region_sectors),
 			    or_default(t.spare_pages),
 			    or_default(t.sync_interval_ms),
 			    or_default(t.sweep_max_kbps),
 			    t.no_dax ? ", no_dax" : "",
 			    t.nosync ? ", nosync" : "",
-			    t.pmd_always ? ", pmd_always" : "");
+			    t.pmd_always ? ", pmd_always" : "",
+			    t.grow ? ", grow" : "");
 	for (const auto &leg : r.legs) {
 		LegDetail &ld = d.legs[leg.index];
 

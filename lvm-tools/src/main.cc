@@ -34,6 +34,7 @@ static const Command commands[] = {
 	{ "replace", "put a new device in place of a leg", cmd_replace },
 	{ "re-add", "put a leg that dropped out back (bitmap resync)",
 	  cmd_readd },
+	{ "grow", "grow to what larger legs can hold", cmd_grow },
 	{ "fail", "mark a leg dead", cmd_fail },
 	{ "monitor", "print one JSON object per event", cmd_monitor },
 	{ "remove", "stop a mirror", cmd_remove },

@@ -22,28 +22,6 @@
 
 namespace dxm {
 
-namespace {
-
-/* The superblock on the live leg OTHER of the mirror, as on its media. */
-Superblock live_superblock(const MirrorState &st, int other,
-			   const std::string &name)
-{
-	const auto &dev = st.status.dev[other];
-	auto id = dev ? parse_dev_id(*dev) : std::nullopt;
-	auto kname = id ? kernel_name(*id) : std::nullopt;
-
-	if (!kname)
-		throw Error(name, "cannot find the device of leg " +
-				  std::to_string(other));
-	auto f = examine_leg(inspect_device("/dev/" + *kname, false));
-	if (!f || !f->problem.empty())
-		throw Error(name, "leg " + std::to_string(other) +
-				  " holds no valid superblock");
-	return f->sb;
-}
-
-} // namespace
-
 int cmd_readd(const Args &args)
 {
 	CommandLine cl("re-add", "NAME LEG",
@@ -62,15 +40,10 @@ int cmd_readd(const Args &args)
 	int leg = cl.leg_number(), other = 1 - leg;
 	check_device_name(name);
 
-	MirrorState st = read_state(name);
-	const std::string old_params = read_table_params(name);
-	TableArgs ta;
-	try {
-		ta = parse_table_params(old_params);
-	} catch (const std::invalid_argument &e) {
-		throw Error(name, std::string("unexpected table from the "
-					      "kernel: ") + e.what());
-	}
+	LiveTable lt = read_live_table(name);
+	const MirrorState &st = lt.st;
+	const std::string &old_params = lt.params;
+	TableArgs &ta = lt.ta;
 	if (st.status.leg_health(leg) != 'D')
 		throw Error(name, "leg " + std::to_string(leg) + " is in the "
 				  "mirror; fail it first, or use rebuild");
@@ -78,7 +51,7 @@ int cmd_readd(const Args &args)
 		throw Error(name, "leg " + std::to_string(other) +
 				  " is not alive and in sync; nothing to "
 				  "copy leg " + std::to_string(leg) + " from");
-	Superblock fresh = live_superblock(st, other, name);
+	Superblock fresh = live_leg(st, other, name).sb;
 
 	LegFacts f = gather_leg_facts(blkid::resolve_device(given), false);
 	/* a leg failed at run time is still held, as leg N, by this table */
@@ -123,7 +96,7 @@ int cmd_readd(const Args &args)
 		       .c_str() : "no record");
 	fflush(stdout);
 	ta.legs[leg] = table_token(f.dev);
-	swap_leg_table(name, st, old_params, ta);
+	reload_live_table(name, st, old_params, ta, st.len);
 	return cl.has("wait") ? wait_idle(name, "rebuild", true) : 0;
 }
 

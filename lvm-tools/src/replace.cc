@@ -74,15 +74,10 @@ int cmd_replace(const Args &args)
 	bool force = cl.has("force");
 	check_device_name(name);
 
-	MirrorState st = read_state(name);
-	const std::string old_params = read_table_params(name);
-	TableArgs ta;
-	try {
-		ta = parse_table_params(old_params);
-	} catch (const std::invalid_argument &e) {
-		throw Error(name, std::string("unexpected table from the "
-					      "kernel: ") + e.what());
-	}
+	LiveTable lt = read_live_table(name);
+	const MirrorState &st = lt.st;
+	const std::string &old_params = lt.params;
+	TableArgs &ta = lt.ta;
 	if (ta.legs[1 - leg] == MISSING_LEG || st.status.health[1 - leg] != 'A')
 		throw Error(name, "leg " + std::to_string(1 - leg) +
 				  " is not alive and in sync; nothing to "
@@ -105,19 +100,19 @@ int cmd_replace(const Args &args)
 		zero_superblock_block(f.dev.path, f.dev.sectors);
 
 	ta.legs[leg] = table_token(f.dev);
-	swap_leg_table(name, st, old_params, ta);
+	reload_live_table(name, st, old_params, ta, st.len);
 	return cl.has("wait") ? wait_idle(name, "rebuild", true) : 0;
 }
 
-void swap_leg_table(const std::string &name, const MirrorState &st,
-		    const std::string &old_params, TableArgs ta)
+void reload_live_table(const std::string &name, const MirrorState &st,
+		       const std::string &old_params, TableArgs ta,
+		       uint64_t len)
 {
 	ta.nosync = false;
 	ta.rebuild_leg.reset();
 	KernelLog log;
 	try {
-		dm::reload(name, { { 0, st.len, TARGET_NAME,
-				     table_params(ta) } });
+		dm::reload(name, { { 0, len, TARGET_NAME, table_params(ta) } });
 	} catch (const dm::DmError &) {
 		std::string why = log.last({ "daxmirror" });
 		if (why.empty())

@@ -70,6 +70,8 @@ check rebuild-bad-leg 3 rebuild m0 --leg x
 check replace-missing-dev 3 replace m0 --leg 0
 check readd-no-leg 3 re-add m0 /dev/pmem1
 check readd-missing-dev 3 re-add m0 --leg 1
+check grow-no-name 3 grow
+check grow-two-names 3 grow a b
 check flush-offset-alone 3 flush m0 --offset 4096
 check flush-unaligned 3 flush m0 --offset 100 --length 4096
 check status-bad-option 3 status --jsn
@@ -89,7 +91,7 @@ check convert-no-newleg 3 convert m0 /dev/pmem0
 check convert-nosync 3 convert m0 /dev/pmem0 /dev/pmem1 --nosync
 
 for c in create convert assemble table status list examine detail flush \
-	 rescan scrub rebuild replace re-add fail monitor remove \
+	 rescan scrub rebuild replace re-add grow fail monitor remove \
 	 zero-superblock; do
 	check "help-$c" 0 "$c" --help
 	if ! grep -q "^Usage: daxmirror $c" "$tmp/out"; then

@@ -94,7 +94,7 @@ zcomp() {
 		words=("$@"); CURRENT=$#
 		_daxmirror' zcomp "$ZSHC" "$@" 2>/dev/null
 }
-cmds=$'create\nconvert\nassemble\ntable\nstatus\nlist\nexamine\ndetail\nflush\nrescan\nscrub\nrebuild\nreplace\nre-add\nfail\nmonitor\nremove\nzero-superblock\n--help\n--version'
+cmds=$'create\nconvert\nassemble\ntable\nstatus\nlist\nexamine\ndetail\nflush\nrescan\nscrub\nrebuild\nreplace\nre-add\ngrow\nfail\nmonitor\nremove\nzero-superblock\n--help\n--version'
 expect "zsh: commands" "$(zcomp daxmirror st)" "$cmds"
 expect "zsh: device operand, daxmirror only" "$(zcomp daxmirror status '')" "m0"
 expect "zsh: --leg value" "$(zcomp daxmirror rebuild m0 --leg '')" $'0\n1'

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dxm-sbv1 LEG: rewrites the valid version-2 superblock of LEG as the
- * previous release wrote it (format version 1: no name, no settings,
- * those bytes zero), checksum included, so that the VM tests can check
- * that sets formatted before version 2 still assemble and stay version 1.
- * Exit 0 done, 1 not a valid version-2 superblock, 2 usage or I/O error.
+ * dxm-sbedit LEG EDIT...: rewrites the valid superblock of LEG with the
+ * edits applied, checksum included, so that the VM tests can make the
+ * states an older release or a crash leaves:
+ *   v1                 format version 1 as the previous release wrote it
+ *                      (no name, settings or re-add record: zero)
+ *   data_sectors=N     the data size (a grow stopped between the two
+ *                      superblock writes leaves one leg with the old one)
+ *   events=N           the event counter
+ * The result must pass the format's own rules.  Exit 0 done, 1 not a
+ * valid superblock (or an edit that breaks a rule), 2 usage or I/O error.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -30,6 +35,34 @@ __u32 dxm_crc32c(__u32 crc, const void *buf, size_t len)
 	return crc;
 }
 
+static int edit(struct dxm_sb_info *info, const char *e)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!strcmp(e, "v1")) {
+		info->version = 1;
+		memset(info->name, 0, sizeof(info->name));
+		info->sync_interval_ms = 0;
+		info->sweep_max_kbps = 0;
+		info->options = 0;
+		info->readd_events[0] = info->readd_events[1] = 0;
+		info->flags &= ~DXM_SB_F_READD;
+		return 0;
+	}
+	if (!strncmp(e, "data_sectors=", 13) || !strncmp(e, "events=", 7)) {
+		v = strtoull(strchr(e, '=') + 1, &end, 0);
+		if (*end || end == strchr(e, '=') + 1)
+			return -1;
+		if (e[0] == 'd')
+			info->data_sectors = v;
+		else
+			info->events = v;
+		return 0;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct dxm_superblock *sb;
@@ -37,10 +70,11 @@ int main(int argc, char **argv)
 	unsigned long long bytes;
 	enum dxm_reason r;
 	off_t at;
-	int fd;
+	int fd, i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s LEG\n", argv[0]);
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s LEG v1|data_sectors=N|events=N...\n",
+			argv[0]);
 		return 2;
 	}
 	fd = open(argv[1], O_RDWR | O_DIRECT);
@@ -55,27 +89,29 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	r = dxm_sb_validate(sb, bytes >> DXM_SECTOR_SHIFT, -1, &info, NULL);
-	if (r != DXM_R_OK || info.version != 2) {
-		fprintf(stderr, "%s: not a valid version-2 superblock (%s)\n",
-			argv[1], r ? dxm_reason_name(r) : "version");
+	if (r != DXM_R_OK) {
+		fprintf(stderr, "%s: not a valid superblock (%s)\n", argv[1],
+			dxm_reason_name(r));
 		return 1;
 	}
-	info.version = 1;
-	memset(info.name, 0, sizeof(info.name));
-	info.sync_interval_ms = 0;
-	info.sweep_max_kbps = 0;
-	info.options = 0;
+	for (i = 2; i < argc; i++)
+		if (edit(&info, argv[i])) {
+			fprintf(stderr, "%s: unknown edit '%s'\n", argv[0],
+				argv[i]);
+			return 2;
+		}
 	dxm_sb_encode(&info, sb);
-	if (dxm_sb_validate(sb, bytes >> DXM_SECTOR_SHIFT, -1, NULL, NULL)) {
-		fprintf(stderr, "%s: the version-1 image is not valid\n",
-			argv[1]);
-		return 2;
+	r = dxm_sb_validate(sb, bytes >> DXM_SECTOR_SHIFT, -1, NULL, NULL);
+	if (r != DXM_R_OK) {
+		fprintf(stderr, "%s: the edited superblock breaks a rule (%s)\n",
+			argv[1], dxm_reason_name(r));
+		return 1;
 	}
 	if (pwrite(fd, sb, sizeof(*sb), at) != (ssize_t)sizeof(*sb) ||
 	    fsync(fd)) {
 		perror("write");
 		return 2;
 	}
-	printf("%s: superblock rewritten as format version 1\n", argv[1]);
+	printf("%s: superblock rewritten\n", argv[1]);
 	return 0;
 }

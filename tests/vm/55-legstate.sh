@@ -14,6 +14,8 @@
 #   start) comes back with only the regions marked since copied (also
 #   when the re-add was stopped half-way and started again); one whose
 #   record does not match (replaced meanwhile) is rebuilt in full.
+#   Grow: after both legs were replaced by larger ones, daxmirror grow
+#   grows the set (and a mounted ext4 with resize2fs) to their size.
 # vm-run: --nvdimms 3 --nvdimm-size 256
 # vm-timeout: 1500
 # kernels: 6.1. newest
@@ -388,6 +390,101 @@ case_readd_resumed() {
 	readd_check "$n0" 40
 }
 
+# ------------------------------------------------------------ grow ---
+# Issue 18 point 4: a mirror over two 128 MiB legs (dm-linear on A and B)
+# holds an ext4 with a checksummed file; each leg is replaced by a whole
+# 256 MiB NVDIMM (C, then B once free) and rebuilt; a longer table
+# without "grow" is refused, and grow before the replacements has nothing
+# to do.  daxmirror grow then makes the data area what the smaller leg
+# holds, on the mounted filesystem: the new area is resynced, resize2fs
+# grows the filesystem online, the old file verifies, a new file fills
+# the grown part; the legs are identical; stopped and started again, the
+# set comes back at the new size, clean, with both files.  A stop between
+# the grow's two superblock writes (leg 1 one update behind with the old
+# size, made with helpers/dxm-sbedit) starts at the new size; a fresher
+# leg with the smaller size, which no grow leaves, is refused.
+case_grow() {
+	local dxm=$REPO/build/lvm-tools/daxmirror small big mnt=$MNT_BASE/fs
+	local n0 ev half=262144
+	[ -n "$C" ] || skip "needs a third NVDIMM"
+	[ -x "$dxm" ] || skip "no $dxm (cmake --build build)"
+	dmsetup create lg0 --table "0 $half linear $A 0"
+	dmsetup create lg1 --table "0 $half linear $B 0"
+	zero_legs /dev/mapper/lg0 /dev/mapper/lg1
+	dxm_create m0 /dev/mapper/lg0 /dev/mapper/lg1 nosync
+	small=$DXM_LEN
+	mkfs_dax ext4 "$DXM_DEV"
+	mount_dax "$DXM_DEV" "$mnt"
+	pattern 651 $((40 << 20)) >"$mnt/a"
+	sync
+	"$dxm" grow m0 | tee "$SCRATCH/out"
+	grep -q "nothing to grow" "$SCRATCH/out" || die "grow with no room: $(cat "$SCRATCH/out")"
+	n0=$(dmesg_lines)
+	expect_fail dmsetup reload m0 --table \
+		"0 $((small * 2)) daxmirror /dev/mapper/lg0 /dev/mapper/lg1"
+	dmsetup clear m0
+	dmesg_after "$n0" | grep -q "exceeds the mirror's usable data size" ||
+		die "a longer table without grow: no reason logged"
+	umount "$mnt"
+	# larger legs, one at a time
+	zero_legs "$C"
+	"$dxm" replace m0 --leg 1 "$C" --wait
+	dmsetup remove lg1
+	zero_legs "$B"
+	"$dxm" fail m0 --leg 0
+	"$dxm" replace m0 --leg 0 "$B" --wait
+	dmsetup remove lg0
+	assert_eq "$(status_field m0 health)" AA "health after both replacements"
+	assert_eq "$(blockdev --getsz "$DXM_DEV")" "$small" "size before the grow"
+	mount_dax "$DXM_DEV" "$mnt"
+	n0=$(dmesg_lines)
+	"$dxm" grow m0 --wait | tee "$SCRATCH/out"
+	grep -q "^m0: grown from " "$SCRATCH/out" || die "grow said: $(cat "$SCRATCH/out")"
+	dmesg_after "$n0" | grep -q "data area grown from $small to " ||
+		die "no grow logged: $(dmesg_after "$n0" | grep daxmirror | tail -n 3)"
+	big=$(blockdev --getsz "$DXM_DEV")
+	[ "$big" -gt $((small + half / 2)) ] || die "grown only from $small to $big sectors"
+	dxm_geometry "$B"
+	assert_eq "$big" "$G_data_sectors" "the grown size is what a 256 MiB leg holds"
+	assert_eq "$(status_fields m0 health action)" AA/idle "after the grow's resync"
+	dmsetup table m0 | grep -q " grow" || die "the grown table has no grow option"
+	resize2fs "$DXM_DEV" >/dev/null
+	[ "$(df -B1M --output=size "$mnt" | tail -n 1)" -gt 200 ] ||
+		die "ext4 did not grow: $(df -h "$mnt" | tail -n 1)"
+	cmp <(pattern 651 $((40 << 20))) "$mnt/a" || die "file a after the grow"
+	pattern 652 $((150 << 20)) >"$mnt/b"
+	sync
+	umount "$mnt"
+	legs_identical "$B" "$C" "$big"
+	dxm_remove m0
+	dxm_create m0 "$B" "$C"
+	assert_eq "$DXM_LEN" "$big" "size of the set started again"
+	assert_eq "$(status_fields m0 health action)" AA/idle "started again after the grow"
+	mount_dax "$DXM_DEV" "$mnt"
+	cmp <(pattern 651 $((40 << 20))) "$mnt/a" || die "file a after the restart"
+	cmp <(pattern 652 $((150 << 20))) "$mnt/b" || die "file b after the restart"
+	umount "$mnt"
+	dxm_remove m0
+
+	# a stop between the grow's two superblock writes: leg 1 one update
+	# behind with the old size; the fresher, larger size wins
+	ev=$("$dxm" examine "$B" --json | jq -r .events)
+	"$HELPERS/dxm-sbedit" "$C" data_sectors="$small" events=$((ev - 1))
+	dxm_create m0 "$B" "$C"
+	assert_eq "$DXM_LEN/$(status_fields m0 health action)" "$big/AA/idle" \
+		"started after a grow stopped half-way"
+	dxm_remove m0
+	assert_eq "$("$dxm" examine "$C" --json | jq -r .data_sectors)" "$big" \
+		"leg 1's size after that start"
+	# the fresher leg with the smaller size: no grow ever leaves that
+	ev=$("$dxm" examine "$B" --json | jq -r .events)
+	"$HELPERS/dxm-sbedit" "$B" data_sectors="$small" events=$((ev + 5))
+	refused m1 "$(dxm_table "$B" "$C")" "disagree on data size"
+	"$HELPERS/dxm-sbedit" "$B" data_sectors="$big" events="$ev"
+	dxm_create m0 "$B" "$C"
+	assert_eq "$(status_field m0 health)" AA "health with the sizes agreeing again"
+}
+
 run_case stale_leg_alone_refused case_stale_leg_alone_refused
 run_case rebuild_option_needs_good_other case_rebuild_option_needs_good_other
 run_case fail_between_load_and_resume case_fail_between_load_and_resume
@@ -399,4 +496,5 @@ run_case dax_handout_mark_durable case_dax_handout_mark_durable
 run_case readd_bitmap case_readd_bitmap
 run_case readd_full_when_replaced case_readd_full_when_replaced
 run_case readd_resumed case_readd_resumed
+run_case grow case_grow
 finish

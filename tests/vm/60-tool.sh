@@ -615,8 +615,8 @@ case_recorded_settings() {
 	dxm remove r1
 
 	# format version 1, as the previous release wrote it
-	"$HELPERS/dxm-sbv1" "$A"
-	"$HELPERS/dxm-sbv1" "$B"
+	"$HELPERS/dxm-sbedit" "$A" v1
+	"$HELPERS/dxm-sbedit" "$B" v1
 	assert_eq "$(last_ran "$A")" "[1,null]" "examine of a version-1 leg"
 	dxm assemble --scan | tee "$SCRATCH/out"
 	grep -q "^$v1name: assembled set $uuid " "$SCRATCH/out" ||
@@ -637,7 +637,7 @@ case_recorded_settings() {
 	dxm create r2 "$A" "$B" --nosync
 	wait_action_idle r2
 	dxm remove r2
-	"$HELPERS/dxm-sbv1" "$B"
+	"$HELPERS/dxm-sbedit" "$B" v1
 	dmesg_mark
 	if dmsetup create r2 --table "$(dxm_table "$A" "$B")" 2>"$SCRATCH/err"; then
 		dmsetup remove r2

@@ -24,10 +24,11 @@ TEST_CASE("table line with every option and its parse back")
 	a.no_dax = true;
 	a.nosync = true;
 	a.pmd_always = true;
+	a.grow = true;
 	std::string p = table_params(a);
-	CHECK(p == "259:0 - 11 region_size 256 spare_pages 512 "
+	CHECK(p == "259:0 - 12 region_size 256 spare_pages 512 "
 		   "sync_interval_ms 100 sweep_max_kbps 2048 no_dax nosync "
-		   "pmd_always");
+		   "pmd_always grow");
 	TableArgs b = parse_table_params(p);
 	CHECK(b.legs == a.legs);
 	CHECK(*b.region_sectors == 256);
@@ -37,7 +38,9 @@ TEST_CASE("table line with every option and its parse back")
 	CHECK(b.no_dax);
 	CHECK(b.nosync);
 	CHECK(b.pmd_always);
+	CHECK(b.grow);
 	CHECK_FALSE(parse_table_params("259:0 259:1 1 no_dax").pmd_always);
+	CHECK_FALSE(parse_table_params("259:0 259:1 1 no_dax").grow);
 
 	TableArgs r;
 	r.legs = { "259:0", "259:1" };
@@ -45,11 +48,12 @@ TEST_CASE("table line with every option and its parse back")
 	CHECK(table_params(r) == "259:0 259:1 2 rebuild 1");
 	CHECK(*parse_table_params("259:0 259:1 2 rebuild 1").rebuild_leg == 1);
 
-	/* the longest table the kernel accepts: 13 optional arguments */
+	/* the longest table the kernel accepts: 14 optional arguments */
 	a.legs = { "259:0", "259:1" };
 	a.rebuild_leg = 0;
 	CHECK(parse_table_params(table_params(a)).rebuild_leg == 0);
-	CHECK(table_params(a).find(" 13 region_size") != std::string::npos);
+	CHECK(table_params(a).find(" 14 region_size") != std::string::npos);
+	CHECK(DXM_MAX_OPT_ARGS == 14);
 }
 
 TEST_CASE("table building refuses bad input")
@@ -69,6 +73,7 @@ TEST_CASE("table building refuses bad input")
 	for (const char *bad : { "a", "a b 1", "a b 1 foo", "a b 2 region_size",
 				 "a b 1 no_dax junk", "a b 2 no_dax no_dax",
 				 "a b 2 pmd_always pmd_always",
+				 "a b 2 grow grow",
 				 "a b 2 rebuild 2", "a b x",
 				 "a b 2 sweep_max_kbps 100000001",
 				 "a b 2 sweep_max_kbps -1",
