@@ -82,15 +82,14 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
 	dc->bm.marked = dxm_bitmap_alloc(dc->nr_regions);
 	dc->copying = dxm_bitmap_alloc(dc->nr_regions);
-	dc->warm = dxm_bitmap_alloc(dc->nr_regions);
+	dc->warm.map = dxm_bitmap_alloc(dc->nr_regions);
 	dc->faulted = dxm_bitmap_alloc(dc->nr_regions);
-	dc->warm_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
-				       GFP_KERNEL);
-	dc->flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(unsigned long),
-					GFP_KERNEL);
+	dc->warm.list = kvmalloc_array(DXM_WARM_LIST, sizeof(long), GFP_KERNEL);
+	dc->warm.flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(long),
+					     GFP_KERNEL);
 	if (!dc->dirty || !dc->bm.marked || !dc->copying ||
-	    !dc->warm || !dc->faulted ||
-	    !dc->warm_list || !dc->flush_list)
+	    !dc->warm.map || !dc->faulted ||
+	    !dc->warm.list || !dc->warm.flush_list)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
 		vfree(dc->copy_buf);

@@ -127,7 +127,7 @@ struct dxm_accessor {
 	bool mapped;			/* for a mapping, not a kernel copy */
 	unsigned long page;		/* first data page handed out */
 	unsigned long nr;		/* pages */
-	unsigned int gen;		/* dc->flush_gen at the hand-out */
+	unsigned int gen;		/* dc->warm.flush_gen at the hand-out */
 	unsigned long copied;		/* jiffies of the first flush since */
 };
 
@@ -184,6 +184,22 @@ struct dxm_sweep {
 	atomic64_t mismatches;		/* of the last check/repair */
 	unsigned long last_interval_sync;	/* jiffies */
 	unsigned long last_checkpoint;	/* jiffies, rebuild progress */
+};
+
+/*
+ * flush.c, inflight.c: which regions have hot or cooling DAX pages, so
+ * that a flush visits only those, and the flush generation hand-outs are
+ * checked against; under dc->lock.
+ */
+struct dxm_warm {
+	unsigned long *map;		/* regions with hot or cooling pages */
+	/* regions warmed since the last full flush (dxm_warm_list_add()) */
+	unsigned long *list;
+	unsigned int nr_list;
+	bool overflow;			/* a warm region is not on the list */
+	unsigned long *flush_list;	/* taken by a full flush (swapped) */
+	unsigned long cool_since[DXM_NR_BUCKETS];
+	unsigned int flush_gen;		/* odd while a flush clears pages */
 };
 
 /*
@@ -247,14 +263,8 @@ struct dxm_c {
 	unsigned long *copying;		/* being copied/compared right now */
 	unsigned long *faulted;		/* regions a fault was given pages
 					 * of: files may name them (forget.c) */
-	unsigned long cool_since[DXM_NR_BUCKETS];
-	unsigned long *warm;		/* regions with hot or cooling pages */
-	unsigned long *warm_list;	/* regions warmed since (flush.c) */
-	unsigned int nr_warm_list;
-	bool warm_overflow;		/* a warm region is not on the list */
-	unsigned long *flush_list;	/* taken by a full flush (swapped) */
+	struct dxm_warm warm;		/* regions with DAX pages out (flush.c) */
 	struct dxm_acc_table acc;	/* in-flight DAX hand-outs */
-	unsigned int flush_gen;		/* odd while a flush clears pages */
 	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
 	atomic_t inflight[DXM_NR_BUCKETS];
 	wait_queue_head_t inflight_wait;	/* inflight[], bucket_busy[] -> 0 */

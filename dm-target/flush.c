@@ -280,7 +280,7 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
  * The warm list: the regions whose warm bit was set since the last full
  * flush, so that a full flush visits those instead of scanning a bitmap
  * as large as the device (24 million bits for 1.5 TiB of pmem).  A
- * region whose warm bit is set is on the list or dc->warm_overflow is
+ * region whose warm bit is set is on the list or dc->warm.overflow is
  * set, except while a full flush that took the list runs (under
  * sync_mutex).  An entry may be stale (its warm bit was cleared by a
  * ranged flush) or repeat; a full list sets the overflow flag and the
@@ -289,16 +289,16 @@ static int dxm_sync_pages(struct dxm_c *dc, unsigned long reg,
 void dxm_warm_list_add(struct dxm_c *dc, unsigned long reg)
 {
 	lockdep_assert_held(&dc->lock);
-	if (dc->nr_warm_list < DXM_WARM_LIST)
-		dc->warm_list[dc->nr_warm_list++] = reg;
+	if (dc->warm.nr_list < DXM_WARM_LIST)
+		dc->warm.list[dc->warm.nr_list++] = reg;
 	else
-		dc->warm_overflow = true;
+		dc->warm.overflow = true;
 }
 
 /* Whether some region may be warm (cheap, without dc->lock). */
 bool dxm_any_warm(struct dxm_c *dc)
 {
-	return READ_ONCE(dc->nr_warm_list) || READ_ONCE(dc->warm_overflow);
+	return READ_ONCE(dc->warm.nr_list) || READ_ONCE(dc->warm.overflow);
 }
 
 /*
@@ -324,7 +324,7 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 	bitmap_zero(zap, 1U << (11 - 3));
 	spin_lock_irq(&dc->lock);
 	dxm_pb_pin(dc);		/* the caller may put pages back */
-	due = !time_before(now, dc->cool_since[slot] +
+	due = !time_before(now, dc->warm.cool_since[slot] +
 			   msecs_to_jiffies(DXM_COOL_MS));
 	/* only the set bits are visited: a flush usually finds one page */
 	for (i = dxm_pb_next(dc, DXM_PB_HOT, p0, p0 + np) - p0; i < np;
@@ -335,7 +335,7 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 			__set_bit(i, zap);
 		if (dxm_pb_test(dc, DXM_PB_COOLING, p0 + i)) {
 			__set_bit(i, zap);
-			dc->cool_since[slot] = now;
+			dc->warm.cool_since[slot] = now;
 		}
 	}
 	for (i = dxm_pb_next(dc, DXM_PB_COOLING, p0, p0 + np) - p0; i < np;
@@ -348,7 +348,7 @@ static unsigned int dxm_take_pages(struct dxm_c *dc, unsigned long reg,
 	}
 	/* every hot bit of the region was cleared above */
 	if (!dxm_pb_region_any(dc, DXM_PB_COOLING, reg))
-		__clear_bit(reg, dc->warm);
+		__clear_bit(reg, dc->warm.map);
 	else if (relist)
 		dxm_warm_list_add(dc, reg);
 	spin_unlock_irq(&dc->lock);
@@ -451,17 +451,17 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 			    end << dc->pages_shift, nowait ? current : NULL);
 	if (full) {
 		/* take the list; a region left warm goes back on it */
-		scan = dc->warm_overflow;
-		n = scan ? 0 : dc->nr_warm_list;
-		swap(dc->warm_list, dc->flush_list);
-		dc->nr_warm_list = 0;
-		dc->warm_overflow = false;
+		scan = dc->warm.overflow;
+		n = scan ? 0 : dc->warm.nr_list;
+		swap(dc->warm.list, dc->warm.flush_list);
+		dc->warm.nr_list = 0;
+		dc->warm.overflow = false;
 	}
 	spin_unlock_irq(&dc->lock);
 
 	for (i = 0; !scan && i < n; i++) {
-		reg = dc->flush_list[i];
-		if (!test_bit(reg, dc->warm))
+		reg = dc->warm.flush_list[i];
+		if (!test_bit(reg, dc->warm.map))
 			continue;	/* stale: a ranged flush took it */
 		r = dxm_sync_region(dc, reg, from, to, false, true, nowait,
 				    now);
@@ -471,7 +471,7 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 			break;
 	}
 	for (reg = first; scan && reg < end; reg++) {
-		n1 = find_next_bit(dc->warm, end, reg);
+		n1 = find_next_bit(dc->warm.map, end, reg);
 		n3 = include_dirty ? find_next_bit(dc->dirty, end, reg) : end;
 		reg = min(n1, n3);
 		if (reg >= end)
@@ -489,10 +489,10 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 	if (full && r == -EAGAIN) {
 		/* the regions not visited are warm and off the list */
 		if (scan)
-			dc->warm_overflow = true;
+			dc->warm.overflow = true;
 		for (i++; !scan && i < n; i++)
-			if (test_bit(dc->flush_list[i], dc->warm))
-				dxm_warm_list_add(dc, dc->flush_list[i]);
+			if (test_bit(dc->warm.flush_list[i], dc->warm.map))
+				dxm_warm_list_add(dc, dc->warm.flush_list[i]);
 	}
 	dxm_acc_flush_end(dc);
 	spin_unlock_irq(&dc->lock);

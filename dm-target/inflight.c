@@ -73,7 +73,7 @@ static void dxm_warm_pages(struct dxm_c *dc, unsigned long page,
 	unsigned long last = (page + nr - 1) >> dc->pages_shift;
 
 	for (; r <= last; r++)
-		if (!__test_and_set_bit(r, dc->warm))
+		if (!__test_and_set_bit(r, dc->warm.map))
 			dxm_warm_list_add(dc, r);
 }
 
@@ -125,7 +125,7 @@ void dxm_set_cooling(struct dxm_c *dc, unsigned long page, unsigned long nr)
 	dxm_warm_pages(dc, page, nr);
 	last = (page + nr - 1) >> dc->pages_shift;
 	for (r = page >> dc->pages_shift; r <= last; r++)
-		dc->cool_since[r % DXM_NR_BUCKETS] = jiffies;
+		dc->warm.cool_since[r % DXM_NR_BUCKETS] = jiffies;
 }
 
 static bool dxm_acc_expired(struct dxm_accessor *a)
@@ -225,7 +225,7 @@ void dxm_acc_exit(struct dxm_c *dc)
  */
 static void dxm_acc_release(struct dxm_c *dc, struct dxm_accessor *a)
 {
-	if (a->gen != dc->flush_gen || (a->gen & 1))
+	if (a->gen != dc->warm.flush_gen || (a->gen & 1))
 		dxm_acc_set_hot(dc, a);
 	dxm_acc_free(dc, a);
 }
@@ -270,7 +270,7 @@ void dxm_note_handout(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	a->mapped = mapped;
 	a->page = page;
 	a->nr = nr;
-	a->gen = dc->flush_gen;
+	a->gen = dc->warm.flush_gen;
 	a->copied = 0;
 	a->seq = ++dc->acc.seq;
 	a->over = false;
@@ -345,7 +345,7 @@ void dxm_acc_make_room(struct dxm_c *dc, bool mapped)
 /*
  * A flush of pages [first, end) starts: the latest hand-outs in that span
  * are copied again.  @flusher is the task that submitted the flush, when
- * it runs in that task's context.  Returns with dc->flush_gen odd until
+ * it runs in that task's context.  Returns with dc->warm.flush_gen odd until
  * dxm_acc_flush_end().
  */
 void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
@@ -356,7 +356,7 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 	unsigned int i;
 
 	lockdep_assert_held(&dc->lock);
-	dc->flush_gen++;
+	dc->warm.flush_gen++;
 	for_each_set_bit(i, dc->acc.used, DXM_NR_ACC) {
 		a = &dc->acc.slot[i];
 		if (a->page >= end || a->page + a->nr <= first)
@@ -372,7 +372,7 @@ void dxm_acc_flush_begin(struct dxm_c *dc, unsigned long first,
 void dxm_acc_flush_end(struct dxm_c *dc)
 {
 	lockdep_assert_held(&dc->lock);
-	dc->flush_gen++;
+	dc->warm.flush_gen++;
 }
 
 /*
@@ -408,7 +408,7 @@ bool dxm_region_unsettled(struct dxm_c *dc, unsigned long r)
 {
 	unsigned long first = r << dc->pages_shift;
 
-	return test_bit(r, dc->warm) ||
+	return test_bit(r, dc->warm.map) ||
 	       dxm_acc_overlaps(dc, first, first + (1UL << dc->pages_shift));
 }
 

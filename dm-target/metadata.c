@@ -847,9 +847,9 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 	kvfree(dc->dirty);
 	kvfree(dc->bm.marked);
 	kvfree(dc->copying);
-	kvfree(dc->warm);
+	kvfree(dc->warm.map);
 	kvfree(dc->faulted);
-	kvfree(dc->warm_list);
-	kvfree(dc->flush_list);
+	kvfree(dc->warm.list);
+	kvfree(dc->warm.flush_list);
 	kvfree(dc->bm.snap);
 }

@@ -43,7 +43,7 @@
  *
  * Per 2 MiB range three bytes (1.5 MiB per TiB): the count, the second
  * (modulo 255, 0 = never) it was last updated and the flush (low byte of
- * half dc->flush_gen: a flush and the time after it until the next one
+ * half dc->warm.flush_gen: a flush and the time after it until the next one
  * share a number) of that update.  Races between faults of
  * one range lose a count at worst: this is a cost policy, never a matter
  * of correctness (whatever direct_access() answers is marked hot).  The
@@ -88,7 +88,7 @@ long dxm_pmd_clamp(struct dxm_c *dc, unsigned long page, long nr_pages)
 		return nr_pages;
 	r = &dc->pmd.range[i];
 	now = jiffies_to_msecs(jiffies) / MSEC_PER_SEC % 255 + 1;
-	flush = (READ_ONCE(dc->flush_gen) + 1) / 2;
+	flush = (READ_ONCE(dc->warm.flush_gen) + 1) / 2;
 	last = READ_ONCE(r->sec);
 	count = READ_ONCE(r->count);
 	age = last ? (now + 255 - last) % 255 : 8;
