@@ -135,7 +135,7 @@ static long dxm_direct_access(struct dxm_c *dc, sector_t sector, long nr_pages,
 }
 
 /*
- * A failover of the primary (dxm_failover_sync) holds failover_sem for
+ * A failover of the primary (dxm_failover_sync) holds failover.sem for
  * writing: no page of the leg being failed is handed out meanwhile.
  */
 long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
@@ -147,9 +147,9 @@ long dxm_dax_direct_access(struct dm_target *ti, pgoff_t pgoff, long nr_pages,
 					   (PAGE_SHIFT - SECTOR_SHIFT));
 	long r;
 
-	down_read(&dc->failover_sem);
+	down_read(&dc->failover.sem);
 	r = dxm_direct_access(dc, sector, nr_pages, mode, kaddr, pfn);
-	up_read(&dc->failover_sem);
+	up_read(&dc->failover.sem);
 	return r;
 }
 

@@ -23,8 +23,8 @@ static void dxm_free(struct dxm_c *dc)
 		flush_work(&dc->lost.notify_work);
 	if (dc->iput_work.func)		/* last inode references (zap.c) */
 		flush_work(&dc->iput_work);
-	if (dc->failover_wq)
-		destroy_workqueue(dc->failover_wq);
+	if (dc->failover.wq)
+		destroy_workqueue(dc->failover.wq);
 	if (dc->sync_wq)
 		destroy_workqueue(dc->sync_wq);
 	if (dc->wq)
@@ -122,14 +122,14 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	spin_lock_init(&dc->lock);
 	INIT_LIST_HEAD(&dc->instances);	/* holder.c: not listed yet */
 	mutex_init(&dc->sync_mutex);
-	init_rwsem(&dc->failover_sem);
+	init_rwsem(&dc->failover.sem);
 	mutex_init(&dc->bm.mutex);
 	mutex_init(&dc->sb_mutex);
 	init_waitqueue_head(&dc->inflight_wait);
 	bio_list_init(&dc->deferred);
 	bio_list_init(&dc->need_mark);
 	bio_list_init(&dc->failed_writes);
-	bio_list_init(&dc->failover);
+	bio_list_init(&dc->failover.reads);
 	bio_list_init(&dc->flushes);
 	dxm_workers_init(dc);
 	xa_init(&dc->lost.pages);
@@ -240,9 +240,9 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	 * parked writes that bio_work resubmits: never on dxm_io, whose
 	 * rescuer alone runs under memory pressure.
 	 */
-	dc->failover_wq = alloc_workqueue("dxm_failover",
+	dc->failover.wq = alloc_workqueue("dxm_failover",
 					  WQ_MEM_RECLAIM | DXM_WQ_PERCPU, 0);
-	if (!dc->wq || !dc->sync_wq || !dc->failover_wq ||
+	if (!dc->wq || !dc->sync_wq || !dc->failover.wq ||
 	    dxm_legpar_init(dc)) {
 		r = -ENOMEM;
 		ti->error = "Cannot allocate workqueues";
@@ -277,11 +277,11 @@ static void dxm_quiesce(struct dxm_c *dc)
 	dxm_flush_legs(dc);
 	if (!dc->dax)
 		return;
-	down_write(&dc->failover_sem);
+	down_write(&dc->failover.sem);
 	mutex_lock(&dc->sync_mutex);
 	dxm_unmap_all(dc, leg);
 	mutex_unlock(&dc->sync_mutex);
-	up_write(&dc->failover_sem);
+	up_write(&dc->failover.sem);
 }
 
 static void dxm_stop_workers(struct dxm_c *dc)
@@ -290,7 +290,7 @@ static void dxm_stop_workers(struct dxm_c *dc)
 	cancel_delayed_work_sync(&dc->sweep.work);
 	flush_workqueue(dc->sync_wq);
 	flush_workqueue(dc->wq);
-	flush_workqueue(dc->failover_wq);
+	flush_workqueue(dc->failover.wq);
 }
 
 /*

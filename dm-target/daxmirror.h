@@ -187,6 +187,21 @@ struct dxm_sweep {
 };
 
 /*
+ * failover.c, io.c: a read that failed on one leg is retried on the
+ * other; a primary that fails or is rebuilt hands over to the other leg
+ * (its pages unmapped by the work, on its own workqueue).
+ */
+struct dxm_failover {
+	struct bio_list reads;		/* reads to retry on the other leg */
+	struct workqueue_struct *wq;	/* unmaps after a failover */
+	struct work_struct work;	/* after the primary failed */
+	int primary;			/* the primary that failed */
+	unsigned int gen;		/* its hold walk (hold.c) */
+	/* held for reading by direct_access, for writing by a failover */
+	struct rw_semaphore sem;
+};
+
+/*
  * flush.c, inflight.c: which regions have hot or cooling DAX pages, so
  * that a flush visits only those, and the flush generation hand-outs are
  * checked against; under dc->lock.
@@ -276,15 +291,10 @@ struct dxm_c {
 
 	struct workqueue_struct *wq;	/* bio work, events */
 	struct workqueue_struct *sync_wq;	/* flushes, sweeps */
-	struct workqueue_struct *failover_wq;	/* unmaps after a failover */
 	bool activated;			/* first resume done */
 	struct work_struct bio_work;	/* deferred writes, marks, failover */
-	struct bio_list failover;	/* reads to retry on the other leg */
 	struct bio_list flushes;	/* REQ_PREFLUSH bios to process */
 	struct work_struct flush_work;
-	struct work_struct failover_work; /* after the primary failed */
-	int failed_primary;
-	unsigned int failed_primary_gen;	/* its hold walk (hold.c) */
 	struct work_struct forget_work;	/* pages in @forget (forget.c) */
 	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
 	struct dxm_hold hold;		/* references on moved pages */
@@ -295,8 +305,7 @@ struct dxm_c {
 	int primary;			/* see primary.c; -1: not chosen */
 	struct work_struct event_work;
 	struct mutex sync_mutex;	/* serialises region copies */
-	/* held for reading by direct_access, for writing by a failover */
-	struct rw_semaphore failover_sem;
+	struct dxm_failover failover;	/* the primary's replacement */
 
 	struct dxm_sweep sweep;		/* the background worker (resync.c) */
 	struct dxm_lost lost;		/* pages bad on both legs */

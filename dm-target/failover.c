@@ -19,13 +19,13 @@
  * not yet on the other leg are unmapped (where writable) and copied,
  * twice: the second pass, a cooling period later, takes the pages a
  * fault or a write(2) chunk was between direct_access and its store
- * during the first.  The caller holds failover_sem for writing, so no
+ * during the first.  The caller holds failover.sem for writing, so no
  * new page of the primary is handed out until it is failed; afterwards
  * direct_access hands out the other leg's pages, which hold everything.
  */
 void dxm_failover_sync(struct dxm_c *dc)
 {
-	lockdep_assert_held_write(&dc->failover_sem);
+	lockdep_assert_held_write(&dc->failover.sem);
 	dxm_sync_hot(dc, 0, dc->nr_regions - 1, true);
 	if (!dc->dax)
 		goto out;
@@ -92,14 +92,14 @@ void dxm_unmap_all(struct dxm_c *dc, int leg)
  */
 void dxm_failover_work(struct work_struct *work)
 {
-	struct dxm_c *dc = container_of(work, struct dxm_c, failover_work);
-	int from = READ_ONCE(dc->failed_primary);
-	unsigned int gen = READ_ONCE(dc->failed_primary_gen);
+	struct dxm_c *dc = container_of(work, struct dxm_c, failover.work);
+	int from = READ_ONCE(dc->failover.primary);
+	unsigned int gen = READ_ONCE(dc->failover.gen);
 
-	down_write(&dc->failover_sem);
+	down_write(&dc->failover.sem);
 	mutex_lock(&dc->sync_mutex);
 	dxm_unmap_all(dc, from);
 	mutex_unlock(&dc->sync_mutex);
-	up_write(&dc->failover_sem);
+	up_write(&dc->failover.sem);
 	dxm_forget_leg(dc, from, gen);
 }

@@ -145,7 +145,7 @@ void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
 	}
 	if (old && !(xa_to_value(old) & 1))
 		dxm_hold_moved(dc, xa_to_value(old) >> 1);	/* merged */
-	queue_work(dc->failover_wq, &dc->forget_work);
+	queue_work(dc->failover.wq, &dc->forget_work);
 }
 
 /*

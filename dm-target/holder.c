@@ -37,7 +37,7 @@ static int dxm_leg_going_away(struct dxm_c *dc, int leg)
 
 	DMERR("%s: leg %d (%s) is being removed", dxm_name(dc), leg,
 	      dc->legs[leg].dev->name);
-	down_write(&dc->failover_sem);
+	down_write(&dc->failover.sem);
 	if (leg == dxm_primary(dc) && dxm_leg_alive(dc, other) &&
 	    !dc->legs[other].stale)
 		dxm_failover_sync(dc);
@@ -49,7 +49,7 @@ static int dxm_leg_going_away(struct dxm_c *dc, int leg)
 	if (dc->dax)
 		dxm_unmap_all(dc, leg);
 	mutex_unlock(&dc->sync_mutex);
-	up_write(&dc->failover_sem);
+	up_write(&dc->failover.sem);
 	/* files must not name its pages once they are gone */
 	dxm_forget_leg(dc, leg, 0);	/* dxm_fail_leg() started a hold walk */
 	return 0;

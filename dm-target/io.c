@@ -266,7 +266,7 @@ int dxm_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error)
 		return DM_ENDIO_DONE;
 
 	bio->bi_iter = pb->saved_iter;
-	dxm_queue_bio(dc, &dc->failover, bio);
+	dxm_queue_bio(dc, &dc->failover.reads, bio);
 	return DM_ENDIO_INCOMPLETE;
 }
 
@@ -502,8 +502,8 @@ void dxm_bio_work(struct work_struct *work)
 	spin_lock_irq(&dc->lock);
 	marks = dc->need_mark;
 	bio_list_init(&dc->need_mark);
-	failover = dc->failover;
-	bio_list_init(&dc->failover);
+	failover = dc->failover.reads;
+	bio_list_init(&dc->failover.reads);
 	failed = dc->failed_writes;
 	bio_list_init(&dc->failed_writes);
 	spin_unlock_irq(&dc->lock);
@@ -552,9 +552,9 @@ void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why)
 	WRITE_ONCE(l->dead, true);
 	if (dc->dax && was_primary && dxm_primary(dc) >= 0) {
 		/* its mapped pages must go (see dxm_failover_work) */
-		WRITE_ONCE(dc->failed_primary_gen, gen);
-		WRITE_ONCE(dc->failed_primary, leg);
-		queue_work(dc->failover_wq, &dc->failover_work);
+		WRITE_ONCE(dc->failover.gen, gen);
+		WRITE_ONCE(dc->failover.primary, leg);
+		queue_work(dc->failover.wq, &dc->failover.work);
 	} else {
 		dxm_hold_walk_end(dc, gen);	/* no new primary: no walk */
 	}

@@ -77,7 +77,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	 * out, then unmap its pages so that processes fault in the other
 	 * leg's, before the rebuild starts overwriting it.
 	 */
-	down_write(&dc->failover_sem);
+	down_write(&dc->failover.sem);
 	was_primary = leg == dxm_primary(dc);
 	if (was_primary)
 		dxm_failover_sync(dc);
@@ -92,7 +92,7 @@ static int dxm_msg_rebuild(struct dxm_c *dc, int leg)
 	dxm_write_superblocks(dc);
 	dxm_start_action(dc, DXM_REBUILD, leg);
 	mutex_unlock(&dc->sync_mutex);
-	up_write(&dc->failover_sem);
+	up_write(&dc->failover.sem);
 	if (was_primary)
 		dxm_forget_leg(dc, leg, gen);
 	return 0;
@@ -110,7 +110,7 @@ static int dxm_msg_fail(struct dxm_c *dc, int leg)
 		      dxm_name(dc), leg, leg);
 		return -EINVAL;
 	}
-	down_write(&dc->failover_sem);
+	down_write(&dc->failover.sem);
 	was_primary = leg == dxm_primary(dc);
 	if (was_primary)
 		dxm_failover_sync(dc);	/* what only the primary holds */
@@ -125,7 +125,7 @@ static int dxm_msg_fail(struct dxm_c *dc, int leg)
 	if (dc->dax && was_primary)
 		dxm_unmap_all(dc, leg);
 	mutex_unlock(&dc->sync_mutex);
-	up_write(&dc->failover_sem);
+	up_write(&dc->failover.sem);
 	return 0;
 }
 

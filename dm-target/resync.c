@@ -317,7 +317,7 @@ void dxm_workers_init(struct dxm_c *dc)
 	INIT_WORK(&dc->event_work, dxm_event_fn);
 	INIT_WORK(&dc->bio_work, dxm_bio_work);
 	INIT_WORK(&dc->flush_work, dxm_flush_work);
-	INIT_WORK(&dc->failover_work, dxm_failover_work);
+	INIT_WORK(&dc->failover.work, dxm_failover_work);
 	INIT_WORK(&dc->forget_work, dxm_forget_work);
 	INIT_WORK(&dc->lost.notify_work, dxm_notify_work);
 	INIT_WORK(&dc->iput_work, dxm_iput_work);
