@@ -180,7 +180,6 @@ struct dxm_sweep {
 	enum dxm_action action;
 	int leg;			/* leg being resynced/rebuilt */
 	unsigned long cursor;		/* next region of the sweep */
-	bool sparse;			/* rebuild of the marked regions only */
 	atomic64_t mismatches;		/* of the last check/repair */
 	unsigned long last_interval_sync;	/* jiffies */
 	unsigned long last_checkpoint;	/* jiffies, rebuild progress */
@@ -591,15 +590,33 @@ static inline bool dxm_leg_alive(struct dxm_c *dc, int leg)
 	return dc->legs[leg].dev && !dc->legs[leg].dead;
 }
 
+/* A leg alive and in sync (@leg may be -1: none). */
+static inline bool dxm_leg_good(struct dxm_c *dc, int leg)
+{
+	return leg >= 0 && dxm_leg_alive(dc, leg) && !dc->legs[leg].stale;
+}
+
 /* Both legs alive and in sync: none out, none being rebuilt. */
 static inline bool dxm_all_legs_in_sync(struct dxm_c *dc)
 {
 	int i;
 
 	for (i = 0; i < DXM_NR_LEGS; i++)
-		if (!dxm_leg_alive(dc, i) || READ_ONCE(dc->legs[i].stale))
+		if (!dxm_leg_good(dc, i))
 			return false;
 	return true;
+}
+
+/*
+ * Whether the running sweep is a re-add: a rebuild of a leg that needs
+ * only the marked regions (dxm_readd_ok()).
+ */
+static inline bool dxm_sweep_sparse(struct dxm_c *dc)
+{
+	int leg = READ_ONCE(dc->sweep.leg);
+
+	return READ_ONCE(dc->sweep.action) == DXM_REBUILD && leg >= 0 &&
+	       READ_ONCE(dc->legs[leg].readd);
 }
 
 /*

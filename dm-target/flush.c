@@ -92,7 +92,7 @@ static bool dxm_copy_valid(struct dxm_c *dc, int leg, sector_t s)
 	if (READ_ONCE(dc->sweep.action) != DXM_REBUILD || leg != dc->sweep.leg)
 		return false;
 	return reg < dc->sweep.cursor ||
-	       (dc->sweep.sparse && !test_bit(reg, dc->bm.marked));
+	       (dxm_sweep_sparse(dc) && !test_bit(reg, dc->bm.marked));
 }
 
 /*

@@ -433,8 +433,8 @@ static void dxm_readd_records(struct dxm_c *dc, const u32 *st, u64 *rec)
 	int i, j;
 
 	for (i = 0; i < DXM_NR_LEGS && !src; i++)
-		if (dxm_leg_alive(dc, i) && !dc->legs[i].stale &&
-		    dc->legs[i].sb && !dc->legs[i].blank)
+		if (dxm_leg_good(dc, i) && dc->legs[i].sb &&
+		    !dc->legs[i].blank)
 			src = dc->legs[i].sb;
 	for (j = 0; j < DXM_NR_LEGS; j++) {
 		rec[j] = src ? le64_to_cpu(src->readd_events[j]) : 0;
@@ -483,7 +483,7 @@ static int dxm_write_superblocks_locked(struct dxm_c *dc)
 		sb->rebuild_offset = 0;
 		if (READ_ONCE(dc->sweep.action) == DXM_REBUILD && dc->sweep.leg >= 0) {
 			sb->flags |= cpu_to_le32(DXM_SB_F_REBUILDING);
-			if (dc->sweep.sparse && le32_to_cpu(sb->version) >= 2)
+			if (dxm_sweep_sparse(dc) && le32_to_cpu(sb->version) >= 2)
 				sb->flags |= cpu_to_le32(DXM_SB_F_READD);
 			sb->rebuild_offset = cpu_to_le64(min_t(u64, dc->data_sectors,
 				(u64)dc->sweep.cursor << dc->region_shift));

@@ -27,11 +27,6 @@ struct dxm_primary_rec {
 static LIST_HEAD(dxm_primary_recs);
 static DEFINE_MUTEX(dxm_primary_lock);
 
-static bool dxm_leg_good(struct dxm_c *dc, int leg)
-{
-	return leg >= 0 && dxm_leg_alive(dc, leg) && !dc->legs[leg].stale;
-}
-
 /*
  * The current primary, or -1 when no leg is alive and in sync.  When the
  * primary is no longer good, the first good leg becomes the primary.

@@ -59,14 +59,12 @@ void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target)
 	spin_lock_irq(&dc->lock);
 	dc->sweep.action = action;
 	dc->sweep.leg = target;
-	dc->sweep.sparse = action == DXM_REBUILD && target >= 0 &&
-			   dc->legs[target].readd;
 	if (action != DXM_REBUILD)
 		dc->sweep.cursor = 0;
 	if (action == DXM_CHECK || action == DXM_REPAIR)
 		atomic64_set(&dc->sweep.mismatches, 0);
 	spin_unlock_irq(&dc->lock);
-	if (dc->sweep.sparse)
+	if (dxm_sweep_sparse(dc))
 		DMINFO("%s: rebuild of leg %d started (re-add): %lu marked regions",
 		       dxm_name(dc), target,
 		       (unsigned long)bitmap_weight(dc->bm.marked,
@@ -87,7 +85,6 @@ void dxm_stop_action(struct dxm_c *dc)
 	dc->sweep.action = DXM_IDLE;
 	dc->sweep.leg = -1;
 	dc->sweep.cursor = 0;
-	dc->sweep.sparse = false;
 	spin_unlock_irq(&dc->lock);
 	dxm_raise_event(dc);
 }
@@ -121,6 +118,7 @@ static int dxm_check_region(struct dxm_c *dc, unsigned long reg, int from,
 static bool dxm_sweep(struct dxm_c *dc)
 {
 	enum dxm_action act = READ_ONCE(dc->sweep.action);
+	bool sparse = dxm_sweep_sparse(dc);
 	int from = dxm_primary(dc), to;
 	unsigned long reg, end, n = 0;
 	int r = 0;
@@ -135,7 +133,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 	reg = dc->sweep.cursor;
 	end = dc->nr_regions;
 	while (reg < end && n < DXM_SWEEP_BATCH && !r) {
-		if (act == DXM_RESYNC || dc->sweep.sparse) {
+		if (act == DXM_RESYNC || sparse) {
 			/* a re-add: marks are only added while it runs */
 			reg = find_next_bit(act == DXM_RESYNC ? dc->dirty :
 					    dc->bm.marked, end, reg);
