@@ -194,6 +194,14 @@ std::optional<std::string> kernel_name(const DevId &id)
 	return dir.substr(dir.rfind('/') + 1);
 }
 
+std::optional<std::string> majmin_kernel_name(
+	const std::optional<std::string> &maj_min)
+{
+	auto id = maj_min ? parse_dev_id(*maj_min) : std::nullopt;
+
+	return id ? kernel_name(*id) : std::nullopt;
+}
+
 std::optional<std::string> device_path(const DevId &id)
 {
 	auto name = kernel_name(id);

@@ -68,6 +68,11 @@ std::string sysfs_block_dir(const DevId &id);
 /* "pmem0" for 259:0, or nullopt */
 std::optional<std::string> kernel_name(const DevId &id);
 
+/* kernel_name() of a "maj:min" text as status lines give it, or nullopt
+ * (also for no text and text that is no device number) */
+std::optional<std::string> majmin_kernel_name(
+	const std::optional<std::string> &maj_min);
+
 /* "/dev/pmem0" when that node exists and is the device, else nullopt */
 std::optional<std::string> device_path(const DevId &id);
 

@@ -226,9 +226,7 @@ LiveTable read_live_table(const std::string &name)
 
 FoundLeg live_leg(const MirrorState &st, int leg, const std::string &name)
 {
-	const auto &dev = st.status.dev[leg];
-	auto id = dev ? parse_dev_id(*dev) : std::nullopt;
-	auto kname = id ? kernel_name(*id) : std::nullopt;
+	auto kname = majmin_kernel_name(st.status.dev[leg]);
 
 	if (!kname)
 		throw Error(name, "cannot find the device of leg " +

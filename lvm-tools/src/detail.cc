@@ -24,10 +24,7 @@ namespace {
 /* The failure domain of a leg's device, if sysfs knows it. */
 std::optional<FailureDomain> leg_domain(const LegReport &leg)
 {
-	std::optional<DevId> id = leg.maj_min ? parse_dev_id(*leg.maj_min)
-					      : std::nullopt;
-	std::optional<std::string> kname = id ? kernel_name(*id)
-					      : std::nullopt;
+	std::optional<std::string> kname = majmin_kernel_name(leg.maj_min);
 
 	if (!kname)
 		return std::nullopt;

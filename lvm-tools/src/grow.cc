@@ -9,9 +9,9 @@
  * superblocks and resyncs the new area.  The filesystem is grown after,
  * as after lvextend (resize2fs, xfs_growfs).
  */
+#include <algorithm>
 #include <cstdio>
 
-#include "blockdev.h"
 #include "commands.h"
 #include "errors.h"
 #include "mirror_table.h"

@@ -41,9 +41,8 @@ static std::string restore_table(const std::string &name, uint64_t len,
 static void warn_new_leg_domain(const MirrorState &st, int leg,
 				const BlockDevice &newdev)
 {
-	const auto &other = st.status.dev[1 - leg];
-	std::optional<DevId> id = other ? parse_dev_id(*other) : std::nullopt;
-	std::optional<std::string> kname = id ? kernel_name(*id) : std::nullopt;
+	std::optional<std::string> kname =
+		majmin_kernel_name(st.status.dev[1 - leg]);
 	std::array<FailureDomain, 2> dom;
 
 	if (!kname)

@@ -57,8 +57,7 @@ static void ars(const std::string &name)
 	for (size_t i = 0; i < s.dev.size(); i++) {
 		if (!s.dev[i])
 			continue;
-		auto id = parse_dev_id(*s.dev[i]);
-		auto kname = id ? kernel_name(*id) : std::nullopt;
+		auto kname = majmin_kernel_name(s.dev[i]);
 		auto leg = kname ? cxl_leg(*kname) : std::nullopt;
 
 		if (leg) {

@@ -49,3 +49,12 @@ TEST_CASE("mount points of a device from mountinfo, escapes undone")
 	CHECK(p[1] == "/bind");
 	CHECK(mount_points(mi, c).empty());
 }
+
+TEST_CASE("a status line's maj:min text names no device when it is none")
+{
+	CHECK_FALSE(majmin_kernel_name(std::nullopt));
+	CHECK_FALSE(majmin_kernel_name(std::string("-")));
+	CHECK_FALSE(majmin_kernel_name(std::string("259")));
+	/* a well-formed number no device has: sysfs has no such entry */
+	CHECK_FALSE(majmin_kernel_name(std::string("4095:1048575")));
+}
