@@ -276,6 +276,10 @@ PY
 # the same on both legs.
 
 RS=128		# sectors per region (the default region_size)
+DXM=$REPO/build/lvm-tools/daxmirror
+
+# tool_ready: the cases that drive the admin tool skip without it
+tool_ready() { [ -x "$DXM" ] || skip "no $DXM (cmake --build build)"; }
 
 # bitmap_clear LEG: no region of LEG's write-intent bitmap is marked.
 bitmap_clear() {
@@ -329,11 +333,11 @@ readd_check() {
 # A failed leg put back by the tool (daxmirror re-add): it says so, and
 # only the marked regions are copied.
 case_readd_bitmap() {
-	local n0 dxm=$REPO/build/lvm-tools/daxmirror
-	[ -x "$dxm" ] || skip "no $dxm (cmake --build build)"
+	local n0
+	tool_ready
 	readd_setup
 	n0=$(dmesg_lines)
-	"$dxm" re-add m0 --leg 1 "$B" --wait | tee "$SCRATCH/out"
+	"$DXM" re-add m0 --leg 1 "$B" --wait | tee "$SCRATCH/out"
 	grep -q "only the regions written since it dropped out are copied" "$SCRATCH/out" ||
 		die "re-add did not say it copies only the written regions"
 	readd_check "$n0" 2
@@ -342,9 +346,9 @@ case_readd_bitmap() {
 # The re-add record does not match (leg 1 was replaced, rebuilt, and the
 # replacement failed since): the old leg 1 is rebuilt in full.
 case_readd_full_when_replaced() {
-	local n0 dxm=$REPO/build/lvm-tools/daxmirror
+	local n0
 	[ -n "$C" ] || skip "needs a third NVDIMM"
-	[ -x "$dxm" ] || skip "no $dxm (cmake --build build)"
+	tool_ready
 	readd_setup
 	zero_legs "$C"
 	dmsetup reload m0 --table "$(dxm_table "$A" "$C")"
@@ -354,7 +358,7 @@ case_readd_full_when_replaced() {
 	assert_eq "$(status_field m0 health)" AA "health after the replacement"
 	dxm_message m0 fail 1
 	n0=$(dmesg_lines)
-	"$dxm" re-add m0 --leg 1 "$B" --wait | tee "$SCRATCH/out"
+	"$DXM" re-add m0 --leg 1 "$B" --wait | tee "$SCRATCH/out"
 	grep -q "rebuilt in full" "$SCRATCH/out" || die "re-add did not say: rebuilt in full"
 	if dmesg_after "$n0" | grep -q "(re-add)"; then
 		die "a leg whose record does not match was re-added by the bitmap"
@@ -404,10 +408,10 @@ case_readd_resumed() {
 # size, made with helpers/dxm-sbedit) starts at the new size; a fresher
 # leg with the smaller size, which no grow leaves, is refused.
 case_grow() {
-	local dxm=$REPO/build/lvm-tools/daxmirror small big mnt=$MNT_BASE/fs
+	local small big mnt=$MNT_BASE/fs
 	local n0 ev half=262144
 	[ -n "$C" ] || skip "needs a third NVDIMM"
-	[ -x "$dxm" ] || skip "no $dxm (cmake --build build)"
+	tool_ready
 	dmsetup create lg0 --table "0 $half linear $A 0"
 	dmsetup create lg1 --table "0 $half linear $B 0"
 	zero_legs /dev/mapper/lg0 /dev/mapper/lg1
@@ -417,7 +421,7 @@ case_grow() {
 	mount_dax "$DXM_DEV" "$mnt"
 	pattern 651 $((40 << 20)) >"$mnt/a"
 	sync
-	"$dxm" grow m0 | tee "$SCRATCH/out"
+	"$DXM" grow m0 | tee "$SCRATCH/out"
 	grep -q "nothing to grow" "$SCRATCH/out" || die "grow with no room: $(cat "$SCRATCH/out")"
 	n0=$(dmesg_lines)
 	expect_fail dmsetup reload m0 --table \
@@ -428,17 +432,17 @@ case_grow() {
 	umount "$mnt"
 	# larger legs, one at a time
 	zero_legs "$C"
-	"$dxm" replace m0 --leg 1 "$C" --wait
+	"$DXM" replace m0 --leg 1 "$C" --wait
 	dmsetup remove lg1
 	zero_legs "$B"
-	"$dxm" fail m0 --leg 0
-	"$dxm" replace m0 --leg 0 "$B" --wait
+	"$DXM" fail m0 --leg 0
+	"$DXM" replace m0 --leg 0 "$B" --wait
 	dmsetup remove lg0
 	assert_eq "$(status_field m0 health)" AA "health after both replacements"
 	assert_eq "$(blockdev --getsz "$DXM_DEV")" "$small" "size before the grow"
 	mount_dax "$DXM_DEV" "$mnt"
 	n0=$(dmesg_lines)
-	"$dxm" grow m0 --wait | tee "$SCRATCH/out"
+	"$DXM" grow m0 --wait | tee "$SCRATCH/out"
 	grep -q "^m0: grown from " "$SCRATCH/out" || die "grow said: $(cat "$SCRATCH/out")"
 	dmesg_after "$n0" | grep -q "data area grown from $small to " ||
 		die "no grow logged: $(dmesg_after "$n0" | grep daxmirror | tail -n 3)"
@@ -468,16 +472,16 @@ case_grow() {
 
 	# a stop between the grow's two superblock writes: leg 1 one update
 	# behind with the old size; the fresher, larger size wins
-	ev=$("$dxm" examine "$B" --json | jq -r .events)
+	ev=$("$DXM" examine "$B" --json | jq -r .events)
 	"$HELPERS/dxm-sbedit" "$C" data_sectors="$small" events=$((ev - 1))
 	dxm_create m0 "$B" "$C"
 	assert_eq "$DXM_LEN/$(status_fields m0 health action)" "$big/AA/idle" \
 		"started after a grow stopped half-way"
 	dxm_remove m0
-	assert_eq "$("$dxm" examine "$C" --json | jq -r .data_sectors)" "$big" \
+	assert_eq "$("$DXM" examine "$C" --json | jq -r .data_sectors)" "$big" \
 		"leg 1's size after that start"
 	# the fresher leg with the smaller size: no grow ever leaves that
-	ev=$("$dxm" examine "$B" --json | jq -r .events)
+	ev=$("$DXM" examine "$B" --json | jq -r .events)
 	"$HELPERS/dxm-sbedit" "$B" data_sectors="$small" events=$((ev + 5))
 	refused m1 "$(dxm_table "$B" "$C")" "disagree on data size"
 	"$HELPERS/dxm-sbedit" "$B" data_sectors="$big" events="$ev"
