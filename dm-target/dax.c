@@ -165,8 +165,8 @@ static unsigned int dxm_dax_begin(struct dxm_c *dc, sector_t sector,
 	unsigned int b = dxm_bucket(dxm_region(dc, sector));
 
 	spin_lock_irq(&dc->lock);
-	wait_event_lock_irq(dc->inflight_wait, !dc->bucket_busy[b], dc->lock);
-	atomic_inc(&dc->inflight[b]);
+	wait_event_lock_irq(dc->bk.wait, !dc->bk.busy[b], dc->lock);
+	atomic_inc(&dc->bk.writes[b]);
 	spin_unlock_irq(&dc->lock);
 	dxm_mark_hot(dc, sector, nr, false, -1);
 	return b;

@@ -21,8 +21,8 @@ static void dxm_free(struct dxm_c *dc)
 	dxm_holder_unregister(dc);
 	if (dc->lost.notify_work.func)	/* lost-page notices (notify.c) */
 		flush_work(&dc->lost.notify_work);
-	if (dc->iput_work.func)		/* last inode references (zap.c) */
-		flush_work(&dc->iput_work);
+	if (dc->forget.iput_work.func)		/* last inode references (zap.c) */
+		flush_work(&dc->forget.iput_work);
 	if (dc->failover.wq)
 		destroy_workqueue(dc->failover.wq);
 	if (dc->sync_wq)
@@ -33,7 +33,7 @@ static void dxm_free(struct dxm_c *dc)
 	dxm_bitmap_exit(dc);
 	dxm_acc_exit(dc);
 	xa_destroy(&dc->lost.pages);
-	xa_destroy(&dc->forget);
+	xa_destroy(&dc->forget.pages);
 	dxm_hold_destroy(dc);
 	xa_destroy(&dc->lost.notify);
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -79,16 +79,16 @@ static int dxm_alloc_state(struct dxm_c *dc)
 	dc->pages_shift = dc->region_shift - DXM_PAGE_SECTORS_SHIFT;
 	if (dxm_pb_init(dc) || dxm_pmd_init(dc))
 		return -ENOMEM;
-	dc->dirty = dxm_bitmap_alloc(dc->nr_regions);
+	dc->rs.dirty = dxm_bitmap_alloc(dc->nr_regions);
 	dc->bm.marked = dxm_bitmap_alloc(dc->nr_regions);
-	dc->copying = dxm_bitmap_alloc(dc->nr_regions);
+	dc->rs.copying = dxm_bitmap_alloc(dc->nr_regions);
 	dc->warm.map = dxm_bitmap_alloc(dc->nr_regions);
-	dc->faulted = dxm_bitmap_alloc(dc->nr_regions);
+	dc->rs.faulted = dxm_bitmap_alloc(dc->nr_regions);
 	dc->warm.list = kvmalloc_array(DXM_WARM_LIST, sizeof(long), GFP_KERNEL);
 	dc->warm.flush_list = kvmalloc_array(DXM_WARM_LIST, sizeof(long),
 					     GFP_KERNEL);
-	if (!dc->dirty || !dc->bm.marked || !dc->copying ||
-	    !dc->warm.map || !dc->faulted ||
+	if (!dc->rs.dirty || !dc->bm.marked || !dc->rs.copying ||
+	    !dc->warm.map || !dc->rs.faulted ||
 	    !dc->warm.list || !dc->warm.flush_list)
 		return -ENOMEM;
 	if (buf > (size_t)DXM_DEFAULT_REGION_SECTORS << SECTOR_SHIFT) {
@@ -125,15 +125,15 @@ static int dxm_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	init_rwsem(&dc->failover.sem);
 	mutex_init(&dc->bm.mutex);
 	mutex_init(&dc->sb_mutex);
-	init_waitqueue_head(&dc->inflight_wait);
-	bio_list_init(&dc->deferred);
-	bio_list_init(&dc->need_mark);
-	bio_list_init(&dc->failed_writes);
+	init_waitqueue_head(&dc->bk.wait);
+	bio_list_init(&dc->bios.deferred);
+	bio_list_init(&dc->bios.need_mark);
+	bio_list_init(&dc->bios.failed);
 	bio_list_init(&dc->failover.reads);
-	bio_list_init(&dc->flushes);
+	bio_list_init(&dc->bios.flushes);
 	dxm_workers_init(dc);
 	xa_init(&dc->lost.pages);
-	xa_init(&dc->forget);
+	xa_init(&dc->forget.pages);
 	dxm_hold_init(dc);
 	xa_init(&dc->lost.notify);
 	dc->sweep.leg = -1;
@@ -313,9 +313,9 @@ static void dxm_dtr(struct dm_target *ti)
 		 */
 		/* a leg out or rebuilt: the marks are its re-add record */
 		if (dxm_all_legs_in_sync(dc))
-			bitmap_copy(dc->bm.marked, dc->dirty, dc->nr_regions);
+			bitmap_copy(dc->bm.marked, dc->rs.dirty, dc->nr_regions);
 		else
-			bitmap_or(dc->bm.marked, dc->bm.marked, dc->dirty,
+			bitmap_or(dc->bm.marked, dc->bm.marked, dc->rs.dirty,
 				  dc->nr_regions);
 		for (r = dxm_pb_next_region(dc, DXM_PB_HOT, 0);
 		     r < dc->nr_regions;
@@ -344,7 +344,7 @@ static int dxm_cool_marked(struct dxm_c *dc)
 	spin_unlock_irq(&dc->lock);
 	if (!dc->dax || !dxm_primary_known(dc))
 		return 0;
-	for_each_set_bit(reg, dc->dirty, dc->nr_regions) {
+	for_each_set_bit(reg, dc->rs.dirty, dc->nr_regions) {
 		page = reg << dc->pages_shift;
 		nr = dxm_sect_to_pages(dxm_region_len(dc, reg));
 		r = dxm_pb_prepare(dc, page, nr, GFP_KERNEL);
@@ -425,7 +425,7 @@ static int dxm_activate(struct dxm_c *dc)
 		dxm_start_action(dc, DXM_REBUILD, stale);
 	else if (dxm_primary(dc) >= 0 &&
 		 dxm_leg_alive(dc, dxm_other(dc, dxm_primary(dc))) &&
-		 READ_ONCE(dc->nr_dirty))
+		 READ_ONCE(dc->rs.nr_dirty))
 		dxm_start_action(dc, DXM_RESYNC, dxm_other(dc, dxm_primary(dc)));
 	return 0;
 }

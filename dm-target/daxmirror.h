@@ -172,6 +172,59 @@ struct dxm_pmd {
 };
 
 /*
+ * pagebits.c: the sparse per-page state (a chunk of bits per 16 MiB with
+ * a page that has state) and the region bitmaps, with the counters the
+ * status line reads without a scan; under dc->lock.
+ */
+struct dxm_regions {
+	struct dxm_chunk **chunks;	/* per-page state; NULL: all clear */
+	unsigned long nr_chunks;
+	atomic_t pins;			/* chunks must not be freed */
+	unsigned long *dirty;		/* must be resynced (crash, initial) */
+	unsigned long *copying;		/* being copied/compared right now */
+	/* regions a fault was given pages of: files may name them */
+	unsigned long *faulted;
+	unsigned long nr_dirty;		/* set bits of @dirty */
+	unsigned long nr_hot;		/* regions with a hot page */
+	unsigned long nr_out_of_sync;	/* regions dirty or with a hot page */
+};
+
+/*
+ * flush.c, io.c, dax.c: a region copy and a write of the same bucket of
+ * regions exclude each other; @busy under dc->lock.
+ */
+struct dxm_buckets {
+	u8 busy[DXM_NR_BUCKETS];	/* region copies running */
+	atomic_t writes[DXM_NR_BUCKETS];	/* bio writes, DAX hand-outs */
+	wait_queue_head_t wait;		/* writes[] or busy[] went to 0 */
+};
+
+/*
+ * io.c, flush.c: bios the map function leaves to a worker; the lists
+ * under dc->lock.
+ */
+struct dxm_bioq {
+	struct bio_list deferred;	/* writes waiting for a region copy */
+	struct bio_list need_mark;	/* writes waiting for a bitmap write */
+	struct bio_list failed;		/* writes that failed on a leg */
+	struct work_struct work;	/* the three lists, on dc->wq */
+	struct bio_list flushes;	/* REQ_PREFLUSH bios to process */
+	struct work_struct flush_work;	/* @flushes, on dc->sync_wq */
+};
+
+/*
+ * forget.c, zap.c: leg pages that files must forget before they are
+ * reused (a failover or a remap moved their data), and the last inode
+ * references a zap could not drop in its own context.
+ */
+struct dxm_forget {
+	struct xarray pages;		/* (leg page << 1 | leg) -> data page */
+	struct work_struct work;	/* walks @pages */
+	struct work_struct iput_work;	/* drops the references in @iputs */
+	struct llist_head iputs;
+};
+
+/*
  * resync.c: the background worker and the sweep it runs (resync, rebuild,
  * check, repair), the interval sync and the rebuild checkpoints
  */
@@ -267,40 +320,21 @@ struct dxm_c {
 	spinlock_t lock;		/* protects the bitmaps and lists below */
 	unsigned long nr_pages;		/* 4 KiB pages of the data area */
 	unsigned int pages_shift;	/* log2(pages per region) */
-	struct dxm_chunk **chunks;	/* per-page state (pagebits.c) */
-	unsigned long nr_chunks;
-	atomic_t pb_pins;		/* chunks must not be freed */
-	unsigned long nr_hot_regions;	/* regions with a hot page */
-	unsigned long nr_dirty;		/* set bits of @dirty */
-	unsigned long nr_out_of_sync;	/* regions dirty or with a hot page */
-	unsigned long *dirty;		/* must be resynced (crash, initial) */
-	unsigned long *copying;		/* being copied/compared right now */
-	unsigned long *faulted;		/* regions a fault was given pages
-					 * of: files may name them (forget.c) */
+	struct dxm_regions rs;		/* page and region state (pagebits.c) */
 	struct dxm_warm warm;		/* regions with DAX pages out (flush.c) */
 	struct dxm_acc_table acc;	/* in-flight DAX hand-outs */
-	u8 bucket_busy[DXM_NR_BUCKETS];	/* region copies per bucket */
-	atomic_t inflight[DXM_NR_BUCKETS];
-	wait_queue_head_t inflight_wait;	/* inflight[], bucket_busy[] -> 0 */
-	struct bio_list deferred;	/* writes waiting for a region copy */
-	struct bio_list need_mark;	/* writes waiting for a bitmap write */
-	struct bio_list failed_writes;	/* writes that failed on a leg */
+	struct dxm_buckets bk;		/* region copies against writes */
+	struct dxm_bioq bios;		/* bios for the workers (io.c) */
 	struct dxm_wib bm;		/* the on-leg write-intent bitmap */
 	struct mutex sb_mutex;		/* the one superblock writer */
 
 	struct workqueue_struct *wq;	/* bio work, events */
 	struct workqueue_struct *sync_wq;	/* flushes, sweeps */
 	bool activated;			/* first resume done */
-	struct work_struct bio_work;	/* deferred writes, marks, failover */
-	struct bio_list flushes;	/* REQ_PREFLUSH bios to process */
-	struct work_struct flush_work;
-	struct work_struct forget_work;	/* pages in @forget (forget.c) */
-	struct xarray forget;		/* (leg page << 1 | leg) -> data page */
+	struct dxm_forget forget;	/* old pages files forget (forget.c) */
 	struct dxm_hold hold;		/* references on moved pages */
 	struct dxm_pmd pmd;		/* declined 2 MiB faults (pmd.c) */
 	struct dxm_legpar legpar;	/* legs written from two CPUs */
-	struct work_struct iput_work;	/* last inode references (zap.c) */
-	struct llist_head iputs;
 	int primary;			/* see primary.c; -1: not chosen */
 	struct work_struct event_work;
 	struct mutex sync_mutex;	/* serialises region copies */
@@ -341,7 +375,6 @@ bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone,
 		       unsigned int left);
 
 /* primary.c */
-int dxm_primary(struct dxm_c *dc);
 void dxm_primary_restore(struct dxm_c *dc);
 void dxm_primary_save(struct dxm_c *dc);
 bool dxm_primary_known(struct dxm_c *dc);
@@ -375,7 +408,6 @@ int dxm_map(struct dm_target *ti, struct bio *bio);
 int dxm_end_io(struct dm_target *ti, struct bio *bio, blk_status_t *error);
 void dxm_bio_work(struct work_struct *work);
 void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket);
-int dxm_other(struct dxm_c *dc, int leg);
 void dxm_fail_leg(struct dxm_c *dc, int leg, int err, const char *why);
 
 /* dax.c */
@@ -605,6 +637,33 @@ static inline bool dxm_all_legs_in_sync(struct dxm_c *dc)
 		if (!dxm_leg_good(dc, i))
 			return false;
 	return true;
+}
+
+/* The other leg of a two-leg mirror. */
+static inline int dxm_other(struct dxm_c *dc, int leg)
+{
+	return DXM_NR_LEGS - 1 - leg;
+}
+
+/*
+ * The current primary (primary.c), or -1 when no leg is alive and in
+ * sync.  When the primary is no longer good, the first good leg becomes
+ * the primary.
+ */
+static inline int dxm_primary(struct dxm_c *dc)
+{
+	int p = READ_ONCE(dc->primary), i;
+
+	if (dxm_leg_good(dc, p))
+		return p;
+	for (i = 0; i < DXM_NR_LEGS; i++) {
+		if (!dxm_leg_good(dc, i))
+			continue;
+		/* racing callers see the same legs and pick the same one */
+		cmpxchg(&dc->primary, p, i);
+		return i;
+	}
+	return -1;
 }
 
 /*

@@ -41,10 +41,10 @@ void dxm_region_lock(struct dxm_c *dc, unsigned long region)
 	unsigned int b = dxm_bucket(region);
 
 	spin_lock_irq(&dc->lock);
-	__set_bit(region, dc->copying);
-	dc->bucket_busy[b]++;
+	__set_bit(region, dc->rs.copying);
+	dc->bk.busy[b]++;
 	spin_unlock_irq(&dc->lock);
-	wait_event(dc->inflight_wait, !atomic_read(&dc->inflight[b]));
+	wait_event(dc->bk.wait, !atomic_read(&dc->bk.writes[b]));
 }
 
 /* The same without waiting: false when writes of the bucket are in flight. */
@@ -54,10 +54,10 @@ static bool dxm_region_trylock(struct dxm_c *dc, unsigned long region)
 	bool ok;
 
 	spin_lock_irq(&dc->lock);
-	ok = !atomic_read(&dc->inflight[b]);
+	ok = !atomic_read(&dc->bk.writes[b]);
 	if (ok) {
-		__set_bit(region, dc->copying);
-		dc->bucket_busy[b]++;
+		__set_bit(region, dc->rs.copying);
+		dc->bk.busy[b]++;
 	}
 	spin_unlock_irq(&dc->lock);
 	return ok;
@@ -68,14 +68,14 @@ void dxm_region_unlock(struct dxm_c *dc, unsigned long region)
 	bool kick, idle;
 
 	spin_lock_irq(&dc->lock);
-	__clear_bit(region, dc->copying);
-	idle = !--dc->bucket_busy[dxm_bucket(region)];
-	kick = !bio_list_empty(&dc->deferred);
+	__clear_bit(region, dc->rs.copying);
+	idle = !--dc->bk.busy[dxm_bucket(region)];
+	kick = !bio_list_empty(&dc->bios.deferred);
 	spin_unlock_irq(&dc->lock);
 	if (kick)
-		queue_work(dc->wq, &dc->bio_work);
+		queue_work(dc->wq, &dc->bios.work);
 	if (idle)
-		wake_up_all(&dc->inflight_wait);	/* dxm_dax_begin() */
+		wake_up_all(&dc->bk.wait);	/* dxm_dax_begin() */
 }
 
 /*
@@ -472,11 +472,11 @@ static int dxm_sync_hot_locked(struct dxm_c *dc, unsigned long first,
 	}
 	for (reg = first; scan && reg < end; reg++) {
 		n1 = find_next_bit(dc->warm.map, end, reg);
-		n3 = include_dirty ? find_next_bit(dc->dirty, end, reg) : end;
+		n3 = include_dirty ? find_next_bit(dc->rs.dirty, end, reg) : end;
 		reg = min(n1, n3);
 		if (reg >= end)
 			break;
-		dirty = include_dirty && test_bit(reg, dc->dirty);
+		dirty = include_dirty && test_bit(reg, dc->rs.dirty);
 		r = dxm_sync_region(dc, reg, from, to, dirty, full, nowait,
 				    now);
 		if (r && !err)
@@ -579,9 +579,9 @@ static void dxm_leg_flush_endio(struct bio *lb)
 	if (READ_ONCE(pb->flush_failed)) {
 		/* the worker flushes again and fails the leg that refuses */
 		spin_lock_irqsave(&dc->lock, flags);
-		bio_list_add(&dc->flushes, bio);
+		bio_list_add(&dc->bios.flushes, bio);
 		spin_unlock_irqrestore(&dc->lock, flags);
-		queue_work(dc->sync_wq, &dc->flush_work);
+		queue_work(dc->sync_wq, &dc->bios.flush_work);
 		return;
 	}
 	bio_endio(bio);
@@ -639,14 +639,14 @@ bool dxm_flush_fast(struct dxm_c *dc, struct bio *bio)
 
 void dxm_flush_work(struct work_struct *work)
 {
-	struct dxm_c *dc = container_of(work, struct dxm_c, flush_work);
+	struct dxm_c *dc = container_of(work, struct dxm_c, bios.flush_work);
 	struct bio_list batch;
 	struct bio *bio;
 	blk_status_t st = BLK_STS_OK;
 
 	spin_lock_irq(&dc->lock);
-	batch = dc->flushes;
-	bio_list_init(&dc->flushes);
+	batch = dc->bios.flushes;
+	bio_list_init(&dc->bios.flushes);
 	spin_unlock_irq(&dc->lock);
 	if (bio_list_empty(&batch))
 		return;

@@ -91,7 +91,7 @@ static int dxm_forget_page(struct dxm_c *dc, int leg, sector_t leg_sector)
 /*
  * Leg @leg's pages stopped backing the mirror (it was the primary): make
  * files forget every one a fault was ever given (the regions set in
- * dc->faulted: a file's entry outlives the mapping that made it).
+ * dc->rs.faulted: a file's entry outlives the mapping that made it).
  * Process context, no lock of the target held.  @hold_gen: the walk the
  * caller started for hold.c before it switched the primary, or 0.
  */
@@ -102,7 +102,7 @@ void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen)
 	if (!dc->dax || !dc->legs[leg].dev || !dc->legs[leg].dev->dax_dev)
 		goto out;
 	msleep(DXM_COOL_MS + 10);	/* faults that got an old page */
-	for_each_set_bit(reg, dc->faulted, dc->nr_regions) {
+	for_each_set_bit(reg, dc->rs.faulted, dc->nr_regions) {
 		p = reg << dc->pages_shift;
 		end = min_t(unsigned long, dc->nr_pages,
 			    p + (1UL << dc->pages_shift));
@@ -138,14 +138,14 @@ void dxm_forget_later(struct dxm_c *dc, int leg, sector_t leg_sector,
 	if (!dc->dax)
 		return;
 	/* the value: the data page << 1 | whether a forget was tried */
-	old = xa_store(&dc->forget, key, xa_mk_value(page << 1), GFP_NOIO);
+	old = xa_store(&dc->forget.pages, key, xa_mk_value(page << 1), GFP_NOIO);
 	if (xa_is_err(old)) {
 		dxm_hold_moved(dc, page);	/* no forget will run */
 		return;		/* no memory: the entry stays (a warning) */
 	}
 	if (old && !(xa_to_value(old) & 1))
 		dxm_hold_moved(dc, xa_to_value(old) >> 1);	/* merged */
-	queue_work(dc->failover.wq, &dc->forget_work);
+	queue_work(dc->failover.wq, &dc->forget.work);
 }
 
 /*
@@ -158,7 +158,7 @@ bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
 	unsigned long key;
 	void *v;
 
-	xa_for_each(&dc->forget, key, v)
+	xa_for_each(&dc->forget.pages, key, v)
 		if ((xa_to_value(v) >> 1) - first < nr)
 			return true;
 	return false;
@@ -170,13 +170,13 @@ bool dxm_forget_pending(struct dxm_c *dc, unsigned long first,
  */
 void dxm_forget_work(struct work_struct *work)
 {
-	struct dxm_c *dc = container_of(work, struct dxm_c, forget_work);
+	struct dxm_c *dc = container_of(work, struct dxm_c, forget.work);
 	unsigned long key, val;
 	void *v;
 	int r;
 
 	msleep(DXM_COOL_MS + 10);	/* faults that got the old page */
-	xa_for_each(&dc->forget, key, v) {
+	xa_for_each(&dc->forget.pages, key, v) {
 		val = xa_to_value(v);
 		r = dxm_forget_page(dc, key & 1, dxm_pages_to_sect(key >> 1));
 		/*
@@ -184,7 +184,7 @@ void dxm_forget_work(struct work_struct *work)
 		 * the first try: a page a file keeps naming (reflinked) would
 		 * be held for good.  A note made again meanwhile is untried.
 		 */
-		if (!(val & 1) && xa_cmpxchg(&dc->forget, key, v,
+		if (!(val & 1) && xa_cmpxchg(&dc->forget.pages, key, v,
 					     xa_mk_value(val | 1),
 					     GFP_NOIO) == v) {
 			dxm_hold_moved(dc, val >> 1);
@@ -196,6 +196,6 @@ void dxm_forget_work(struct work_struct *work)
 				     (unsigned long long)dxm_pages_to_sect(key >> 1));
 			continue;
 		}
-		xa_cmpxchg(&dc->forget, key, v, NULL, GFP_NOIO);
+		xa_cmpxchg(&dc->forget.pages, key, v, NULL, GFP_NOIO);
 	}
 }

@@ -101,7 +101,7 @@ void dxm_set_mapped(struct dxm_c *dc, unsigned long page, unsigned long nr)
 		return;
 	dxm_pb_set(dc, DXM_PB_MAPPED, page, nr);
 	/* never cleared: a file keeps its entry after the mapping goes */
-	bitmap_set(dc->faulted, first,
+	bitmap_set(dc->rs.faulted, first,
 		   ((page + nr - 1) >> dc->pages_shift) - first + 1);
 }
 

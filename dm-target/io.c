@@ -22,15 +22,10 @@
 #include <linux/slab.h>
 #include "daxmirror.h"
 
-int dxm_other(struct dxm_c *dc, int leg)
-{
-	return DXM_NR_LEGS - 1 - leg;
-}
-
 void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket)
 {
-	if (atomic_dec_and_test(&dc->inflight[bucket]))
-		wake_up_all(&dc->inflight_wait);
+	if (atomic_dec_and_test(&dc->bk.writes[bucket]))
+		wake_up_all(&dc->bk.wait);
 }
 
 /* The last region of @nr sectors from @sector (of @sector if nr is 0). */
@@ -66,7 +61,7 @@ static void dxm_queue_bio(struct dxm_c *dc, struct bio_list *list,
 	spin_lock_irqsave(&dc->lock, flags);
 	bio_list_add(list, bio);
 	spin_unlock_irqrestore(&dc->lock, flags);
-	queue_work(dc->wq, &dc->bio_work);
+	queue_work(dc->wq, &dc->bios.work);
 }
 
 static void dxm_write_endio(unsigned long error_bits, void *context)
@@ -83,9 +78,9 @@ static void dxm_write_endio(unsigned long error_bits, void *context)
 		 */
 		pb->leg = (int)error_bits;	/* bit mask of failed legs */
 		spin_lock_irqsave(&dc->lock, flags);
-		bio_list_add(&dc->failed_writes, bio);
+		bio_list_add(&dc->bios.failed, bio);
 		spin_unlock_irqrestore(&dc->lock, flags);
-		queue_work(dc->wq, &dc->bio_work);
+		queue_work(dc->wq, &dc->bios.work);
 		return;
 	}
 	dxm_write_done(dc, pb);
@@ -161,21 +156,21 @@ static bool dxm_admit_write(struct dxm_c *dc, struct bio *bio)
 
 	spin_lock_irqsave(&dc->lock, flags);
 	for (r = first; r <= last; r++) {
-		if (dc->bucket_busy[dxm_bucket(r)]) {
-			bio_list_add(&dc->deferred, bio);
+		if (dc->bk.busy[dxm_bucket(r)]) {
+			bio_list_add(&dc->bios.deferred, bio);
 			spin_unlock_irqrestore(&dc->lock, flags);
 			return false;
 		}
 	}
 	for (r = first; r <= last; r++)
-		atomic_inc(&dc->inflight[dxm_bucket(r)]);
+		atomic_inc(&dc->bk.writes[dxm_bucket(r)]);
 	if (dxm_bitmap_mark(dc, first, last)) {
-		bio_list_add(&dc->need_mark, bio);
+		bio_list_add(&dc->bios.need_mark, bio);
 		now = false;
 	}
 	spin_unlock_irqrestore(&dc->lock, flags);
 	if (!now)
-		queue_work(dc->wq, &dc->bio_work);
+		queue_work(dc->wq, &dc->bios.work);
 	return now;
 }
 
@@ -196,9 +191,9 @@ int dxm_map(struct dm_target *ti, struct bio *bio)
 		if (dxm_flush_fast(dc, bio))
 			return DM_MAPIO_SUBMITTED;
 		spin_lock_irqsave(&dc->lock, flags);
-		bio_list_add(&dc->flushes, bio);
+		bio_list_add(&dc->bios.flushes, bio);
 		spin_unlock_irqrestore(&dc->lock, flags);
-		queue_work(dc->sync_wq, &dc->flush_work);
+		queue_work(dc->sync_wq, &dc->bios.flush_work);
 		return DM_MAPIO_SUBMITTED;
 	}
 
@@ -242,8 +237,8 @@ static bool dxm_range_in_sync(struct dxm_c *dc, sector_t sector,
 	unsigned long r;
 
 	for (r = first; r <= last; r++)
-		if (dxm_region_unsettled(dc, r) || test_bit(r, dc->dirty) ||
-		    test_bit(r, dc->copying))
+		if (dxm_region_unsettled(dc, r) || test_bit(r, dc->rs.dirty) ||
+		    test_bit(r, dc->rs.copying))
 			return false;
 	return true;
 }
@@ -495,17 +490,17 @@ static void dxm_finish_failed_write(struct dxm_c *dc, struct bio *bio)
 
 void dxm_bio_work(struct work_struct *work)
 {
-	struct dxm_c *dc = container_of(work, struct dxm_c, bio_work);
+	struct dxm_c *dc = container_of(work, struct dxm_c, bios.work);
 	struct bio_list marks, deferred, failover, failed;
 	struct bio *bio;
 
 	spin_lock_irq(&dc->lock);
-	marks = dc->need_mark;
-	bio_list_init(&dc->need_mark);
+	marks = dc->bios.need_mark;
+	bio_list_init(&dc->bios.need_mark);
 	failover = dc->failover.reads;
 	bio_list_init(&dc->failover.reads);
-	failed = dc->failed_writes;
-	bio_list_init(&dc->failed_writes);
+	failed = dc->bios.failed;
+	bio_list_init(&dc->bios.failed);
 	spin_unlock_irq(&dc->lock);
 
 	while ((bio = bio_list_pop(&failed)))
@@ -529,8 +524,8 @@ void dxm_bio_work(struct work_struct *work)
 
 	/* writes that waited for a region copy to finish */
 	spin_lock_irq(&dc->lock);
-	deferred = dc->deferred;
-	bio_list_init(&dc->deferred);
+	deferred = dc->bios.deferred;
+	bio_list_init(&dc->bios.deferred);
 	spin_unlock_irq(&dc->lock);
 	while ((bio = bio_list_pop(&deferred)))
 		if (dxm_admit_write(dc, bio))

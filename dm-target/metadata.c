@@ -612,7 +612,7 @@ int dxm_grow_mark(struct dxm_c *dc)
 		return 0;
 	spin_lock_irq(&dc->lock);
 	bitmap_set(dc->bm.marked, first, dc->nr_regions - first);
-	bitmap_set(dc->dirty, first, dc->nr_regions - first);
+	bitmap_set(dc->rs.dirty, first, dc->nr_regions - first);
 	spin_unlock_irq(&dc->lock);
 	r = dxm_bitmap_writeback(dc);
 	if (r) {
@@ -654,7 +654,7 @@ static void dxm_bm_media_order(unsigned long *words, unsigned long n)
 			words[n] = dxm_bm_word_le(words[n]);
 }
 
-/* Load the on-leg bitmaps of the in-sync legs into dc->dirty. */
+/* Load the on-leg bitmaps of the in-sync legs into dc->rs.dirty. */
 int dxm_bitmap_init(struct dxm_c *dc)
 {
 	size_t bytes = dxm_bitmap_bytes(dc);
@@ -683,9 +683,9 @@ int dxm_bitmap_init(struct dxm_c *dc)
 			return r;
 		}
 		dxm_bm_media_order(buf, BITS_TO_LONGS(dc->nr_regions));
-		bitmap_or(dc->dirty, dc->dirty, buf, dc->nr_regions);
+		bitmap_or(dc->rs.dirty, dc->rs.dirty, buf, dc->nr_regions);
 	}
-	bitmap_copy(dc->bm.marked, dc->dirty, dc->nr_regions);
+	bitmap_copy(dc->bm.marked, dc->rs.dirty, dc->nr_regions);
 	memset(buf, 0, rounded);
 	return 0;
 }
@@ -844,11 +844,11 @@ void dxm_bitmap_exit(struct dxm_c *dc)
 {
 	dxm_pb_exit(dc);
 	dxm_pmd_exit(dc);
-	kvfree(dc->dirty);
+	kvfree(dc->rs.dirty);
 	kvfree(dc->bm.marked);
-	kvfree(dc->copying);
+	kvfree(dc->rs.copying);
 	kvfree(dc->warm.map);
-	kvfree(dc->faulted);
+	kvfree(dc->rs.faulted);
 	kvfree(dc->warm.list);
 	kvfree(dc->warm.flush_list);
 	kvfree(dc->bm.snap);

@@ -31,7 +31,7 @@
 
 static struct dxm_chunk *dxm_chunk_of(struct dxm_c *dc, unsigned long page)
 {
-	return dc->chunks[page >> DXM_CHUNK_SHIFT];
+	return dc->rs.chunks[page >> DXM_CHUNK_SHIFT];
 }
 
 static unsigned long dxm_chunk_off(unsigned long page)
@@ -41,21 +41,21 @@ static unsigned long dxm_chunk_off(unsigned long page)
 
 int dxm_pb_init(struct dxm_c *dc)
 {
-	dc->nr_chunks = DIV_ROUND_UP(dc->nr_pages, DXM_CHUNK_PAGES);
-	dc->chunks = kvcalloc(max(dc->nr_chunks, 1UL), sizeof(*dc->chunks),
-			      GFP_KERNEL);
-	atomic_set(&dc->pb_pins, 0);
-	return dc->chunks ? 0 : -ENOMEM;
+	dc->rs.nr_chunks = DIV_ROUND_UP(dc->nr_pages, DXM_CHUNK_PAGES);
+	dc->rs.chunks = kvcalloc(max(dc->rs.nr_chunks, 1UL),
+				 sizeof(*dc->rs.chunks), GFP_KERNEL);
+	atomic_set(&dc->rs.pins, 0);
+	return dc->rs.chunks ? 0 : -ENOMEM;
 }
 
 void dxm_pb_exit(struct dxm_c *dc)
 {
 	unsigned long i;
 
-	for (i = 0; dc->chunks && i < dc->nr_chunks; i++)
-		kfree(dc->chunks[i]);
-	kvfree(dc->chunks);
-	dc->chunks = NULL;
+	for (i = 0; dc->rs.chunks && i < dc->rs.nr_chunks; i++)
+		kfree(dc->rs.chunks[i]);
+	kvfree(dc->rs.chunks);
+	dc->rs.chunks = NULL;
 }
 
 /*
@@ -69,18 +69,18 @@ int dxm_pb_prepare(struct dxm_c *dc, unsigned long page, unsigned long nr,
 	unsigned long c, last = (page + max(nr, 1UL) - 1) >> DXM_CHUNK_SHIFT;
 	struct dxm_chunk *new;
 
-	atomic_inc(&dc->pb_pins);
-	for (c = page >> DXM_CHUNK_SHIFT; c <= last && c < dc->nr_chunks; c++) {
-		if (READ_ONCE(dc->chunks[c]))
+	atomic_inc(&dc->rs.pins);
+	for (c = page >> DXM_CHUNK_SHIFT; c <= last && c < dc->rs.nr_chunks; c++) {
+		if (READ_ONCE(dc->rs.chunks[c]))
 			continue;
 		new = kzalloc(sizeof(*new), gfp | __GFP_NOWARN);
 		if (!new) {
-			atomic_dec(&dc->pb_pins);
+			atomic_dec(&dc->rs.pins);
 			return -ENOMEM;
 		}
 		spin_lock_irq(&dc->lock);
-		if (!dc->chunks[c]) {
-			WRITE_ONCE(dc->chunks[c], new);
+		if (!dc->rs.chunks[c]) {
+			WRITE_ONCE(dc->rs.chunks[c], new);
 			new = NULL;
 		}
 		spin_unlock_irq(&dc->lock);
@@ -91,13 +91,13 @@ int dxm_pb_prepare(struct dxm_c *dc, unsigned long page, unsigned long nr,
 
 void dxm_pb_unpin(struct dxm_c *dc)
 {
-	atomic_dec(&dc->pb_pins);
+	atomic_dec(&dc->rs.pins);
 }
 
 /* A flush that took pages holds off reclaim until it put back the rest. */
 void dxm_pb_pin(struct dxm_c *dc)
 {
-	atomic_inc(&dc->pb_pins);
+	atomic_inc(&dc->rs.pins);
 }
 
 bool dxm_pb_test(struct dxm_c *dc, enum dxm_pb kind, unsigned long page)
@@ -130,9 +130,9 @@ bool dxm_pb_region_any(struct dxm_c *dc, enum dxm_pb kind, unsigned long r)
 
 static void dxm_hot_region_gone(struct dxm_c *dc, unsigned long r)
 {
-	dc->nr_hot_regions--;
-	if (!test_bit(r, dc->dirty))
-		dc->nr_out_of_sync--;
+	dc->rs.nr_hot--;
+	if (!test_bit(r, dc->rs.dirty))
+		dc->rs.nr_out_of_sync--;
 }
 
 /*
@@ -153,10 +153,10 @@ void dxm_pb_set(struct dxm_c *dc, enum dxm_pb kind, unsigned long page,
 		stop = min((r + 1) << dc->pages_shift, end);
 		ch = dxm_chunk_of(dc, p);
 		if (WARN_ON_ONCE(!ch)) {
-			if (!__test_and_set_bit(r, dc->dirty)) {
-				dc->nr_dirty++;
+			if (!__test_and_set_bit(r, dc->rs.dirty)) {
+				dc->rs.nr_dirty++;
 				if (!dxm_pb_region_any(dc, DXM_PB_HOT, r))
-					dc->nr_out_of_sync++;
+					dc->rs.nr_out_of_sync++;
 			}
 			continue;
 		}
@@ -166,9 +166,9 @@ void dxm_pb_set(struct dxm_c *dc, enum dxm_pb kind, unsigned long page,
 						ch->bits[kind]))
 				ch->nr[kind]++;
 		if (kind == DXM_PB_HOT && !was_hot) {
-			dc->nr_hot_regions++;
-			if (!test_bit(r, dc->dirty))
-				dc->nr_out_of_sync++;
+			dc->rs.nr_hot++;
+			if (!test_bit(r, dc->rs.dirty))
+				dc->rs.nr_out_of_sync++;
 		}
 	}
 }
@@ -202,7 +202,7 @@ unsigned long dxm_pb_next(struct dxm_c *dc, enum dxm_pb kind,
 	end = min(end, dc->nr_pages);
 	while (from < end) {
 		c = from >> DXM_CHUNK_SHIFT;
-		ch = READ_ONCE(dc->chunks[c]);
+		ch = READ_ONCE(dc->rs.chunks[c]);
 		stop = min((c + 1) << DXM_CHUNK_SHIFT, end);
 		if (ch && ch->nr[kind]) {
 			off = find_next_bit(ch->bits[kind],
@@ -230,11 +230,11 @@ unsigned long dxm_pb_next_region(struct dxm_c *dc, enum dxm_pb kind,
 void dxm_clear_dirty(struct dxm_c *dc, unsigned long r)
 {
 	lockdep_assert_held(&dc->lock);
-	if (!__test_and_clear_bit(r, dc->dirty))
+	if (!__test_and_clear_bit(r, dc->rs.dirty))
 		return;
-	dc->nr_dirty--;
+	dc->rs.nr_dirty--;
 	if (!dxm_pb_region_any(dc, DXM_PB_HOT, r))
-		dc->nr_out_of_sync--;
+		dc->rs.nr_out_of_sync--;
 }
 
 /* Count the dirty regions again after the bitmap was loaded. */
@@ -243,11 +243,11 @@ void dxm_pb_recount(struct dxm_c *dc)
 	unsigned long r, n = 0;
 
 	lockdep_assert_held(&dc->lock);
-	dc->nr_dirty = bitmap_weight(dc->dirty, dc->nr_regions);
+	dc->rs.nr_dirty = bitmap_weight(dc->rs.dirty, dc->nr_regions);
 	for (r = dxm_pb_next_region(dc, DXM_PB_HOT, 0); r < dc->nr_regions;
 	     r = dxm_pb_next_region(dc, DXM_PB_HOT, r + 1))
-		n += !test_bit(r, dc->dirty);
-	dc->nr_out_of_sync = dc->nr_dirty + n;
+		n += !test_bit(r, dc->rs.dirty);
+	dc->rs.nr_out_of_sync = dc->rs.nr_dirty + n;
 }
 
 static bool dxm_chunk_empty(struct dxm_chunk *ch)
@@ -269,19 +269,19 @@ void dxm_pb_reclaim(struct dxm_c *dc)
 	unsigned long c, batch;
 	struct dxm_chunk *ch;
 
-	for (c = 0; c < dc->nr_chunks; c = batch) {
-		batch = min(c + 256, dc->nr_chunks);
+	for (c = 0; c < dc->rs.nr_chunks; c = batch) {
+		batch = min(c + 256, dc->rs.nr_chunks);
 		spin_lock_irq(&dc->lock);
 		for (; c < batch; c++) {
-			ch = dc->chunks[c];
+			ch = dc->rs.chunks[c];
 			if (!ch || !dxm_chunk_empty(ch))
 				continue;
-			if (atomic_read(&dc->pb_pins))
+			if (atomic_read(&dc->rs.pins))
 				break;
 			if (dxm_acc_overlaps(dc, c << DXM_CHUNK_SHIFT,
 					     (c + 1) << DXM_CHUNK_SHIFT))
 				continue;
-			WRITE_ONCE(dc->chunks[c], NULL);
+			WRITE_ONCE(dc->rs.chunks[c], NULL);
 			kfree(ch);
 		}
 		spin_unlock_irq(&dc->lock);

@@ -158,7 +158,7 @@ static bool dxm_page_unsynced(struct dxm_c *dc, sector_t s)
 
 	spin_lock_irq(&dc->lock);
 	r = dxm_page_unsettled(dc, dxm_sect_to_pages(s)) ||
-	    test_bit(dxm_region(dc, s), dc->dirty);
+	    test_bit(dxm_region(dc, s), dc->rs.dirty);
 	spin_unlock_irq(&dc->lock);
 	return r;
 }

@@ -27,26 +27,6 @@ struct dxm_primary_rec {
 static LIST_HEAD(dxm_primary_recs);
 static DEFINE_MUTEX(dxm_primary_lock);
 
-/*
- * The current primary, or -1 when no leg is alive and in sync.  When the
- * primary is no longer good, the first good leg becomes the primary.
- */
-int dxm_primary(struct dxm_c *dc)
-{
-	int p = READ_ONCE(dc->primary), i;
-
-	if (dxm_leg_good(dc, p))
-		return p;
-	for (i = 0; i < DXM_NR_LEGS; i++) {
-		if (!dxm_leg_good(dc, i))
-			continue;
-		/* racing callers see the same legs and pick the same one */
-		cmpxchg(&dc->primary, p, i);
-		return i;
-	}
-	return -1;
-}
-
 /* The set's UUID, from the superblock of a leg that has one. */
 static const u8 *dxm_set_uuid(struct dxm_c *dc)
 {

@@ -46,12 +46,12 @@ void dxm_raise_event(struct dxm_c *dc)
 /* Regions dirty or with a hot page (kept as a count: pagebits.c). */
 unsigned long dxm_out_of_sync_regions(struct dxm_c *dc)
 {
-	return READ_ONCE(dc->nr_out_of_sync);
+	return READ_ONCE(dc->rs.nr_out_of_sync);
 }
 
 unsigned long dxm_hot_regions(struct dxm_c *dc)
 {
-	return READ_ONCE(dc->nr_hot_regions);
+	return READ_ONCE(dc->rs.nr_hot);
 }
 
 void dxm_start_action(struct dxm_c *dc, enum dxm_action action, int target)
@@ -135,7 +135,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 	while (reg < end && n < DXM_SWEEP_BATCH && !r) {
 		if (act == DXM_RESYNC || sparse) {
 			/* a re-add: marks are only added while it runs */
-			reg = find_next_bit(act == DXM_RESYNC ? dc->dirty :
+			reg = find_next_bit(act == DXM_RESYNC ? dc->rs.dirty :
 					    dc->bm.marked, end, reg);
 			if (reg >= end)
 				break;
@@ -169,7 +169,7 @@ static bool dxm_sweep(struct dxm_c *dc)
 		return true;
 	}
 	if (act == DXM_RESYNC)
-		return !READ_ONCE(dc->nr_dirty);
+		return !READ_ONCE(dc->rs.nr_dirty);
 	if (act == DXM_REBUILD &&
 	    time_after(jiffies, dc->sweep.last_checkpoint +
 		       msecs_to_jiffies(DXM_CHECKPOINT_MS))) {
@@ -195,7 +195,7 @@ static void dxm_sweep_done(struct dxm_c *dc, enum dxm_action act)
 	       "rebuild" : act == DXM_CHECK ? "check" : "repair");
 	dxm_stop_action(dc);
 	if (act == DXM_REBUILD && dxm_primary(dc) >= 0 &&
-	    READ_ONCE(dc->nr_dirty))
+	    READ_ONCE(dc->rs.nr_dirty))
 		dxm_start_action(dc, DXM_RESYNC,
 				 dxm_other(dc, dxm_primary(dc)));
 }
@@ -240,9 +240,9 @@ static void dxm_clear_marks(struct dxm_c *dc)
 		for (r = find_next_bit(dc->bm.marked, end, next); r < end;
 		     r = find_next_bit(dc->bm.marked, end, r + 1)) {
 			if (dxm_region_unsettled(dc, r) ||
-			    test_bit(r, dc->dirty) ||
-			    test_bit(r, dc->copying) ||
-			    atomic_read(&dc->inflight[dxm_bucket(r)]))
+			    test_bit(r, dc->rs.dirty) ||
+			    test_bit(r, dc->rs.copying) ||
+			    atomic_read(&dc->bk.writes[dxm_bucket(r)]))
 				continue;
 			__clear_bit(r, dc->bm.marked);
 			changed = true;
@@ -313,12 +313,12 @@ void dxm_sync_work(struct work_struct *work)
 void dxm_workers_init(struct dxm_c *dc)
 {
 	INIT_WORK(&dc->event_work, dxm_event_fn);
-	INIT_WORK(&dc->bio_work, dxm_bio_work);
-	INIT_WORK(&dc->flush_work, dxm_flush_work);
+	INIT_WORK(&dc->bios.work, dxm_bio_work);
+	INIT_WORK(&dc->bios.flush_work, dxm_flush_work);
 	INIT_WORK(&dc->failover.work, dxm_failover_work);
-	INIT_WORK(&dc->forget_work, dxm_forget_work);
+	INIT_WORK(&dc->forget.work, dxm_forget_work);
 	INIT_WORK(&dc->lost.notify_work, dxm_notify_work);
-	INIT_WORK(&dc->iput_work, dxm_iput_work);
-	init_llist_head(&dc->iputs);
+	INIT_WORK(&dc->forget.iput_work, dxm_iput_work);
+	init_llist_head(&dc->forget.iputs);
 	INIT_DELAYED_WORK(&dc->sweep.work, dxm_sync_work);
 }

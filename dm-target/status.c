@@ -22,7 +22,7 @@ static char dxm_health(struct dxm_c *dc, int leg, int primary)
 		return 'a';
 	if (leg != primary &&
 	    (READ_ONCE(dc->sweep.action) == DXM_RESYNC ||
-	     READ_ONCE(dc->nr_dirty)))
+	     READ_ONCE(dc->rs.nr_dirty)))
 		return 'a';
 	return 'A';
 }

@@ -48,8 +48,8 @@ struct dxm_iput {
 
 void dxm_iput_work(struct work_struct *work)
 {
-	struct dxm_c *dc = container_of(work, struct dxm_c, iput_work);
-	struct llist_node *list = llist_del_all(&dc->iputs);
+	struct dxm_c *dc = container_of(work, struct dxm_c, forget.iput_work);
+	struct llist_node *list = llist_del_all(&dc->forget.iputs);
 	struct dxm_iput *d, *t;
 
 	llist_for_each_entry_safe(d, t, list, node) {
@@ -64,8 +64,8 @@ static void dxm_put_inode(struct dxm_c *dc, struct dxm_iput *d)
 		kfree(d);
 		return;
 	}
-	llist_add(&d->node, &dc->iputs);
-	queue_work(dxm_unbound_wq, &dc->iput_work);
+	llist_add(&d->node, &dc->forget.iputs);
+	queue_work(dxm_unbound_wq, &dc->forget.iput_work);
 }
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
