@@ -25,6 +25,7 @@
  * hold.c       references on moved pages until files forgot the old ones
  * pmd.c        which 2 MiB faults get 4 KiB pages instead
  * legpar.c     large writes: the second leg written from another CPU
+ * pmemwrite.c  bio writes copied straight into pmem legs
  */
 #ifndef DM_DAXMIRROR_H
 #define DM_DAXMIRROR_H
@@ -371,8 +372,13 @@ struct dxm_clone {
 /* legpar.c */
 int dxm_legpar_init(struct dxm_c *dc);
 void dxm_legpar_exit(struct dxm_c *dc);
-bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone,
-		       unsigned int left);
+bool dxm_legpar_wanted(struct dxm_c *dc, unsigned int left);
+bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone);
+
+/* pmemwrite.c */
+void *dxm_write_kaddr(struct dxm_c *dc, int leg, sector_t sector,
+		      unsigned int bytes);
+void dxm_write_copy(struct bio *bio, struct bvec_iter it, void *dst);
 
 /* primary.c */
 void dxm_primary_restore(struct dxm_c *dc);

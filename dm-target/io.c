@@ -20,6 +20,8 @@
 #include <linux/kernel.h>
 #include <linux/highmem.h>
 #include <linux/slab.h>
+#include <linux/dax.h>
+#include <linux/libnvdimm.h>
 #include "daxmirror.h"
 
 void dxm_write_done_region(struct dxm_c *dc, unsigned int bucket)
@@ -101,22 +103,41 @@ static void dxm_clone_endio(struct bio *clone)
 }
 
 /*
- * Send a write to every live leg: a clone per leg from write_bs, which
- * has a rescuer (this runs in the map function, where the clones are
- * issued only when it returns: an allocation must never wait for them).
- * Completion reports the failed legs as a bit mask (dxm_write_endio()).
+ * Send a write to every live leg: copied straight into a pmem leg
+ * (pmemwrite.c), else a clone per leg from write_bs, which has a rescuer
+ * (this runs in the map function, where the clones are issued only when
+ * it returns: an allocation must never wait for them).  Completion
+ * reports the failed legs as a bit mask (dxm_write_endio()); the direct
+ * copies count as one more part of the write, done when they are.
  */
 static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	struct bio *clones[DXM_NR_LEGS];
-	unsigned int i, n = 0;
+	void *direct[DXM_NR_LEGS];
+	unsigned int i, n = 0, nd = 0, live = 0;
+	bool par;
+	int id;
 
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		live += dxm_leg_alive(dc, i);
+	/* a large piece: the last leg a clone from another CPU (legpar.c) */
+	par = live > 1 && dxm_legpar_wanted(dc, pb->write_left);
+	id = dax_read_lock();
 	for (i = 0; i < DXM_NR_LEGS; i++) {
 		struct bio *clone;
 
 		if (!dxm_leg_alive(dc, i))
 			continue;
+		direct[nd] = NULL;
+		if (!par || n + nd + 1 < live)
+			direct[nd] = dxm_write_kaddr(dc, i,
+						     pb->saved_iter.bi_sector,
+						     pb->saved_iter.bi_size);
+		if (direct[nd]) {
+			nd++;
+			continue;
+		}
 		clone = bio_alloc_clone(dc->legs[i].dev->bdev, bio, GFP_NOIO,
 					&dc->write_bs);
 		container_of(clone, struct dxm_clone, bio)->leg = i;
@@ -126,19 +147,28 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 		clone->bi_private = bio;
 		clones[n++] = clone;
 	}
-	if (!n) {
+	if (!n && !nd) {
+		dax_read_unlock(id);
 		dxm_write_done(dc, pb);
 		bio_io_error(bio);
 		return;
 	}
 	bio->bi_private = dc;
 	pb->write_err = 0;
-	atomic_set(&pb->writes, n);
-	/* a large piece: the second leg from another CPU (legpar.c) */
-	if (n > 1 && dxm_legpar_submit(dc, clones[n - 1], pb->write_left))
+	atomic_set(&pb->writes, n + !!nd);
+	if (par && n && dxm_legpar_submit(dc, clones[n - 1]))
 		n--;
 	for (i = 0; i < n; i++)
 		submit_bio_noacct(clones[i]);
+	for (i = 0; i < nd; i++)
+		dxm_write_copy(bio, pb->saved_iter, direct[i]);
+	dax_read_unlock(id);
+	if (!nd)
+		return;
+	if (bio->bi_opf & REQ_FUA)
+		pmem_wmb();	/* all the driver's nvdimm_flush() would do */
+	if (atomic_dec_and_test(&pb->writes))
+		dxm_write_endio(READ_ONCE(pb->write_err), bio);
 }
 
 /*

@@ -91,21 +91,30 @@ static bool dxm_legpar_alone(struct dxm_legpar *lp)
 }
 
 /*
- * Submit @clone, a second leg's clone of a write piece with @left bytes
- * from that piece to the end of the write, from another CPU: false
- * (nothing done) when the write is too small, when another task wrote
- * lately, when no other CPU is online, or before dxm_legpar_init().
+ * Whether a write piece with @left bytes from that piece to the end of
+ * the write should have its second leg written from another CPU: not
+ * when the write is too small, when another task wrote lately, when no
+ * other CPU is online, or before dxm_legpar_init().
  */
-bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone,
-		       unsigned int left)
+bool dxm_legpar_wanted(struct dxm_c *dc, unsigned int left)
 {
 	struct dxm_legpar *lp = &dc->legpar;
 	unsigned int kb = READ_ONCE(parallel_min_kb);
+
+	return kb && left >= kb * 1024U && lp->wq && num_online_cpus() > 1 &&
+	       dxm_legpar_alone(lp);
+}
+
+/*
+ * Submit @clone, a second leg's clone of a write piece, from another CPU;
+ * false (nothing done) when no other CPU is online.
+ */
+bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone)
+{
+	struct dxm_legpar *lp = &dc->legpar;
 	unsigned long flags;
 	int cpu, other;
 
-	if (!kb || left < kb * 1024U || !lp->wq || !dxm_legpar_alone(lp))
-		return false;
 	cpu = get_cpu();
 	other = cpumask_next(cpu, cpu_online_mask);
 	if (other >= nr_cpu_ids)
