@@ -19,10 +19,9 @@
  * Only while one task writes: when another task submitted a write piece
  * within the last two jiffies, the other CPUs are busy with writers of
  * their own and a worker would only take CPU time from them (measured
- * with two fio jobs on two vCPUs: 0.44 of dm-linear without, 0.28 with
- * the hand-over).  And only for large writes: a wake-up costs about what
- * copying a few 64 KiB pieces does under QEMU's emulation, so 256 KiB
- * writes lost by it (docs/performance.md).
+ * with two writers: docs/performance.md).  And only for large writes: a
+ * wake-up costs about what copying a few 64 KiB pieces does under QEMU's
+ * emulation, so smaller writes lost by it.
  *
  * The worker only submits bios (a pmem leg copies and completes them
  * right there; a leg that is a device-mapper device passes them on), so

@@ -8,8 +8,7 @@
  * fsync write-protects the 2 MiB mapping (dax_writeback_one()), or the
  * flush path unmaps it (zap.c), so the next store faults and asks for
  * the 512 pages again: a store + fsync loop through a 2 MiB-aligned
- * mapping copies 2 MiB per fsync (21 times dm-linear's time in
- * docs/performance.md).
+ * mapping copies 2 MiB per fsync (docs/performance.md).
  *
  * So a 2 MiB range asked for again and again gets a single page: each
  * 2 MiB hand-out of a range counts, the count halves every second, and

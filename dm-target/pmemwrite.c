@@ -5,11 +5,10 @@
  * A write sent to a pmem leg as a bio is copied by the pmem driver into
  * the leg's memory (memcpy_flushcache), in the context that submits it.
  * Cloning the bio, submitting it through the block layer and completing
- * it costs, under QEMU's emulation, about as much as the 4 KiB copy
- * itself, and a mirror pays it once per leg where dm-linear pays it
- * once.  So where a leg is a pmem namespace whose cache flush is only a
- * fence (dxm_leg_flush_is_fence()), the write is copied into the leg's
- * DAX mapping here, with what its driver would do:
+ * it is a cost per leg on top of the copy (measured: docs/performance.md).
+ * So where a leg is a pmem namespace whose cache flush is only a fence
+ * (dxm_leg_flush_is_fence()), the write is copied into the leg's DAX
+ * mapping here, with what its driver would do:
  *
  * - a range the leg lists as bad (badblocks) is left to the driver, which
  *   clears the poison before it writes: such a leg gets a clone;
