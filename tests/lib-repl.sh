@@ -133,3 +133,15 @@ flush_bios_during_fsyncs() {
 	legs_same "$1" "$2" "$DOFF" "$DXM_LEN"
 	dxm_remove m
 }
+
+# fio_verify NAME DEV FIO-ARGS...: fio writes DEV O_DIRECT (psync) and
+# reads it back with crc32c verify; dies on any fio error
+fio_verify() {
+	local name=$1 dev=$2
+	shift 2
+	fio --name="$name" --filename="$dev" --direct=1 --ioengine=psync \
+		--verify=crc32c --verify_fatal=1 --do_verify=1 \
+		"$@" --output=/tmp/fio-"$name".txt ||
+		{ cat /tmp/fio-"$name".txt; die "fio $name failed (see above)"; }
+	grep -q 'err= 0' /tmp/fio-"$name".txt || die "fio $name reported an error"
+}

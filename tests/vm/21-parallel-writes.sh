@@ -52,12 +52,8 @@ write_verify() {
 	shift
 	repl_mirror m "$A" "$B" sync_interval_ms 0
 	hand_overs_start
-	fio --name="$name" --filename="$DXM_DEV" --direct=1 --ioengine=psync \
-		--verify=crc32c --verify_fatal=1 --do_verify=1 \
-		--randseed=21 "$@" --output=/tmp/fio-"$name".txt ||
-		{ cat /tmp/fio-"$name".txt; die "fio $name failed (see above)"; }
+	fio_verify "$name" "$DXM_DEV" --randseed=21 "$@"
 	hand_overs_stop
-	grep -q 'err= 0' /tmp/fio-"$name".txt || die "fio $name reported an error"
 	dxm_remove m
 	legs_identical "$A" "$B" "$DXM_LEN" "$DOFF" ||
 		die "legs differ after $name"
