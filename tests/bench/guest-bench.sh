@@ -17,9 +17,11 @@
 #   DXM_BENCH_RUNTIME   seconds per fio job (3)
 #   DXM_BENCH_REPS      repetitions, interleaved over the configs (3)
 #   DXM_BENCH_FILE_MB   size of the fio file on ext4 (64)
-#   DXM_BENCH_SECTIONS  any of: matrix rebuild flush control (default:
-#                       the first three; scripts/bench runs "control" in a
+#   DXM_BENCH_SECTIONS  any of: matrix rebuild flush failover control
+#                       (default: matrix rebuild flush; scripts/bench runs "control" in a
 #                       second VM with another CPU model)
+#   DXM_BENCH_CONFIGS   the matrix's configurations (raw linear dxm mirror
+#                       md; dxm1 = daxmirror with leg 1 failed)
 #   DXM_BENCH_FLUSH_S   seconds per flushbench point (0.5; at least 3 rounds)
 #   DXM_BENCH_FS_MB     size of the ext4 filesystems of the matrix (256)
 #
@@ -109,7 +111,9 @@ sysblk() {
 
 # cfg_up NAME [DXM_OPTS...]: build the device; sets DEV and DAXOK.
 # raw = the pmem disk itself, linear = dm-linear (the reference),
-# dxm = daxmirror, mirror = dm-mirror (core log), md = md raid1.
+# dxm = daxmirror, dxm1 = daxmirror with leg 1 failed by message (the
+# module's own cost without the second copy), mirror = dm-mirror (core
+# log), md = md raid1.
 DMNAME=
 cfg_up() {
 	local cfg=$1
@@ -119,10 +123,13 @@ cfg_up() {
 	raw)	DEV=$BIG0 ;;
 	linear)	DMNAME=bench_lin
 		dmsetup create "$DMNAME" --table "0 $LEN linear $BIG0 0" ;;
-	dxm)	DMNAME=bench_dxm
+	dxm|dxm1)
+		DMNAME=bench_dxm
 		wipe_meta "$BIG0" "$BIG1"
 		dmsetup create "$DMNAME" --table \
-			"0 $LEN daxmirror $BIG0 $BIG1 $((1 + $#)) nosync $*" ;;
+			"0 $LEN daxmirror $BIG0 $BIG1 $((1 + $#)) nosync $*"
+		[ "$cfg" = dxm ] || dmsetup message "$DMNAME" 0 fail 1 ||
+			die "dxm1: failing leg 1 was refused" ;;
 	mirror)	DMNAME=bench_mir
 		dmsetup create "$DMNAME" --table \
 			"0 $LEN mirror core 2 1024 nosync 2 $BIG0 0 $BIG1 0" ;;
@@ -137,7 +144,7 @@ cfg_up() {
 	DAXOK=0
 	[ "$(cat "$(sysblk "$DEV")/queue/dax" 2>/dev/null)" = 1 ] && DAXOK=1
 	export BENCH_DMNAME=$DMNAME BENCH_DAXMIRROR=0 BENCH_DATAFILE=
-	[ "$cfg" = dxm ] && BENCH_DAXMIRROR=1
+	[[ $cfg == dxm* ]] && BENCH_DAXMIRROR=1
 	return 0
 }
 
@@ -305,7 +312,7 @@ make_file() {
 }
 
 # ---------------------------------------------------------------- matrix ---
-MATRIX_CFGS=(raw linear dxm mirror md)
+read -ra MATRIX_CFGS <<<"${DXM_BENCH_CONFIGS:-raw linear dxm mirror md}"
 REC_SEC=matrix	# the section fio_record files its lines under
 
 matrix_one() {
@@ -561,6 +568,59 @@ run_flush() {
 	done
 }
 
+# -------------------------------------------------------------- failover ---
+# Taking the primary out of a mirror that files have mapped, against the
+# number of regions a fault was given (dc->rs.faulted, never cleared): a
+# fresh daxmirror over the two large NVDIMMs, ext4 -o dax, a file, stores
+# through a 4 KiB mapping (flushbench, its fewest rounds), a flush, then
+# "rebuild 0".  The message returns when the filesystem has been made to
+# forget every page of leg 0 that a fault was given: forget.c walks the
+# faulted regions page by page and writes back and invalidates each page
+# a file still names.  Points: N = one page in each of N regions of a
+# 320 MiB file; "1024full" = every page of a 64 MiB file (1024 regions,
+# each of its 16 pages named by the file).  N = 0 is the constant part
+# (dmsetup, the failover sync, the cooling wait); the rest divided by N
+# is the cost of a faulted region, which scales to a mirror of any size.
+# The rebuild that follows is waited for.
+FAILOVER_POINTS=(0 256 1024 4096 1024full)
+
+run_failover() {
+	local rep i p n mb pages f t0 t n_pts=${#FAILOVER_POINTS[@]}
+	for ((rep = 1; rep <= REPS; rep++)); do
+		for ((i = 0; i < n_pts; i++)); do
+			p=${FAILOVER_POINTS[$(((i + rep - 1) % n_pts))]}
+			n=${p%full}
+			if [ "$p" = "$n" ]; then
+				mb=320 pages=$n
+			else
+				mb=$((n / 16)) pages=$((n * 16))
+			fi
+			wipe_meta "$BIG0" "$BIG1"
+			DMNAME=bench_dxm
+			dmsetup create "$DMNAME" --table "0 $LEN daxmirror $BIG0 $BIG1 1 nosync"
+			DEV=/dev/mapper/$DMNAME
+			_wait_blockdev "$DEV"
+			DAXOK=1
+			mkfs_mount 448
+			f=$MNT/failover.dat
+			make_file "$f" "$mb"
+			if [ "$pages" -gt 0 ] && ! "$FLUSHBENCH" "$f" "$pages" 0 pte 3 >/dev/null; then
+				die "failover: flushbench $f $pages failed"
+			fi
+			dmsetup message "$DMNAME" 0 flush
+			sync
+			t0=$(now)
+			dmsetup message "$DMNAME" 0 rebuild 0
+			t=$(elapsed "$t0")
+			rec failover rebuild_primary_s "dxm-$p" "$rep" "$t" s \
+				"faulted_regions=$n named_pages=$pages"
+			say "failover rep $rep: $p faulted regions: $t s"
+			wait_until 900 dxm_idle "$DMNAME" || say "failover: the rebuild did not end"
+			cfg_down
+		done
+	done
+}
+
 # --------------------------------------------------------------- control ---
 # The fsync job alone on dm-linear and daxmirror.  scripts/bench runs this
 # section in a second VM whose CPU model lacks ERMS/FSRM: there the
@@ -594,6 +654,7 @@ for sec in $SECTIONS; do
 	matrix) run_matrix ;;
 	rebuild) run_rebuild ;;
 	flush) run_flush ;;
+	failover) run_failover ;;
 	control) run_control ;;
 	*) die "unknown section $sec" ;;
 	esac

@@ -19,11 +19,14 @@ import subprocess
 import sys
 import tempfile
 
-CONFIGS = ["raw", "linear", "dxm", "mirror", "md"]
+# every matrix configuration the guest knows; CONFIGS: those in the results
+ALL_CONFIGS = ["raw", "linear", "dxm", "dxm1", "mirror", "md"]
+CONFIGS = list(ALL_CONFIGS)
 CONFIG_NAMES = {
     "raw": "raw pmem",
     "linear": "dm-linear",
     "dxm": "daxmirror",
+    "dxm1": "daxmirror, leg 1 failed",
     "mirror": "dm-mirror",
     "md": "md raid1",
     "dd": "dd copy",
@@ -186,12 +189,32 @@ def dax_of(notes, key):
     return None
 
 
+def failover(vals):
+    """Section failover: per point ("N": one page in each of N regions;
+    "Nfull": every page of N regions) the time of "rebuild 0" of the
+    primary (median, min, max, n), and per repetition the time beyond
+    point 0's divided by N (ms per faulted region)."""
+    met = ("failover", "rebuild_primary_s")
+    pts = sorted((k[2][4:] for k in vals if k[:2] == met),
+                 key=lambda p: (p.endswith("full"), int(p.rstrip("ful"))))
+    out = {}
+    base = vals.get(met + ("dxm-0",), {})
+    for p in pts:
+        n = int(p.rstrip("ful"))
+        v = vals[met + (f"dxm-{p}",)]
+        t = list(v.values())
+        per = [(v[r] - base[r]) / n * 1000 for r in v if n and r in base]
+        out[p] = ((statistics.median(t), min(t), max(t), len(t)),
+                  (statistics.median(per), min(per), max(per), len(per)) if per else None)
+    return out
+
+
 def build(info, vals, notes):
     """All the numbers the outputs need, computed once."""
     res = {"matrix": {}, "goals": [], "rebuild": {}, "flush": {}}
     for met, _ in WORKLOADS:
         row = {}
-        for cfg in CONFIGS:
+        for cfg in ALL_CONFIGS:
             key = ("matrix", met, cfg)
             row[cfg] = {
                 "ratio": ratio(vals, "matrix", met, cfg, "linear"),
@@ -224,6 +247,7 @@ def build(info, vals, notes):
         fl["linear_large_vs_small"] = ratio(vals, "flush", met, "linear-large",
                                             "linear-small")
         res["flush"][met] = fl
+    res["failover"] = failover(vals)
     for sec, met, cfg, ref, goal, what in GOALS:
         r = ratio(vals, sec, met, cfg, ref)
         rc = ratio_cpu(vals, notes, sec, met, cfg, ref)
@@ -247,7 +271,8 @@ def text_table(info, res):
                f"module: {info.get('module', '?')}")
     out.append("Throughput ratio to dm-linear (median of per-repetition ratios, "
                "min-max); * = ext4 without DAX (the device offers none)")
-    hdr = f"{'workload':<24}" + "".join(f"{CONFIG_NAMES[c]:>20}" for c in CONFIGS
+    w = max([20] + [len(CONFIG_NAMES[c]) + 2 for c in CONFIGS])
+    hdr = f"{'workload':<24}" + "".join(f"{CONFIG_NAMES[c]:>{w}}" for c in CONFIGS
                                         if c != "linear")
     out.append(hdr)
     for met, _ in WORKLOADS:
@@ -257,7 +282,7 @@ def text_table(info, res):
             if c == "linear":
                 continue
             s = cell(met, row[c], "*")
-            cells.append(f"{s:>20}")
+            cells.append(f"{s:>{w}}")
         out.append(f"{met:<24}" + "".join(cells))
     out.append("")
     out.append("Rebuild/resync throughput ratio to a dd copy of the same size:")
@@ -275,6 +300,12 @@ def text_table(info, res):
                    f"{fmt(fl['dxm_vs_linear_large']):>20} "
                    f"{fmt(fl['dxm_large_vs_small']):>20} "
                    f"{fmt(fl['linear_large_vs_small']):>20}")
+    if res["failover"]:
+        out.append("")
+        out.append("Failover: \"rebuild 0\" of the primary against the regions "
+                   "files had faulted (s; ms per faulted region beyond N = 0):")
+        for n, (t, per) in res["failover"].items():
+            out.append(f"  {n:>9} {fmt(t, 3):>24} {fmt(per, 3):>24}")
     out.append("")
     out.append("Goals (reported, not asserted); last column: the same ratio with "
                "each run scaled by the guest CPU speed measured around it")
@@ -604,6 +635,9 @@ def main():
     ap.add_argument("--data")
     a = ap.parse_args()
     info, vals, notes = load(a.results)
+    CONFIGS[:] = [c for c in ALL_CONFIGS
+                  if c in ("linear", "dxm") or any(k[0] == "matrix" and k[2] == c
+                                                   for k in vals)]
     if a.command and "command" not in info:
         info["command"] = a.command
     res = build(info, vals, notes)
