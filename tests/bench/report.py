@@ -622,7 +622,12 @@ plot "{fl}" using 1:2 title "daxmirror / dm-linear, small mirror" lw 2 pt 7 lc r
      "" using 1:4 title "daxmirror large / small (device-size effect; 1 = none)" lw 2 pt 9 lc rgb "#9467bd"
 unset multiplot
 """)
-    subprocess.run(["gnuplot", gp], check=True)
+    # a run of some sections leaves panels without points: no chart then
+    if subprocess.run(["gnuplot", gp]).returncode:
+        print("report: gnuplot failed (a section without results?), no chart",
+              file=sys.stderr)
+        if os.path.exists(path):
+            os.remove(path)
     shutil.rmtree(tmp)
 
 
