@@ -595,12 +595,8 @@ run_failover() {
 			else
 				mb=$((n / 16)) pages=$((n * 16))
 			fi
-			wipe_meta "$BIG0" "$BIG1"
-			DMNAME=bench_dxm
-			dmsetup create "$DMNAME" --table "0 $LEN daxmirror $BIG0 $BIG1 1 nosync"
-			DEV=/dev/mapper/$DMNAME
-			_wait_blockdev "$DEV"
-			DAXOK=1
+			cfg_up dxm
+			[ "$DAXOK" = 1 ] || die "failover: the mirror offers no DAX"
 			mkfs_mount 448
 			f=$MNT/failover.dat
 			make_file "$f" "$mb"

@@ -196,11 +196,11 @@ def failover(vals):
     point 0's divided by N (ms per faulted region)."""
     met = ("failover", "rebuild_primary_s")
     pts = sorted((k[2][4:] for k in vals if k[:2] == met),
-                 key=lambda p: (p.endswith("full"), int(p.rstrip("ful"))))
+                 key=lambda p: (p.endswith("full"), int(p.removesuffix("full"))))
     out = {}
     base = vals.get(met + ("dxm-0",), {})
     for p in pts:
-        n = int(p.rstrip("ful"))
+        n = int(p.removesuffix("full"))
         v = vals[met + (f"dxm-{p}",)]
         t = list(v.values())
         per = [(v[r] - base[r]) / n * 1000 for r in v if n and r in base]
