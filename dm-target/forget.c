@@ -68,36 +68,154 @@ again:
 	return r;
 }
 
+/*
+ * The page of leg @leg at @leg_sector (recovery mode: a poisoned page has
+ * a struct page too), or NULL; under dax_read_lock().
+ */
+static struct page *dxm_forget_leg_page(struct dxm_c *dc, int leg,
+					sector_t leg_sector)
+{
+	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
+	void *kaddr;
+	dxm_pfn_t pfn;
+
+	if (dax_direct_access(dax_dev, dxm_leg_pgoff(dc, leg, leg_sector), 1,
+			      DAX_RECOVERY_WRITE, &kaddr, &pfn) < 1)
+		return NULL;
+	return dxm_pfn_page(pfn, 0);
+}
+
 /* Forget the file page behind leg @leg's page at @leg_sector. */
 static int dxm_forget_page(struct dxm_c *dc, int leg, sector_t leg_sector)
 {
-	struct dax_device *dax_dev = dc->legs[leg].dev->dax_dev;
 	struct page *page;
-	void *kaddr;
-	dxm_pfn_t pfn;
 	int id, r = 0;
 
-	/* recovery mode: a poisoned page has a struct page too */
 	id = dax_read_lock();
-	if (dax_direct_access(dax_dev, dxm_leg_pgoff(dc, leg, leg_sector), 1,
-			      DAX_RECOVERY_WRITE, &kaddr, &pfn) >= 1) {
-		page = dxm_pfn_page(pfn, 0);
-		r = page ? dxm_forget_one(page) : 0;
-	}
+	page = dxm_forget_leg_page(dc, leg, leg_sector);
+	if (page)
+		r = dxm_forget_one(page);
 	dax_read_unlock(id);
 	return r;
 }
 
 /*
+ * Pages of a leg that one file names at consecutive indexes: forgotten
+ * with one write-back and one invalidation of the file range (which
+ * unmaps the range from every process once), instead of one per page.
+ */
+#define DXM_FORGET_RUN	16
+
+struct dxm_forget_run {
+	struct address_space *mapping;
+	pgoff_t first;
+	unsigned int nr;
+	struct page *pages[DXM_FORGET_RUN];
+};
+
+/* Whether every page of @run still names its index of the run's file. */
+static bool dxm_forget_run_named(struct dxm_forget_run *run)
+{
+	struct address_space *m;
+	pgoff_t index;
+	unsigned int i;
+
+	for (i = 0; i < run->nr; i++)
+		if (dxm_dax_page_file(run->pages[i], &m, &index) ||
+		    m != run->mapping || index != run->first + i)
+			return false;
+	return true;
+}
+
+/*
+ * Forget the pages of @run and empty it; returns how many could not be
+ * forgotten.  A run whose file changed meanwhile, or whose write-back or
+ * invalidation failed, is forgotten page by page (which also counts the
+ * failures page by page).
+ */
+static unsigned int dxm_forget_run(struct dxm_forget_run *run)
+{
+	struct address_space *mapping;
+	struct inode *inode = NULL;
+	unsigned int i, failed = 0;
+	pgoff_t first, last;
+	bool done = false;
+	loff_t pos, end;
+	int r;
+
+	if (run->nr > 1) {
+		rcu_read_lock();
+		if (dxm_forget_run_named(run))
+			inode = igrab(run->mapping->host);
+		rcu_read_unlock();
+	}
+	if (inode) {
+		mapping = inode->i_mapping;
+		first = run->first;
+		last = first + run->nr - 1;
+		pos = (loff_t)first << PAGE_SHIFT;
+		end = ((loff_t)last << PAGE_SHIFT) + PAGE_SIZE - 1;
+		filemap_invalidate_lock(mapping);
+		if (mapping == run->mapping && dxm_forget_run_named(run)) {
+			r = filemap_write_and_wait_range(mapping, pos, end);
+			if (!r)
+				r = invalidate_inode_pages2_range(mapping, first,
+								  last);
+			done = !r;
+		}
+		filemap_invalidate_unlock(mapping);
+		iput(inode);
+	}
+	for (i = 0; !done && i < run->nr; i++)
+		if (dxm_forget_one(run->pages[i]))
+			failed++;
+	run->nr = 0;
+	return failed;
+}
+
+/*
+ * Add leg page @page to @run, forgetting the run first when @page does not
+ * continue it; returns how many pages could not be forgotten.
+ */
+static unsigned int dxm_forget_add(struct dxm_forget_run *run,
+				   struct page *page)
+{
+	struct address_space *m;
+	unsigned int failed = 0;
+	pgoff_t index;
+	int r, tries = 0;
+
+	do {
+		r = dxm_dax_page_file(page, &m, &index);
+	} while (r == -EAGAIN && ++tries < 3);
+	if (r || !m)
+		return r ? 1 : 0;	/* reflinked: not known here */
+	if (run->nr && (m != run->mapping || index != run->first + run->nr ||
+			run->nr == DXM_FORGET_RUN))
+		failed = dxm_forget_run(run);
+	if (!run->nr) {
+		run->mapping = m;
+		run->first = index;
+	}
+	run->pages[run->nr++] = page;
+	return failed;
+}
+
+/*
  * Leg @leg's pages stopped backing the mirror (it was the primary): make
  * files forget every one a fault was ever given (the regions set in
- * dc->rs.faulted: a file's entry outlives the mapping that made it).
- * Process context, no lock of the target held.  @hold_gen: the walk the
- * caller started for hold.c before it switched the primary, or 0.
+ * dc->rs.faulted: a file's entry outlives the mapping that made it), a
+ * region at a time, a file's consecutive pages at once.  Process context,
+ * no lock of the target held.  @hold_gen: the walk the caller started for
+ * hold.c before it switched the primary, or 0.
  */
 void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen)
 {
+	struct dxm_forget_run run = { .nr = 0 };
 	unsigned long reg, p, end, failed = 0;
+	struct page *page;
+	sector_t sector;
+	int id;
 
 	if (!dc->dax || !dc->legs[leg].dev || !dc->legs[leg].dev->dax_dev)
 		goto out;
@@ -106,12 +224,17 @@ void dxm_forget_leg(struct dxm_c *dc, int leg, unsigned int hold_gen)
 		p = reg << dc->pages_shift;
 		end = min_t(unsigned long, dc->nr_pages,
 			    p + (1UL << dc->pages_shift));
+		/* the pages stay valid while the leg's DAX device is read-locked */
+		id = dax_read_lock();
 		for (; p < end; p++) {
-			if (dxm_forget_page(dc, leg, dxm_leg_sector(dc, leg,
-							dxm_pages_to_sect(p))))
-				failed++;
-			dxm_hold_walk_pass(dc, hold_gen, p + 1);
+			sector = dxm_leg_sector(dc, leg, dxm_pages_to_sect(p));
+			page = dxm_forget_leg_page(dc, leg, sector);
+			if (page)
+				failed += dxm_forget_add(&run, page);
 		}
+		failed += dxm_forget_run(&run);
+		dax_read_unlock(id);
+		dxm_hold_walk_pass(dc, hold_gen, end);
 		cond_resched();
 	}
 out:
