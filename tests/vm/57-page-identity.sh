@@ -18,6 +18,8 @@
 # Cases that poison (sticky until the next boot) work on their own GPT
 # partition ("slot") of both NVDIMMs; the others share slot 1.
 # vm-run: --nvdimms 3 --nvdimm-size 2304
+# (a debug kernel: KASAN shadows the NVDIMMs' mapping, 1/8 of their size)
+# debug-vm-run: --nvdimms 3 --nvdimm-size 2304 --mem 3072
 # vm-timeout: 900
 # kernels: stock newest
 # shellcheck disable=SC2154
