@@ -43,11 +43,11 @@
  *    task's I/O accounting after the copy (syscr/syscw, with
  *    CONFIG_TASK_XACCT), so a count that moved since the hand-out ends
  *    it.  Copies outside those calls (io_uring, a truncate's zeroing)
- *    wait for the task's next hand-out, its own flush or its exit.
- *    Without task accounting, a range copied by a flush at least
- *    DXM_COOL_MS ago is dropped after the next flush copies it once more
- *    (the residual window: a copy that stays between direct_access() and
- *    its store for longer than that and across two flushes).
+ *    wait for the task's next hand-out, its own flush or its exit, and
+ *    so does every copy without task accounting: a time limit there
+ *    dropped a write(2) held (preempted, or faulting on its source)
+ *    across flushes for longer than DXM_COOL_MS before it had stored
+ *    (20-replication/inflight_write_long on the debug kernels).
  *  - A hand-out of a task that has exited is over.
  *  - A slot whose access is over may be taken by another task.  When
  *    none is, the range falls back to time-bounded cooling
@@ -173,8 +173,9 @@ static bool dxm_acc_copy_over(struct dxm_accessor *a)
 
 	if (a->mapped)
 		return false;
+	/* no counts: over at the task's next hand-out, own flush or exit */
 	if (!IS_ENABLED(CONFIG_TASK_XACCT))
-		return dxm_acc_expired(a);
+		return false;
 	rcu_read_lock();
 	t = pid_task(a->pid, PIDTYPE_PID);
 	over = t && dxm_task_syscalls(t) != a->syscalls;
