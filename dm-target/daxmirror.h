@@ -283,10 +283,12 @@ struct dxm_lost {
 
 /* legpar.c: second clones of large write pieces, sent from another CPU */
 struct dxm_legpar {
-	spinlock_t lock;		/* @bios */
+	spinlock_t lock;		/* @bios, @copies, @active */
 	struct bio_list bios;
+	struct list_head copies;	/* dxm_legcopy the worker may join */
 	struct work_struct work;
 	struct workqueue_struct *wq;
+	bool active;			/* @work queued or running (@lock) */
 	struct task_struct *writer;	/* the latest submitter seen */
 	unsigned long writer_seen;	/* jiffies, when another one was */
 };
@@ -351,6 +353,26 @@ struct dxm_c {
 	void *cmp_buf;			/* one region, for compares */
 };
 
+/*
+ * A write piece copied straight into every live leg by its submitter and
+ * the legpar worker together, in chunks either takes (legpar.c).
+ */
+#define DXM_LEGCOPY_CHUNK	(64U << 10)
+
+struct dxm_legcopy {
+	struct list_head node;		/* on legpar.copies until taken */
+	struct bio *bio;
+	struct bvec_iter iter;		/* the piece */
+	void *dst[DXM_NR_LEGS];		/* the piece in each leg's memory */
+	int leg[DXM_NR_LEGS];
+	unsigned int nr_dst;
+	unsigned int chunks;		/* of the piece, per leg */
+	atomic_t next;			/* chunks claimed */
+	atomic_t parties;		/* copiers not done: 2, 1, 0 */
+	unsigned long err;		/* bit per leg that went away */
+	void (*done)(struct bio *bio, unsigned long err);
+};
+
 /* per-bio data */
 struct dxm_bio {
 	struct bvec_iter saved_iter;
@@ -361,6 +383,7 @@ struct dxm_bio {
 	atomic_t writes;		/* leg clones of a write still running */
 	unsigned long write_err;	/* bit per leg whose clone failed */
 	unsigned int write_left;	/* bytes from this piece to the end */
+	struct dxm_legcopy copy;	/* legpar.c */
 };
 
 /* A write's clone for one leg (write_bs front pad). */
@@ -374,6 +397,7 @@ int dxm_legpar_init(struct dxm_c *dc);
 void dxm_legpar_exit(struct dxm_c *dc);
 bool dxm_legpar_wanted(struct dxm_c *dc, unsigned int left);
 bool dxm_legpar_submit(struct dxm_c *dc, struct bio *clone);
+bool dxm_legpar_copy(struct dxm_c *dc, struct dxm_legcopy *c);
 
 /* pmemwrite.c */
 void *dxm_write_kaddr(struct dxm_c *dc, int leg, sector_t sector,

@@ -102,6 +102,40 @@ static void dxm_clone_endio(struct bio *clone)
 		dxm_write_endio(READ_ONCE(pb->write_err), bio);
 }
 
+/* The direct copies of a write piece shared with legpar.c are done. */
+static void dxm_copy_done(struct bio *bio, unsigned long err)
+{
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	unsigned int i;
+
+	for (i = 0; i < DXM_NR_LEGS; i++)
+		if (err & BIT(i))
+			set_bit(i, &pb->write_err);
+	if (atomic_dec_and_test(&pb->writes))
+		dxm_write_endio(READ_ONCE(pb->write_err), bio);
+}
+
+/*
+ * Copy @bio's piece straight into the @nd legs at @direct from two CPUs
+ * (legpar.c; each CPU fences its copies, which a REQ_FUA write needs);
+ * false when no other CPU is online.
+ */
+static bool dxm_issue_copy(struct dxm_c *dc, struct bio *bio, void **direct,
+			   unsigned int nd)
+{
+	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
+	struct dxm_legcopy *c = &pb->copy;
+	unsigned int i;
+
+	c->bio = bio;
+	c->iter = pb->saved_iter;
+	for (i = 0; i < nd; i++)
+		c->dst[i] = direct[i];
+	c->nr_dst = nd;
+	c->done = dxm_copy_done;
+	return dxm_legpar_copy(dc, c);
+}
+
 /*
  * Send a write to every live leg: copied straight into a pmem leg
  * (pmemwrite.c), else a clone per leg from write_bs, which has a rescuer
@@ -121,7 +155,7 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 
 	for (i = 0; i < DXM_NR_LEGS; i++)
 		live += dxm_leg_alive(dc, i);
-	/* a large piece: the last leg a clone from another CPU (legpar.c) */
+	/* a large piece: its legs written from two CPUs (legpar.c) */
 	par = live > 1 && dxm_legpar_wanted(dc, pb->write_left);
 	id = dax_read_lock();
 	for (i = 0; i < DXM_NR_LEGS; i++) {
@@ -129,13 +163,10 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 
 		if (!dxm_leg_alive(dc, i))
 			continue;
-		direct[nd] = NULL;
-		if (!par || n + nd + 1 < live)
-			direct[nd] = dxm_write_kaddr(dc, i,
-						     pb->saved_iter.bi_sector,
-						     pb->saved_iter.bi_size);
+		direct[nd] = dxm_write_kaddr(dc, i, pb->saved_iter.bi_sector,
+					     pb->saved_iter.bi_size);
 		if (direct[nd]) {
-			nd++;
+			pb->copy.leg[nd++] = i;
 			continue;
 		}
 		clone = bio_alloc_clone(dc->legs[i].dev->bdev, bio, GFP_NOIO,
@@ -160,6 +191,10 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 		n--;
 	for (i = 0; i < n; i++)
 		submit_bio_noacct(clones[i]);
+	if (par && nd > 1 && dxm_issue_copy(dc, bio, direct, nd)) {
+		dax_read_unlock(id);
+		return;
+	}
 	for (i = 0; i < nd; i++)
 		dxm_write_copy(bio, pb->saved_iter, direct[i]);
 	dax_read_unlock(id);
