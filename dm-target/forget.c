@@ -29,42 +29,100 @@
 #include <linux/delay.h>
 #include "daxmirror.h"
 
-/* Forget the file page that fsdax page @page backs, if any. */
-static int dxm_forget_one(struct page *page)
+/*
+ * The file and index that fsdax page @page backs (@mapping NULL: none);
+ * an error for a page shared by reflinked files, not known here.
+ */
+static int dxm_forget_lookup(struct page *page,
+			     struct address_space **mapping, pgoff_t *index)
 {
-	struct address_space *mapping, *now;
-	struct inode *inode;
-	pgoff_t index, now_index;
-	loff_t pos;
 	int r, tries = 0;
 
-again:
+	do {
+		r = dxm_dax_page_file(page, mapping, index);
+	} while (r == -EAGAIN && ++tries < 3);
+	return r;
+}
+
+/*
+ * Pages of a leg that one file names at consecutive indexes: forgotten
+ * with one write-back and one invalidation of the file range (which
+ * unmaps the range from every process once), instead of one per page.
+ */
+#define DXM_FORGET_RUN	16
+
+struct dxm_forget_run {
+	struct address_space *mapping;
+	pgoff_t first;
+	unsigned int nr;
+	struct page *pages[DXM_FORGET_RUN];
+};
+
+/* Whether every page of @run still names its index of the run's file. */
+static bool dxm_forget_run_named(struct dxm_forget_run *run)
+{
+	struct address_space *m;
+	pgoff_t index;
+	unsigned int i;
+
+	for (i = 0; i < run->nr; i++)
+		if (dxm_dax_page_file(run->pages[i], &m, &index) ||
+		    m != run->mapping || index != run->first + i)
+			return false;
+	return true;
+}
+
+/*
+ * Write back and invalidate the file range that @run's pages back, with
+ * the file's invalidate_lock held as truncate does.  0 when done (or the
+ * file is being evicted: its entries go with it), -EAGAIN when a page no
+ * longer names its index, else the error of the write-back or the
+ * invalidation.
+ */
+static int dxm_forget_range(struct dxm_forget_run *run)
+{
+	pgoff_t last = run->first + run->nr - 1;
+	loff_t pos = (loff_t)run->first << PAGE_SHIFT;
+	loff_t end = ((loff_t)last << PAGE_SHIFT) + PAGE_SIZE - 1;
+	struct address_space *mapping;
+	struct inode *inode = NULL;
+	bool named;
+	int r = -EAGAIN;
+
 	rcu_read_lock();
-	r = dxm_dax_page_file(page, &mapping, &index);
-	if (r || !mapping) {
-		/* no file; or shared by reflinked files: not known here */
-		rcu_read_unlock();
-		if (r == -EAGAIN && ++tries < 3)
-			goto again;
-		return r;
-	}
-	inode = igrab(mapping->host);
+	named = dxm_forget_run_named(run);
+	if (named)
+		inode = igrab(run->mapping->host);
 	rcu_read_unlock();
+	if (!named)
+		return -EAGAIN;
 	if (!inode)
-		return 0;	/* being evicted: its entries go with it */
+		return 0;
 	mapping = inode->i_mapping;
 	filemap_invalidate_lock(mapping);
-	if (!dxm_dax_page_file(page, &now, &now_index) && now == mapping &&
-	    now_index == index) {
-		pos = (loff_t)index << PAGE_SHIFT;
-		r = filemap_write_and_wait_range(mapping, pos,
-						 pos + PAGE_SIZE - 1);
+	if (mapping == run->mapping && dxm_forget_run_named(run)) {
+		r = filemap_write_and_wait_range(mapping, pos, end);
 		if (!r)
-			r = invalidate_inode_pages2_range(mapping, index,
-							  index);
+			r = invalidate_inode_pages2_range(mapping, run->first,
+							  last);
 	}
 	filemap_invalidate_unlock(mapping);
 	iput(inode);
+	return r;
+}
+
+/* Forget the file page that fsdax page @page backs, if any. */
+static int dxm_forget_one(struct page *page)
+{
+	struct dxm_forget_run run = { .nr = 1, .pages = { page } };
+	int r, tries = 0;
+
+	do {
+		r = dxm_forget_lookup(page, &run.mapping, &run.first);
+		if (r || !run.mapping)
+			return r;	/* no file, or reflinked */
+		r = dxm_forget_range(&run);
+	} while (r == -EAGAIN && ++tries < 3);
 	return r;
 }
 
@@ -100,34 +158,6 @@ static int dxm_forget_page(struct dxm_c *dc, int leg, sector_t leg_sector)
 }
 
 /*
- * Pages of a leg that one file names at consecutive indexes: forgotten
- * with one write-back and one invalidation of the file range (which
- * unmaps the range from every process once), instead of one per page.
- */
-#define DXM_FORGET_RUN	16
-
-struct dxm_forget_run {
-	struct address_space *mapping;
-	pgoff_t first;
-	unsigned int nr;
-	struct page *pages[DXM_FORGET_RUN];
-};
-
-/* Whether every page of @run still names its index of the run's file. */
-static bool dxm_forget_run_named(struct dxm_forget_run *run)
-{
-	struct address_space *m;
-	pgoff_t index;
-	unsigned int i;
-
-	for (i = 0; i < run->nr; i++)
-		if (dxm_dax_page_file(run->pages[i], &m, &index) ||
-		    m != run->mapping || index != run->first + i)
-			return false;
-	return true;
-}
-
-/*
  * Forget the pages of @run and empty it; returns how many could not be
  * forgotten.  A run whose file changed meanwhile, or whose write-back or
  * invalidation failed, is forgotten page by page (which also counts the
@@ -135,38 +165,11 @@ static bool dxm_forget_run_named(struct dxm_forget_run *run)
  */
 static unsigned int dxm_forget_run(struct dxm_forget_run *run)
 {
-	struct address_space *mapping;
-	struct inode *inode = NULL;
 	unsigned int i, failed = 0;
-	pgoff_t first, last;
-	bool done = false;
-	loff_t pos, end;
-	int r;
 
-	if (run->nr > 1) {
-		rcu_read_lock();
-		if (dxm_forget_run_named(run))
-			inode = igrab(run->mapping->host);
-		rcu_read_unlock();
-	}
-	if (inode) {
-		mapping = inode->i_mapping;
-		first = run->first;
-		last = first + run->nr - 1;
-		pos = (loff_t)first << PAGE_SHIFT;
-		end = ((loff_t)last << PAGE_SHIFT) + PAGE_SIZE - 1;
-		filemap_invalidate_lock(mapping);
-		if (mapping == run->mapping && dxm_forget_run_named(run)) {
-			r = filemap_write_and_wait_range(mapping, pos, end);
-			if (!r)
-				r = invalidate_inode_pages2_range(mapping, first,
-								  last);
-			done = !r;
-		}
-		filemap_invalidate_unlock(mapping);
-		iput(inode);
-	}
-	for (i = 0; !done && i < run->nr; i++)
+	if (run->nr > 1 && !dxm_forget_range(run))
+		run->nr = 0;
+	for (i = 0; i < run->nr; i++)
 		if (dxm_forget_one(run->pages[i]))
 			failed++;
 	run->nr = 0;
@@ -183,11 +186,9 @@ static unsigned int dxm_forget_add(struct dxm_forget_run *run,
 	struct address_space *m;
 	unsigned int failed = 0;
 	pgoff_t index;
-	int r, tries = 0;
+	int r;
 
-	do {
-		r = dxm_dax_page_file(page, &m, &index);
-	} while (r == -EAGAIN && ++tries < 3);
+	r = dxm_forget_lookup(page, &m, &index);
 	if (r || !m)
 		return r ? 1 : 0;	/* reflinked: not known here */
 	if (run->nr && (m != run->mapping || index != run->first + run->nr ||

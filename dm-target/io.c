@@ -116,21 +116,17 @@ static void dxm_copy_done(struct bio *bio, unsigned long err)
 }
 
 /*
- * Copy @bio's piece straight into the @nd legs at @direct from two CPUs
- * (legpar.c; each CPU fences its copies, which a REQ_FUA write needs);
- * false when no other CPU is online.
+ * Copy @bio's piece straight into the @nd legs of pb->copy.dst and .leg
+ * from two CPUs (legpar.c; each CPU fences its copies, which a REQ_FUA
+ * write needs); false when no other CPU is online.
  */
-static bool dxm_issue_copy(struct dxm_c *dc, struct bio *bio, void **direct,
-			   unsigned int nd)
+static bool dxm_issue_copy(struct dxm_c *dc, struct bio *bio, unsigned int nd)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	struct dxm_legcopy *c = &pb->copy;
-	unsigned int i;
 
 	c->bio = bio;
 	c->iter = pb->saved_iter;
-	for (i = 0; i < nd; i++)
-		c->dst[i] = direct[i];
 	c->nr_dst = nd;
 	c->done = dxm_copy_done;
 	return dxm_legpar_copy(dc, c);
@@ -148,7 +144,7 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 {
 	struct dxm_bio *pb = dm_per_bio_data(bio, sizeof(struct dxm_bio));
 	struct bio *clones[DXM_NR_LEGS];
-	void *direct[DXM_NR_LEGS];
+	void **direct = pb->copy.dst;	/* the legs copied straight into */
 	unsigned int i, n = 0, nd = 0, live = 0;
 	bool par;
 	int id;
@@ -191,7 +187,7 @@ static void dxm_issue_write(struct dxm_c *dc, struct bio *bio)
 		n--;
 	for (i = 0; i < n; i++)
 		submit_bio_noacct(clones[i]);
-	if (par && nd > 1 && dxm_issue_copy(dc, bio, direct, nd)) {
+	if (par && nd > 1 && dxm_issue_copy(dc, bio, nd)) {
 		dax_read_unlock(id);
 		return;
 	}
